@@ -1,0 +1,24 @@
+import type { InitOptions } from "i18next";
+import { resources } from "~/locales";
+
+export const languages = ["sv", "en"] as const;
+export type Language = (typeof languages)[number];
+export const defaultLanguage: Language = "sv";
+
+/** BCP 47 locale used by Intl for each portal language. */
+export const intlLocale: Record<Language, string> = { sv: "sv-SE", en: "en-GB" };
+
+export function isLanguage(value: unknown): value is Language {
+  return typeof value === "string" && (languages as readonly string[]).includes(value);
+}
+
+export const i18nOptions = {
+  supportedLngs: [...languages],
+  fallbackLng: defaultLanguage,
+  defaultNS: "common",
+  ns: Object.keys(resources.sv),
+  resources,
+  interpolation: { escapeValue: false },
+  returnNull: false,
+  initImmediate: false,
+} satisfies InitOptions;

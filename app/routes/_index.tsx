@@ -1,0 +1,35 @@
+import { Link } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { PageTitle } from "~/components/page-title";
+
+export default function StartPage() {
+  const { t } = useTranslation();
+  return (
+    <div className="page">
+      <PageTitle>{t("home.title")}</PageTitle>
+      <p className="lead">{t("home.intro")}</p>
+      <div className="columns">
+        <section aria-labelledby="what-title">
+          <h2 id="what-title">{t("home.whatTitle")}</h2>
+          <ul>
+            <li>{t("home.what.record")}</li>
+            <li>{t("home.what.messages")}</li>
+            <li>{t("home.what.booking")}</li>
+            <li>{t("home.what.children")}</li>
+          </ul>
+        </section>
+        <section aria-labelledby="login-title" className="card">
+          <h2 id="login-title">{t("home.loginTitle")}</h2>
+          <p>{t("home.loginText")}</p>
+          <Link to="/login" className="button button--primary">
+            {t("home.loginAction")}
+          </Link>
+        </section>
+      </div>
+      <section aria-labelledby="safety-title">
+        <h2 id="safety-title">{t("home.safetyTitle")}</h2>
+        <p>{t("home.safetyText")}</p>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,76 @@
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import type { ExtractTablesWithRelations } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
+import * as schema from "./schema";
+
+export type Schema = typeof schema;
+/** The database, whichever driver is behind it. */
+export type Database = PgDatabase<PgQueryResultHKT, Schema>;
+export type Transaction = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+/** Either the database or a transaction on it: what domain functions take. */
+export type Queryable = Database | Transaction;
+
+export interface DatabaseHandle {
+  db: Database;
+  kind: "postgres" | "pglite";
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  databaseUrl?: string;
+  pgliteDir?: string;
+  /** An already-open PGlite (tests load a pre-migrated data directory into one). */
+  pglite?: PGlite;
+  poolSize?: number;
+}
+
+/** DATABASE_URL set → postgres.js to that server; otherwise the embedded PGlite persisted under pgliteDir. */
+export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle> {
+  if (options.databaseUrl) {
+    const client = postgres(options.databaseUrl, {
+      max: options.poolSize ?? 10,
+      onnotice: () => {},
+      connection: { application_name: "citizen-portal" },
+    });
+    const db = drizzlePostgres(client, { schema, casing: "snake_case" }) as unknown as Database;
+    return { db, kind: "postgres", close: () => client.end({ timeout: 5 }) };
+  }
+  let client = options.pglite;
+  if (!client) {
+    const dir = path.resolve(options.pgliteDir ?? "./.data/pglite");
+    await mkdir(path.dirname(dir), { recursive: true });
+    client = await PGlite.create(dir);
+  }
+  const pglite = client;
+  const db = drizzlePglite(pglite, { schema, casing: "snake_case" }) as unknown as Database;
+  return { db, kind: "pglite", close: () => pglite.close() };
+}
+
+/** Rows of a raw `db.execute(sql...)`: postgres.js returns an array, PGlite an object with `rows`. */
+export function rowsOf<T>(result: unknown): T[] {
+  if (Array.isArray(result)) return result as T[];
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
+}
+
+// The server entry and the Remix build each load this module (the build bundles its own copy), so the open database
+// lives on globalThis: one per process, opened at start-up.
+const slot = globalThis as typeof globalThis & { __portalDatabase?: DatabaseHandle };
+
+export function setDatabase(handle: DatabaseHandle | undefined): void {
+  slot.__portalDatabase = handle;
+}
+
+export function database(): Database {
+  const handle = slot.__portalDatabase;
+  if (!handle) throw new Error("The database is not open: the server opens it at start-up.");
+  return handle.db;
+}
+
+export function databaseHandle(): DatabaseHandle | undefined {
+  return slot.__portalDatabase;
+}

@@ -1,0 +1,82 @@
+
+import { fhirColumns } from "./columns";
+import { bigserial, index, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+
+
+/** Accesses to a patient's record inside the clinical system (FHIR AuditEvent): when, and which care unit. */
+export const clinicalAccessEvents = pgTable(
+  "clinical_access_events",
+  {
+    ...fhirColumns(),
+    personId: text("person_id"),
+    subjectReference: text("subject_reference"),
+    occurredAt: timestamp("occurred_at", { withTimezone: true }).notNull(),
+    careUnitId: text("care_unit_id"),
+    careUnitName: text("care_unit_name"),
+    action: text("action"),
+  },
+  (t) => [primaryKey({ columns: [t.id] }), index("clinical_access_events_person_idx").on(t.personId, t.occurredAt.desc())],
+);
+
+/**
+ * The portal's own access log: every read of patient data, appended and never changed. The database refuses UPDATE
+ * and DELETE on it (see the migration that adds the trigger).
+ */
+export const accessLog = pgTable(
+  "access_log",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    occurredAt: timestamp("occurred_at", { withTimezone: true }).notNull().defaultNow(),
+    /** Whose data was read. */
+    subjectPersonId: text("subject_person_id").notNull(),
+    /** Who read it. */
+    actorPersonId: text("actor_person_id").notNull(),
+    /** "self" or "guardian". */
+    actingAs: text("acting_as").$type<"self" | "guardian">().notNull(),
+    /** What was read: a record section, "overview", "export", "access_log", ... */
+    section: text("section").notNull(),
+    /** The resources shown, by type/id, where a page shows specific ones (tombstones keep them nameable). */
+    resourceRefs: jsonb("resource_refs").$type<string[]>(),
+    channel: text("channel").notNull().default("portal"),
+  },
+  (t) => [index("access_log_subject_idx").on(t.subjectPersonId, t.occurredAt.desc())],
+);
+
+/** Sign-in attempts, successful or refused, without the personnummer in clear (a keyed hash is kept). */
+export const loginAttempts = pgTable("login_attempts", {
+  id: bigserial("id", { mode: "number" }).primaryKey(),
+  occurredAt: timestamp("occurred_at", { withTimezone: true }).notNull().defaultNow(),
+  personId: text("person_id"),
+  outcome: text("outcome").notNull(),
+  reason: text("reason"),
+});
+
+/** Resources the feed could not accept, kept whole with the reason so nothing is lost. */
+export const deadLetters = pgTable(
+  "dead_letters",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
+    source: text("source").notNull(),
+    resourceType: text("resource_type"),
+    resourceId: text("resource_id"),
+    reason: text("reason").notNull(),
+    path: text("path"),
+    raw: jsonb("raw"),
+    rawText: text("raw_text"),
+  },
+  (t) => [index("dead_letters_received_idx").on(t.receivedAt)],
+);
+
+/** Fullurls (urn:uuid:, absolute) seen in batches, so a later batch's reference to them resolves. */
+export const referenceAliases = pgTable(
+  "reference_aliases",
+  {
+    alias: text("alias").notNull(),
+    resourceType: text("resource_type").notNull(),
+    resourceId: text("resource_id").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.alias] })],
+);
+
+

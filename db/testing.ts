@@ -1,0 +1,64 @@
+import { randomBytes } from "node:crypto";
+import { PGlite } from "@electric-sql/pglite";
+import postgres from "postgres";
+import { openDatabase, type DatabaseHandle } from "./connection";
+import { migrate } from "./migrate";
+
+/** A database of the test's own: created, migrated, and dropped again by `destroy()`. */
+export interface TestDatabase extends DatabaseHandle {
+  destroy(): Promise<void>;
+}
+
+export function testServerUrl(): string | undefined {
+  return process.env.TEST_DATABASE_URL || process.env.DATABASE_URL || undefined;
+}
+
+let migratedDump: Promise<Blob> | undefined;
+
+async function pgliteDump(): Promise<Blob> {
+  migratedDump ??= (async () => {
+    const pg = await PGlite.create();
+    const handle = await openDatabase({ pglite: pg });
+    await migrate(handle);
+    const dump = await pg.dumpDataDir("gzip");
+    await pg.close();
+    return dump;
+  })();
+  return migratedDump;
+}
+
+/**
+ * With TEST_DATABASE_URL or DATABASE_URL set: a fresh database on that server, named portal_test_<random>.
+ * Otherwise: an in-memory PGlite loaded from a migrated data directory (made once per test worker).
+ */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const serverUrl = testServerUrl();
+  if (!serverUrl) {
+    const pg = await PGlite.create({ loadDataDir: await pgliteDump() });
+    const handle = await openDatabase({ pglite: pg });
+    return { ...handle, destroy: () => handle.close() };
+  }
+  const name = `portal_test_${randomBytes(6).toString("hex")}`;
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`create database ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const handle = await openDatabase({ databaseUrl: url.toString(), poolSize: 4 });
+  await migrate(handle);
+  return {
+    ...handle,
+    async destroy() {
+      await handle.close();
+      const dropper = postgres(serverUrl, { max: 1, onnotice: () => {} });
+      try {
+        await dropper.unsafe(`drop database if exists ${name} with (force)`);
+      } finally {
+        await dropper.end();
+      }
+    },
+  };
+}
