@@ -1,0 +1,248 @@
+import { redirect } from "@remix-run/node";
+import { and, eq, isNotNull, isNull, or, sql } from "drizzle-orm";
+import { database, type Queryable } from "../../db/connection";
+import { guardianships, people } from "../../db/schema";
+import {
+  birthDateFromIdentityNumber,
+  guardianRefusal,
+  ownCapabilities,
+  swedishDate,
+  type Capability,
+  type GuardianRefusal,
+  type GuardianshipFacts,
+  type SubjectFacts,
+} from "./rules";
+import { resolveSession, sessionSettings, sessionToken, type SessionRecord } from "./session.server";
+
+/**
+ * The one authorization path for patient data. Every loader and action that reads or changes a patient's data starts
+ * with `requireAccess(request, capability)`, and passes `access.subjectPersonId` to every query it makes.
+ */
+
+export type { Capability } from "./rules";
+
+export interface Access {
+  /** Opaque, not the cookie value. */
+  sessionId: string;
+  /** Who is logged in (people.id). */
+  actorPersonId: string;
+  /** Whose data is on screen (people.id). */
+  subjectPersonId: string;
+  actingAs: "self" | "guardian";
+  /** Entries recorded after this are hidden in this session. */
+  hideEntriesAfter: Date | null;
+}
+
+export interface SessionInfo {
+  sessionId: string;
+  personId: string;
+  actingForPersonId: string;
+  hideEntriesAfter: Date | null;
+}
+
+export interface Decision {
+  actingAs: "self" | "guardian";
+  capabilities: Capability[];
+  /** Why a guardian may not act for the subject, when they may not. */
+  refusal: GuardianRefusal | null;
+}
+
+// A document request runs the root loader and the page's loader with the same Request: resolve the session once.
+const resolved = new WeakMap<Request, Promise<SessionRecord | null>>();
+
+/** The request's live session (or null), touching its idle clock. */
+export function currentSession(request: Request, now: Date = new Date()): Promise<SessionRecord | null> {
+  let found = resolved.get(request);
+  if (!found) {
+    const settings = sessionSettings();
+    const token = sessionToken(request, settings);
+    found = token ? resolveSession(database(), token, now, settings) : Promise.resolve(null);
+    resolved.set(request, found);
+  }
+  return found;
+}
+
+/** Where to send someone who must log in first: back to this page afterwards (path only: no query in the URL). */
+export function loginRedirect(request: Request): Response {
+  const url = new URL(request.url);
+  const path = url.pathname.replace(/\.data$/, "").replace(/^\/_root$/, "/") || "/";
+  return redirect(`/login?returnTo=${encodeURIComponent(path)}`);
+}
+
+async function requireSessionRecord(request: Request, now?: Date): Promise<SessionRecord> {
+  const session = await currentSession(request, now);
+  if (!session) throw loginRedirect(request);
+  return session;
+}
+
+/** The logged-in person without a capability check (for pages like the sessions list); redirect when none. */
+export async function requireSession(request: Request, options: { now?: Date } = {}): Promise<SessionInfo> {
+  const s = await requireSessionRecord(request, options.now);
+  return {
+    sessionId: s.sessionId,
+    personId: s.personId,
+    actingForPersonId: s.actingForPersonId,
+    hideEntriesAfter: s.hideEntriesAfter,
+  };
+}
+
+export function notFound(): Response {
+  return new Response(null, { status: 404, statusText: "Not Found" });
+}
+
+/**
+ * Resolves the session (redirect to /login?returnTo=… when none), then checks the capability for the subject on screen
+ * at `now`. Throws a 404 Response when not permitted: the same answer as for data that does not exist.
+ */
+export async function requireAccess(request: Request, capability: Capability, options: { now?: Date } = {}): Promise<Access> {
+  const session = await requireSessionRecord(request, options.now);
+  const decision = await decideAccess(database(), session.personId, session.actingForPersonId, options.now ?? new Date());
+  if (!decision.capabilities.includes(capability)) throw notFound();
+  return {
+    sessionId: session.sessionId,
+    actorPersonId: session.personId,
+    subjectPersonId: session.actingForPersonId,
+    actingAs: decision.actingAs,
+    hideEntriesAfter: session.hideEntriesAfter,
+  };
+}
+
+interface PersonFacts extends SubjectFacts {
+  id: string;
+  givenName: string | null;
+  familyName: string | null;
+}
+
+const personColumns = {
+  id: people.id,
+  givenName: people.givenName,
+  familyName: people.familyName,
+  birthDate: people.birthDate,
+  personnummer: people.personnummer,
+  samordningsnummer: people.samordningsnummer,
+  deceased: people.deceased,
+  protectedIdentity: people.protectedIdentity,
+};
+
+function toFacts(row: {
+  id: string;
+  givenName: string | null;
+  familyName: string | null;
+  birthDate: string | null;
+  personnummer: string | null;
+  samordningsnummer: string | null;
+  deceased: boolean;
+  protectedIdentity: boolean;
+}): PersonFacts {
+  return {
+    id: row.id,
+    givenName: row.givenName,
+    familyName: row.familyName,
+    birthDate: row.birthDate ?? birthDateFromIdentityNumber(row.personnummer ?? row.samordningsnummer),
+    deceased: row.deceased,
+    protectedIdentity: row.protectedIdentity,
+  };
+}
+
+async function findPerson(db: Queryable, personId: string): Promise<PersonFacts | null> {
+  const rows = await db
+    .select(personColumns)
+    .from(people)
+    .where(and(eq(people.id, personId), isNull(people.deletedAt)))
+    .limit(1);
+  return rows[0] ? toFacts(rows[0]) : null;
+}
+
+/** The guardian relation rows between this guardian and children: matched by person id, or by personnummer while unresolved. */
+function guardianIs(guardianPersonId: string) {
+  return or(
+    eq(guardianships.guardianPersonId, guardianPersonId),
+    and(
+      isNull(guardianships.guardianPersonId),
+      isNotNull(guardianships.guardianPersonnummer),
+      eq(
+        guardianships.guardianPersonnummer,
+        sql`(select ${people.personnummer} from ${people} where ${people.id} = ${guardianPersonId} and ${people.deletedAt} is null)`,
+      ),
+    ),
+  );
+}
+
+const guardianshipColumns = {
+  childPersonId: guardianships.childPersonId,
+  active: guardianships.active,
+  blocked: guardianships.blocked,
+  periodStart: guardianships.periodStart,
+  periodEnd: guardianships.periodEnd,
+};
+
+/** What `actorPersonId` may do for `subjectPersonId` at `now`. Every query names the subject in its WHERE clause. */
+export async function decideAccess(db: Queryable, actorPersonId: string, subjectPersonId: string, now: Date): Promise<Decision> {
+  const today = swedishDate(now);
+  if (actorPersonId === subjectPersonId) {
+    const self = await findPerson(db, subjectPersonId);
+    return { actingAs: "self", capabilities: self ? ownCapabilities(self, today) : [], refusal: null };
+  }
+  const [child, relations] = await Promise.all([
+    findPerson(db, subjectPersonId),
+    db
+      .select(guardianshipColumns)
+      .from(guardianships)
+      .where(
+        and(
+          eq(guardianships.childPersonId, subjectPersonId),
+          isNull(guardianships.deletedAt),
+          guardianIs(actorPersonId),
+        ),
+      ),
+  ]);
+  const refusal = child ? guardianRefusal(child, relations, today) : "not_guardian";
+  return { actingAs: "guardian", capabilities: refusal === null ? ["read_record", "book", "message"] : [], refusal };
+}
+
+export interface ActingOption {
+  personId: string;
+  givenName: string | null;
+  familyName: string | null;
+  protectedIdentity: boolean;
+  self: boolean;
+  /** Null when the person may act for this subject today. */
+  refusal: GuardianRefusal | null;
+}
+
+/**
+ * The person themself and every child they are recorded as guardian of, each with whether they may act for the child
+ * today. A protected child's name is never returned.
+ */
+export async function actingOptions(db: Queryable, personId: string, now: Date = new Date()): Promise<ActingOption[]> {
+  const today = swedishDate(now);
+  const self = await findPerson(db, personId);
+  if (!self) return [];
+  const relations = await db
+    .select({ ...guardianshipColumns, child: personColumns })
+    .from(guardianships)
+    .innerJoin(people, and(eq(people.id, guardianships.childPersonId), isNull(people.deletedAt)))
+    .where(and(isNull(guardianships.deletedAt), guardianIs(personId)));
+  const byChild = new Map<string, { child: PersonFacts; relations: GuardianshipFacts[] }>();
+  for (const r of relations) {
+    if (r.childPersonId === personId) continue;
+    const entry = byChild.get(r.childPersonId) ?? { child: toFacts(r.child), relations: [] };
+    entry.relations.push(r);
+    byChild.set(r.childPersonId, entry);
+  }
+  const children = [...byChild.values()]
+    .map(({ child, relations: rs }) => ({ child, refusal: guardianRefusal(child, rs, today) }))
+    .filter(({ refusal }) => refusal !== "not_guardian")
+    .sort((a, b) => (b.child.birthDate ?? "").localeCompare(a.child.birthDate ?? ""));
+  return [
+    { personId, givenName: self.givenName, familyName: self.familyName, protectedIdentity: self.protectedIdentity, self: true, refusal: null },
+    ...children.map(({ child, refusal }) => ({
+      personId: child.id,
+      givenName: child.protectedIdentity ? null : child.givenName,
+      familyName: child.protectedIdentity ? null : child.familyName,
+      protectedIdentity: child.protectedIdentity,
+      self: false,
+      refusal,
+    })),
+  ];
+}
