@@ -1,7 +1,7 @@
 
+import { sql } from "drizzle-orm";
+import { bigint, bigserial, boolean, index, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
 import { fhirColumns } from "./columns";
-import { bigserial, index, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
-
 
 /** Accesses to a patient's record inside the clinical system (FHIR AuditEvent): when, and which care unit. */
 export const clinicalAccessEvents = pgTable(
@@ -12,10 +12,16 @@ export const clinicalAccessEvents = pgTable(
     subjectReference: text("subject_reference"),
     occurredAt: timestamp("occurred_at", { withTimezone: true }).notNull(),
     careUnitId: text("care_unit_id"),
+    careUnitReference: text("care_unit_reference"),
     careUnitName: text("care_unit_name"),
     action: text("action"),
   },
-  (t) => [primaryKey({ columns: [t.id] }), index("clinical_access_events_person_idx").on(t.personId, t.occurredAt.desc())],
+  (t) => [
+    primaryKey({ columns: [t.id] }),
+    index("clinical_access_events_person_idx").on(t.personId, t.occurredAt.desc()),
+    index("clinical_access_events_subject_ref_idx").on(t.subjectReference).where(sql`${t.personId} is null`),
+    index("clinical_access_events_unit_ref_idx").on(t.careUnitReference).where(sql`${t.careUnitId} is null`),
+  ],
 );
 
 /**
@@ -79,4 +85,19 @@ export const referenceAliases = pgTable(
   (t) => [primaryKey({ columns: [t.alias] })],
 );
 
-
+/**
+ * Deletions the feed has seen (Bundle entries with request.method DELETE), so that a version arriving after its
+ * deletion (out of order) is stored hidden. `covers_all` when the DELETE carried no version: every version is hidden.
+ */
+export const feedTombstones = pgTable(
+  "feed_tombstones",
+  {
+    resourceType: text("resource_type").notNull(),
+    id: text("id").notNull(),
+    versionId: bigint("version_id", { mode: "number" }),
+    lastUpdated: timestamp("last_updated", { withTimezone: true }),
+    coversAll: boolean("covers_all").notNull().default(false),
+    deletedAt: timestamp("deleted_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.resourceType, t.id] })],
+);

@@ -8,6 +8,7 @@ export const appointmentTypes = pgTable(
   {
     ...fhirColumns(),
     careUnitId: text("care_unit_id"),
+    careUnitReference: text("care_unit_reference"),
     name: text("name").notNull(),
     code: text("code"),
     bookableOnline: boolean("bookable_online").notNull().default(false),
@@ -15,19 +16,39 @@ export const appointmentTypes = pgTable(
     cancellationDeadlineHours: integer("cancellation_deadline_hours"),
     active: boolean("active").notNull().default(true),
   },
-  (t) => [primaryKey({ columns: [t.id] }), index("appointment_types_unit_idx").on(t.careUnitId)],
+  (t) => [
+    primaryKey({ columns: [t.id] }),
+    index("appointment_types_unit_idx").on(t.careUnitId),
+    index("appointment_types_unit_ref_idx").on(t.careUnitReference).where(sql`${t.careUnitId} is null`),
+  ],
 );
 
 export const schedules = pgTable(
   "schedules",
   {
     ...fhirColumns(),
+    /** The Organization actor, else the unit of the first HealthcareService actor. */
     careUnitId: text("care_unit_id"),
+    careUnitReference: text("care_unit_reference"),
     practitionerId: text("practitioner_id"),
+    practitionerReference: text("practitioner_reference"),
+    /** HealthcareService actors (appointment_types.id). */
     appointmentTypeIds: jsonb("appointment_type_ids").$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+    /** The first HealthcareService actor, whose unit the schedule takes when it names no Organization. */
+    serviceId: text("service_id"),
+    serviceReference: text("service_reference"),
     active: boolean("active").notNull().default(true),
+    planningStart: timestamp("planning_start", { withTimezone: true }),
+    planningEnd: timestamp("planning_end", { withTimezone: true }),
   },
-  (t) => [primaryKey({ columns: [t.id] }), index("schedules_unit_idx").on(t.careUnitId)],
+  (t) => [
+    primaryKey({ columns: [t.id] }),
+    index("schedules_unit_idx").on(t.careUnitId),
+    index("schedules_service_idx").on(t.serviceId),
+    index("schedules_unit_ref_idx").on(t.careUnitReference).where(sql`${t.careUnitId} is null`),
+    index("schedules_practitioner_ref_idx").on(t.practitionerReference).where(sql`${t.practitionerId} is null`),
+    index("schedules_service_ref_idx").on(t.serviceReference).where(sql`${t.serviceId} is null`),
+  ],
 );
 
 export const slots = pgTable(
@@ -41,7 +62,11 @@ export const slots = pgTable(
     endsAt: timestamp("ends_at", { withTimezone: true }).notNull(),
     appointmentTypeCode: text("appointment_type_code"),
   },
-  (t) => [primaryKey({ columns: [t.id] }), index("slots_schedule_start_idx").on(t.scheduleId, t.startsAt)],
+  (t) => [
+    primaryKey({ columns: [t.id] }),
+    index("slots_schedule_start_idx").on(t.scheduleId, t.startsAt),
+    index("slots_schedule_ref_idx").on(t.scheduleReference).where(sql`${t.scheduleId} is null`),
+  ],
 );
 
 export const appointments = pgTable(
@@ -53,11 +78,21 @@ export const appointments = pgTable(
     status: text("status").notNull(),
     startsAt: timestamp("starts_at", { withTimezone: true }),
     endsAt: timestamp("ends_at", { withTimezone: true }),
+    /** The unit of the appointment type (HealthcareService participant). */
     careUnitId: text("care_unit_id"),
     practitionerId: text("practitioner_id"),
+    practitionerReference: text("practitioner_reference"),
     appointmentTypeId: text("appointment_type_id"),
+    appointmentTypeReference: text("appointment_type_reference"),
     slotIds: jsonb("slot_ids").$type<string[]>().notNull().default(sql`'[]'::jsonb`),
     description: text("description"),
   },
-  (t) => [primaryKey({ columns: [t.id] }), index("appointments_person_start_idx").on(t.personId, t.startsAt)],
+  (t) => [
+    primaryKey({ columns: [t.id] }),
+    index("appointments_person_start_idx").on(t.personId, t.startsAt),
+    index("appointments_type_idx").on(t.appointmentTypeId),
+    index("appointments_subject_ref_idx").on(t.subjectReference).where(sql`${t.personId} is null`),
+    index("appointments_practitioner_ref_idx").on(t.practitionerReference).where(sql`${t.practitionerId} is null`),
+    index("appointments_type_ref_idx").on(t.appointmentTypeReference).where(sql`${t.appointmentTypeId} is null`),
+  ],
 );

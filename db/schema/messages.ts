@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { index, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
 import { fhirColumns } from "./columns";
 
@@ -8,12 +9,17 @@ export const messages = pgTable(
     ...fhirColumns(),
     personId: text("person_id"),
     subjectReference: text("subject_reference"),
-    /** The thread: Communication.inResponseTo chain root, partOf, or the topic. */
+    /** The thread: the root of the inResponseTo/partOf chain, or the message itself. */
     threadId: text("thread_id").notNull(),
+    /** The message this one answers (inResponseTo, else partOf), by id. */
+    parentId: text("parent_id"),
     topic: text("topic"),
     /** "patient" when the citizen (or a guardian) wrote it, "care" when the care team did. */
     direction: text("direction").$type<"patient" | "care">().notNull(),
     careUnitId: text("care_unit_id"),
+    careUnitReference: text("care_unit_reference"),
+    /** The sender as a reference (Practitioner/…, Organization/…, Patient/…, RelatedPerson/…). */
+    senderReference: text("sender_reference"),
     senderName: text("sender_name"),
     body: text("body"),
     sentAt: timestamp("sent_at", { withTimezone: true }),
@@ -24,5 +30,7 @@ export const messages = pgTable(
     primaryKey({ columns: [t.id] }),
     index("messages_person_sent_idx").on(t.personId, t.sentAt.desc()),
     index("messages_thread_idx").on(t.threadId),
+    index("messages_subject_ref_idx").on(t.subjectReference).where(sql`${t.personId} is null`),
+    index("messages_unit_ref_idx").on(t.careUnitReference).where(sql`${t.careUnitId} is null`),
   ],
 );

@@ -21,18 +21,23 @@ export const people = pgTable(
     protectedIdentity: boolean("protected_identity").notNull().default(false),
     /** The care unit responsible for the patient (Patient.managingOrganization). */
     managingCareUnitId: text("managing_care_unit_id"),
+    managingCareUnitReference: text("managing_care_unit_reference"),
   },
   (t) => [
     primaryKey({ columns: [t.id] }),
     index("people_personnummer_idx").on(t.personnummer),
     index("people_samordningsnummer_idx").on(t.samordningsnummer),
+    index("people_managing_ref_idx").on(t.managingCareUnitReference).where(sql`${t.managingCareUnitId} is null`),
   ],
 );
 
 /**
- * Who is the guardian (vårdnadshavare) of whom. Fed from RelatedPerson (one row per RelatedPerson id) or from a
- * Patient's links/contacts (id derived from the child and guardian). The guardian is resolved to a person by
- * personnummer or by reference; until then guardian_person_id is null and guardian_personnummer holds the key.
+ * Who is the guardian (vårdnadshavare) of whom, one row per RelatedPerson (source_type "RelatedPerson").
+ * `active` is true only while the RelatedPerson is active and its relationship is GUARD; readers must still check
+ * `period_end`, `blocked`, the child's age and protected identity. The guardian is resolved to a person by a
+ * reference (extension), by personnummer, or by a Patient's `link` to the RelatedPerson (person_links); until then
+ * guardian_person_id is null. child_person_id is '' (never a person id) only while the RelatedPerson's patient
+ * reference (child_reference) cannot be resolved yet.
  */
 export const guardianships = pgTable(
   "guardianships",
@@ -40,7 +45,9 @@ export const guardianships = pgTable(
     ...fhirColumns(),
     sourceType: text("source_type").notNull(),
     childPersonId: text("child_person_id").notNull(),
+    childReference: text("child_reference"),
     guardianPersonId: text("guardian_person_id"),
+    guardianReference: text("guardian_reference"),
     guardianPersonnummer: text("guardian_personnummer"),
     relationship: text("relationship"),
     active: boolean("active").notNull().default(true),
@@ -54,5 +61,21 @@ export const guardianships = pgTable(
     index("guardianships_guardian_idx").on(t.guardianPersonId),
     index("guardianships_guardian_pnr_idx").on(t.guardianPersonnummer),
     index("guardianships_child_idx").on(t.childPersonId),
+    index("guardianships_child_ref_idx").on(t.childReference).where(sql`${t.childPersonId} = ''`),
+    index("guardianships_guardian_ref_idx").on(t.guardianReference).where(sql`${t.guardianPersonId} is null`),
   ],
+);
+
+/**
+ * A Patient's `link` (type seealso) to a RelatedPerson: the patient is the person that RelatedPerson stands for, so a
+ * guardianship fed from that RelatedPerson names this patient as the guardian. Replaced with each applied version of
+ * the Patient.
+ */
+export const personLinks = pgTable(
+  "person_links",
+  {
+    relatedPersonId: text("related_person_id").notNull(),
+    personId: text("person_id").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.relatedPersonId, t.personId] }), index("person_links_person_idx").on(t.personId)],
 );

@@ -37,6 +37,12 @@ export const recordEntries = pgTable(
     careUnitReference: text("care_unit_reference"),
     practitionerId: text("practitioner_id"),
     practitionerReference: text("practitioner_reference"),
+    /** The care contact (Encounter) the entry belongs to; the entry's unit comes from it when it names none itself. */
+    encounterId: text("encounter_id"),
+    encounterReference: text("encounter_reference"),
+    /** A referenced Medication (medications section); title and code come from it once it has arrived. */
+    medicationId: text("medication_id"),
+    medicationReference: text("medication_reference"),
     status: text("status"),
     codeSystem: text("code_system"),
     code: text("code"),
@@ -58,5 +64,25 @@ export const recordEntries = pgTable(
     index("record_entries_person_section_idx").on(t.personId, t.section, t.occurredAt.desc()),
     index("record_entries_person_code_idx").on(t.personId, t.code, t.occurredAt.desc()),
     index("record_entries_subject_ref_idx").on(t.subjectReference).where(sql`${t.personId} is null`),
+    index("record_entries_unit_ref_idx").on(t.careUnitReference).where(sql`${t.careUnitId} is null`),
+    index("record_entries_practitioner_ref_idx").on(t.practitionerReference).where(sql`${t.practitionerId} is null`),
+    index("record_entries_encounter_ref_idx").on(t.encounterReference).where(sql`${t.encounterId} is null`),
+    index("record_entries_medication_ref_idx").on(t.medicationReference).where(sql`${t.medicationId} is null`),
+    index("record_entries_encounter_idx").on(t.encounterId),
+    index("record_entries_medication_idx").on(t.medicationId).where(sql`${t.medicationId} is not null`),
   ],
+);
+
+/** Medicinal products (FHIR Medication) that medication entries reference; contained ones stay in the entry's raw. */
+export const medicationProducts = pgTable(
+  "medication_products",
+  {
+    ...fhirColumns(),
+    codeSystem: text("code_system"),
+    /** ATC or other product code. */
+    code: text("code"),
+    name: text("name"),
+    form: text("form"),
+  },
+  (t) => [primaryKey({ columns: [t.id] })],
 );
