@@ -80,7 +80,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
     "*",
     createRequestHandler({
       build: options.build,
-      mode: production ? "production" : "development",
+      mode: config.NODE_ENV === "development" ? "development" : "production",
       getLoadContext: (_req, res) => ({ cspNonce: res.locals.cspNonce as string }),
     }),
   );
