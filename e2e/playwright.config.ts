@@ -61,7 +61,7 @@ export default defineConfig({
   webServer: {
     // The production build, served by the portal's own server entry; a fresh embedded database each run unless
     // DATABASE_URL points at a server (as in CI).
-    command: "node e2e/start-server.mjs",
+    command: "npx tsx e2e/start-server.ts",
     cwd: root,
     url: `${baseURL}/healthz`,
     timeout: 180_000,

@@ -12,5 +12,5 @@ if (!env.DATABASE_URL) {
   rmSync(".data/e2e", { recursive: true, force: true });
 }
 const server = spawn("npx", ["tsx", "app/server/main.ts"], { stdio: "inherit", env });
-for (const signal of ["SIGTERM", "SIGINT"]) process.on(signal, () => server.kill(signal));
+for (const signal of ["SIGTERM", "SIGINT"] as const) process.on(signal, () => server.kill(signal));
 server.on("exit", (code) => process.exit(code ?? 0));
