@@ -1,4 +1,5 @@
-import type { Queryable } from "../../db/connection";
+import { sql } from "drizzle-orm";
+import { rowsOf, type Queryable } from "../../db/connection";
 import { accessLog } from "../../db/schema";
 import type { Access } from "~/identity/access.server";
 
@@ -15,4 +16,125 @@ export async function logAccess(db: Queryable, access: Access, section: string, 
     resourceRefs: resourceRefs && resourceRefs.length > 0 ? resourceRefs : null,
     channel: "portal",
   });
+}
+
+export const ACCESS_LOG_PAGE_SIZE = 25;
+
+export interface AccessLogQuery {
+  /** Whose log: the subject on screen. */
+  subjectPersonId: string;
+  /** Who is looking, so their own reads can be shown as "you". */
+  viewerPersonId: string;
+  /** Inclusive calendar dates (YYYY-MM-DD) in Swedish time. */
+  from?: string | null;
+  to?: string | null;
+  /** 1-based. */
+  page?: number;
+  pageSize?: number;
+}
+
+export type AccessLogEntry =
+  | {
+      source: "portal";
+      key: string;
+      occurredAt: Date;
+      section: string;
+      actingAs: "self" | "guardian";
+      /** The person looking at the log made this read themself. */
+      byViewer: boolean;
+    }
+  | { source: "clinical"; key: string; occurredAt: Date; careUnitName: string | null };
+
+export interface AccessLogPage {
+  entries: AccessLogEntry[];
+  page: number;
+  hasNext: boolean;
+}
+
+/** The instant Swedish local midnight begins on a calendar date (YYYY-MM-DD), whatever the summer-time offset. */
+export function swedishMidnight(isoDate: string): Date {
+  const [y, m, d] = isoDate.split("-").map(Number) as [number, number, number];
+  const check = new Intl.DateTimeFormat("sv-SE", {
+    timeZone: "Europe/Stockholm",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  });
+  for (const offsetHours of [1, 2]) {
+    const t = new Date(Date.UTC(y, m - 1, d) - offsetHours * 3_600_000);
+    if (check.format(t) === "00:00") return t;
+  }
+  return new Date(Date.UTC(y, m - 1, d) - 3_600_000);
+}
+
+function nextDay(isoDate: string): string {
+  const t = new Date(`${isoDate}T00:00:00Z`);
+  t.setUTCDate(t.getUTCDate() + 1);
+  return t.toISOString().slice(0, 10);
+}
+
+interface Row {
+  source: "portal" | "clinical";
+  key: string;
+  occurred_at: Date | string;
+  section: string | null;
+  acting_as: "self" | "guardian" | null;
+  by_viewer: boolean | null;
+  care_unit_name: string | null;
+}
+
+/**
+ * "Who has seen my record": the portal's own log and the clinical system's access events for one subject, newest
+ * first, one page at a time, optionally within a period. Both halves filter on the subject.
+ */
+export async function listAccessLog(db: Queryable, query: AccessLogQuery): Promise<AccessLogPage> {
+  const pageSize = query.pageSize ?? ACCESS_LOG_PAGE_SIZE;
+  const page = Math.max(1, Math.floor(query.page ?? 1));
+  const from = query.from ? swedishMidnight(query.from).toISOString() : null;
+  const until = query.to ? swedishMidnight(nextDay(query.to)).toISOString() : null;
+  const portalPeriod = sql.join(
+    [
+      from ? sql` and l.occurred_at >= ${from}::timestamptz` : sql``,
+      until ? sql` and l.occurred_at < ${until}::timestamptz` : sql``,
+    ],
+    sql``,
+  );
+  const clinicalPeriod = sql.join(
+    [
+      from ? sql` and e.occurred_at >= ${from}::timestamptz` : sql``,
+      until ? sql` and e.occurred_at < ${until}::timestamptz` : sql``,
+    ],
+    sql``,
+  );
+  const result = await db.execute(sql`
+    select * from (
+      select 'portal' as source, 'p' || l.id::text as key, l.occurred_at, l.section, l.acting_as,
+             l.actor_person_id = ${query.viewerPersonId} as by_viewer, null as care_unit_name
+        from access_log l
+       where l.subject_person_id = ${query.subjectPersonId}${portalPeriod}
+      union all
+      select 'clinical', 'c' || e.id, e.occurred_at, null, null, null, coalesce(e.care_unit_name, u.name)
+        from clinical_access_events e
+        left join care_units u on u.id = e.care_unit_id
+       where e.person_id = ${query.subjectPersonId} and e.deleted_at is null${clinicalPeriod}
+    ) entries
+    order by occurred_at desc, key desc
+    limit ${pageSize + 1} offset ${(page - 1) * pageSize}
+  `);
+  const rows = rowsOf<Row>(result);
+  const entries = rows.slice(0, pageSize).map((r): AccessLogEntry => {
+    const occurredAt = r.occurred_at instanceof Date ? r.occurred_at : new Date(r.occurred_at);
+    if (r.source === "portal") {
+      return {
+        source: "portal",
+        key: r.key,
+        occurredAt,
+        section: r.section ?? "",
+        actingAs: r.acting_as === "guardian" ? "guardian" : "self",
+        byViewer: r.by_viewer === true,
+      };
+    }
+    return { source: "clinical", key: r.key, occurredAt, careUnitName: r.care_unit_name };
+  });
+  return { entries, page, hasNext: rows.length > pageSize };
 }

@@ -12,7 +12,7 @@ import {
   type GuardianshipFacts,
   type SubjectFacts,
 } from "./rules";
-import { resolveSession, sessionSettings, sessionToken, type SessionRecord } from "./session.server";
+import { resolveSession, sessionSettings, sessionToken, setActingFor, type SessionRecord } from "./session.server";
 
 /**
  * The one authorization path for patient data. Every loader and action that reads or changes a patient's data starts
@@ -225,10 +225,11 @@ export async function actingOptions(db: Queryable, personId: string, now: Date =
     .where(and(isNull(guardianships.deletedAt), guardianIs(personId)));
   const byChild = new Map<string, { child: PersonFacts; relations: GuardianshipFacts[] }>();
   for (const r of relations) {
-    if (r.childPersonId === personId) continue;
-    const entry = byChild.get(r.childPersonId) ?? { child: toFacts(r.child), relations: [] };
+    const childId = r.child.id;
+    if (childId === personId) continue;
+    const entry = byChild.get(childId) ?? { child: toFacts(r.child), relations: [] };
     entry.relations.push(r);
-    byChild.set(r.childPersonId, entry);
+    byChild.set(childId, entry);
   }
   const children = [...byChild.values()]
     .map(({ child, relations: rs }) => ({ child, refusal: guardianRefusal(child, rs, today) }))
@@ -245,4 +246,19 @@ export async function actingOptions(db: Queryable, personId: string, now: Date =
       refusal,
     })),
   ];
+}
+
+/**
+ * The acting-for switch: show `subjectPersonId`'s data in this session from now on. Allowed for the person themself
+ * and for a child the person may act for today; anyone else answers 404, as if the id did not exist.
+ */
+export async function chooseSubject(
+  db: Queryable,
+  session: { sessionId: string; personId: string },
+  subjectPersonId: string,
+  now: Date = new Date(),
+): Promise<void> {
+  const decision = await decideAccess(db, session.personId, subjectPersonId, now);
+  if (decision.actingAs === "guardian" && decision.capabilities.length === 0) throw notFound();
+  await setActingFor(db, session.personId, session.sessionId, subjectPersonId);
 }

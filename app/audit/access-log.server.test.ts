@@ -1,0 +1,121 @@
+import { eq, sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { accessLog } from "../../db/schema";
+import { createTestDatabase, type TestDatabase } from "../../db/testing";
+import type { Access } from "~/identity/access.server";
+import { createClinicalAccessEvent, createPerson } from "~/identity/test-factories";
+import { listAccessLog, logAccess, swedishMidnight } from "./access-log.server";
+
+let db: TestDatabase;
+let anna: string;
+let ella: string;
+let eva: string;
+
+const access = (subject: string, actor: string, actingAs: "self" | "guardian"): Access => ({
+  sessionId: "s",
+  actorPersonId: actor,
+  subjectPersonId: subject,
+  actingAs,
+  hideEntriesAfter: null,
+});
+
+async function insertAt(subject: string, actor: string, actingAs: "self" | "guardian", section: string, at: string) {
+  await db.db.insert(accessLog).values({ subjectPersonId: subject, actorPersonId: actor, actingAs, section, occurredAt: new Date(at) });
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  anna = (await createPerson(db.db, { givenName: "Anna", birthDate: "1985-04-02" })).id;
+  ella = (await createPerson(db.db, { givenName: "Ella", birthDate: "2020-11-20" })).id;
+  eva = (await createPerson(db.db, { givenName: "Eva", birthDate: "1990-10-10" })).id;
+});
+
+afterAll(async () => {
+  await db?.destroy();
+});
+
+describe("logAccess", () => {
+  it("appends who read which section of whose record, as what", async () => {
+    await logAccess(db.db, access(ella, anna, "guardian"), "results", ["Observation/o1", "Observation/o2"]);
+    const rows = await db.db.select().from(accessLog).where(eq(accessLog.subjectPersonId, ella));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      subjectPersonId: ella,
+      actorPersonId: anna,
+      actingAs: "guardian",
+      section: "results",
+      resourceRefs: ["Observation/o1", "Observation/o2"],
+      channel: "portal",
+    });
+    expect(Date.now() - rows[0]!.occurredAt.getTime()).toBeLessThan(60_000);
+  });
+
+  it("the database refuses to change or remove an entry, whoever asks", async () => {
+    const codeOf = async (attempt: Promise<unknown>) => {
+      try {
+        await attempt;
+        return "no error";
+      } catch (error) {
+        return (error as { cause?: { code?: string } }).cause?.code ?? String(error);
+      }
+    };
+    expect(await codeOf(db.db.update(accessLog).set({ section: "nothing" }).where(eq(accessLog.subjectPersonId, ella)))).toBe("42501");
+    expect(await codeOf(db.db.delete(accessLog).where(eq(accessLog.subjectPersonId, ella)))).toBe("42501");
+    expect(await codeOf(db.db.execute(sql`truncate access_log`))).toBe("42501");
+    expect(await db.db.select().from(accessLog).where(eq(accessLog.subjectPersonId, ella))).toHaveLength(1);
+  });
+});
+
+describe("listAccessLog", () => {
+  let subject: string;
+  beforeAll(async () => {
+    subject = (await createPerson(db.db, { givenName: "Sara", birthDate: "1975-01-01" })).id;
+    const guardian = (await createPerson(db.db, { givenName: "Mor", birthDate: "1950-01-01" })).id;
+    await insertAt(subject, subject, "self", "notes", "2026-03-10T08:00:00Z");
+    await insertAt(subject, guardian, "guardian", "results", "1985-06-01T10:00:00Z");
+    await insertAt(subject, subject, "self", "overview", "2026-03-12T09:00:00Z");
+    await insertAt(eva, eva, "self", "notes", "2026-03-11T08:00:00Z");
+    await createClinicalAccessEvent(db.db, { personId: subject, occurredAt: new Date("2026-03-11T13:00:00Z"), careUnitName: "Vårdcentralen Gibraltargatan" });
+    await createClinicalAccessEvent(db.db, { personId: subject, occurredAt: new Date("2026-03-01T13:00:00Z"), careUnitName: "Akutmottagningen" });
+    await createClinicalAccessEvent(db.db, { personId: subject, occurredAt: new Date("2026-03-05T13:00:00Z"), deletedAt: new Date() });
+    await createClinicalAccessEvent(db.db, { personId: eva, occurredAt: new Date("2026-03-11T14:00:00Z"), careUnitName: "Annan" });
+  });
+
+  it("merges the portal's own log and the clinical system's events for the subject only, newest first", async () => {
+    const page = await listAccessLog(db.db, { subjectPersonId: subject, viewerPersonId: subject });
+    expect(page.hasNext).toBe(false);
+    expect(page.entries.map((e) => [e.source, e.occurredAt.toISOString()])).toEqual([
+      ["portal", "2026-03-12T09:00:00.000Z"],
+      ["clinical", "2026-03-11T13:00:00.000Z"],
+      ["portal", "2026-03-10T08:00:00.000Z"],
+      ["clinical", "2026-03-01T13:00:00.000Z"],
+      ["portal", "1985-06-01T10:00:00.000Z"],
+    ]);
+    expect(page.entries[0]).toMatchObject({ section: "overview", actingAs: "self", byViewer: true });
+    expect(page.entries[1]).toMatchObject({ careUnitName: "Vårdcentralen Gibraltargatan" });
+    expect(page.entries[4]).toMatchObject({ section: "results", actingAs: "guardian", byViewer: false });
+  });
+
+  it("pages", async () => {
+    const first = await listAccessLog(db.db, { subjectPersonId: subject, viewerPersonId: subject, pageSize: 2 });
+    const second = await listAccessLog(db.db, { subjectPersonId: subject, viewerPersonId: subject, pageSize: 2, page: 2 });
+    const third = await listAccessLog(db.db, { subjectPersonId: subject, viewerPersonId: subject, pageSize: 2, page: 3 });
+    expect([first.hasNext, second.hasNext, third.hasNext]).toEqual([true, true, false]);
+    expect([...first.entries, ...second.entries, ...third.entries].map((e) => e.key)).toHaveLength(5);
+    expect(new Set([...first.entries, ...second.entries, ...third.entries].map((e) => e.key)).size).toBe(5);
+  });
+
+  it("filters by a period of Swedish calendar days, both ends included", async () => {
+    const march = await listAccessLog(db.db, { subjectPersonId: subject, viewerPersonId: subject, from: "2026-03-10", to: "2026-03-11" });
+    expect(march.entries.map((e) => e.occurredAt.toISOString())).toEqual(["2026-03-11T13:00:00.000Z", "2026-03-10T08:00:00.000Z"]);
+    const since = await listAccessLog(db.db, { subjectPersonId: subject, viewerPersonId: subject, from: "2026-03-11" });
+    expect(since.entries).toHaveLength(2);
+    const until = await listAccessLog(db.db, { subjectPersonId: subject, viewerPersonId: subject, to: "2000-01-01" });
+    expect(until.entries).toHaveLength(1);
+  });
+
+  it("Swedish midnight follows summer time", () => {
+    expect(swedishMidnight("2026-01-15").toISOString()).toBe("2026-01-14T23:00:00.000Z");
+    expect(swedishMidnight("2026-07-15").toISOString()).toBe("2026-07-14T22:00:00.000Z");
+  });
+});
