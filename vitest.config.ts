@@ -10,5 +10,6 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: "forks",
     maxWorkers: 2,
+    env: { LOG_LEVEL: "silent" },
   },
 });

@@ -1,0 +1,104 @@
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+// The real server entry, as `npm start` runs it: start-up, request logs, and a clean stop on SIGTERM.
+const root = path.resolve(import.meta.dirname, "../..");
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+interface Running {
+  child: ChildProcess;
+  out: () => string;
+  exited: Promise<number | null>;
+}
+
+function startServer(env: Record<string, string>): Running {
+  let output = "";
+  const child = spawn(process.execPath, ["--import", "tsx", "app/server/main.ts"], {
+    cwd: root,
+    env: { ...process.env, LOG_LEVEL: "info", DEMO_DATA: "false", NODE_ENV: "test", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
+  child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return { child, out: () => output, exited };
+}
+
+async function waitForHealth(url: string, running: Running, ms = 60_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    try {
+      if ((await fetch(`${url}/healthz`)).status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`server did not become healthy:\n${running.out()}`);
+}
+
+let dataDir: string;
+
+beforeAll(() => {
+  const build = spawnSync("npx", ["remix", "build"], { cwd: root, env: { ...process.env, NODE_ENV: "production" } });
+  expect(build.status, build.stderr?.toString()).toBe(0);
+  dataDir = mkdtempSync(path.join(tmpdir(), "portal-lifecycle-"));
+}, 120_000);
+
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+describe("the server process", () => {
+  it("refuses to start on a wrong setting and names it", async () => {
+    const running = startServer({ PORT: "not-a-port", PGLITE_DIR: path.join(dataDir, "never") });
+    expect(await running.exited).toBe(1);
+    expect(running.out()).toMatch(/PORT/);
+    expect(running.out()).not.toMatch(/at .*\.ts:\d+/);
+  });
+
+  it("refuses to start in production without the region's identity provider", async () => {
+    const running = startServer({ NODE_ENV: "production", PGLITE_DIR: path.join(dataDir, "never") });
+    expect(await running.exited).toBe(1);
+    expect(running.out()).toMatch(/OIDC_ISSUER/);
+  });
+
+  it("serves on the embedded database, logs JSON lines without query strings, and stops cleanly on SIGTERM", async () => {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const env: Record<string, string> = { PORT: String(port), DEV_IDP_PORT: String(await freePort()), PUBLIC_ORIGIN: url };
+    if (!process.env.TEST_DATABASE_URL && !process.env.DATABASE_URL) env.PGLITE_DIR = path.join(dataDir, "pglite");
+    const running = startServer(env);
+    await waitForHealth(url, running);
+
+    const page = await fetch(`${url}/?search=19121212-1212`, { headers: { "Accept-Language": "en" } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<html lang="en"');
+
+    const requestLogged = () =>
+      running
+        .out()
+        .split("\n")
+        .filter((l) => l.startsWith("{"))
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+        .some((l) => l.msg === "request" && l.path === "/" && l.status === 200);
+    await expect.poll(requestLogged, { timeout: 5000 }).toBe(true);
+    expect(running.out()).not.toContain("19121212");
+
+    running.child.kill("SIGTERM");
+    expect(await running.exited).toBe(0);
+    expect(running.out()).toMatch(/"msg":"stopped"/);
+    await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+  }, 120_000);
+});
