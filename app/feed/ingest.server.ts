@@ -1,0 +1,368 @@
+/**
+ * The clinical feed's one way in. Every source (POST /api/fhir/feed, `npm run feed:import`, the demo data at start-up)
+ * calls one of these two functions; both validate, map and write in batches and report what happened to each entry.
+ *
+ *   import { ingestBatch, ingestStream } from "~/feed/ingest.server";
+ *
+ *   // A whole Bundle (transaction, batch, history, collection or searchset) or a list of resources, in memory:
+ *   const { report } = await ingestBatch(db, { kind: "bundle", bundle }, { source: "demo" });
+ *   const { report } = await ingestBatch(db, { kind: "resources", resources: [patient, observation] }, { source: "demo" });
+ *
+ *   // Anything iterable, e.g. NDJSON lines or a streamed Bundle's entries (see files.server.ts), in batches:
+ *   const report = await ingestStream(db, resources, { source: "cli", batchSize: 500, onProgress: (r) => … });
+ *
+ * Items of a stream are resources, or FeedEntry wrappers (a Bundle entry's fullUrl/request/response, or text that did
+ * not parse). The report: { received, stored (= created + updated), created, updated, unchanged, deleted,
+ * skipped: [{ reason, count }], rejected: [{ index, resourceType, id, reason, path }], rejectedCount, byType }.
+ *
+ * Semantics (CONVENTIONS.md): upsert by (resourceType, id); only a newer version applies (meta.versionId numerically,
+ * then meta.lastUpdated; equal → "unchanged", older → skipped "stale-version"); a DELETE entry or entered-in-error
+ * hides the row and keeps it as a tombstone. Unsupported types are skipped ("unsupported-type"). A resource that is
+ * invalid is rejected, stored in dead_letters with its raw JSON and the reason, and the rest of the batch is kept.
+ * References (urn:uuid: within the bundle, Type/id, absolute, #contained, Type?identifier=) that point at something
+ * not yet arrived are kept and resolve when it arrives, in whatever order things come.
+ *
+ * `ingestBatch` throws FeedInputError when the input as a whole is not acceptable (not a Bundle, unknown Bundle type).
+ */
+import type { Resource } from "@medplum/fhirtypes";
+import type { Database } from "../../db/connection";
+import { mapResource, type MapResult } from "./map";
+import type { FullUrlMap } from "./references";
+import { isSupportedType, validateResource } from "./validate";
+import { instantMicros, parseVersionId, versionFromEtag } from "./versions";
+import { writeBatch, type DeadLetter, type DeleteItem, type ItemOutcome, type PreparedBatch, type UpsertItem } from "./write.server";
+
+export type { ItemOutcome } from "./write.server";
+
+export interface FeedEntry {
+  resource?: unknown;
+  fullUrl?: string;
+  request?: { method?: string; url?: string };
+  response?: { etag?: string; lastModified?: string; status?: string };
+  /** Where the item came from, for messages and paths: "Bundle.entry[3]", "Patient.ndjson:12". */
+  location?: string;
+  /** JSON text that did not parse (an NDJSON line), with the parser's message. */
+  unparsed?: { text: string; error: string };
+}
+
+export type IngestInput = { kind: "bundle"; bundle: unknown } | { kind: "resources"; resources: unknown[] };
+
+export interface Rejection {
+  /** Position of the item in the input (Bundle entry index, or item number in a stream), from 0. */
+  index: number;
+  resourceType: string | null;
+  id: string | null;
+  reason: string;
+  /** FHIRPath-like location of the problem, e.g. "Bundle.entry[3].resource.subject.reference". */
+  path: string | null;
+  location: string | null;
+}
+
+export interface TypeCounts {
+  received: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  deleted: number;
+  skipped: number;
+  rejected: number;
+}
+
+export interface IngestReport {
+  received: number;
+  stored: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  deleted: number;
+  skipped: { reason: string; count: number }[];
+  /** The first `maxRejectionsListed` rejections; rejectedCount has them all. */
+  rejected: Rejection[];
+  rejectedCount: number;
+  byType: Record<string, TypeCounts>;
+}
+
+export interface EntryResult {
+  index: number;
+  location: string | null;
+  resourceType: string | null;
+  id: string | null;
+  outcome: ItemOutcome;
+}
+
+export interface IngestOptions {
+  /** Who sent it ("http", "cli:file.ndjson", "demo"); kept with dead letters. */
+  source: string;
+  batchSize?: number;
+  maxRejectionsListed?: number;
+  onProgress?: (report: IngestReport) => void;
+}
+
+export class FeedInputError extends Error {
+  constructor(
+    message: string,
+    readonly path: string | null = null,
+  ) {
+    super(message);
+    this.name = "FeedInputError";
+  }
+}
+
+export const BUNDLE_TYPES = new Set(["transaction", "batch", "history", "collection", "searchset"]);
+const DEFAULT_BATCH = 500;
+
+export function emptyReport(): IngestReport {
+  return { received: 0, stored: 0, created: 0, updated: 0, unchanged: 0, deleted: 0, skipped: [], rejected: [], rejectedCount: 0, byType: {} };
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** The entries of a Bundle, each with its location; throws FeedInputError when it is not a Bundle the feed takes. */
+export function bundleEntries(bundle: unknown): FeedEntry[] {
+  if (!isObject(bundle)) throw new FeedInputError("The body is not a JSON object", "$");
+  if (bundle.resourceType !== "Bundle") throw new FeedInputError("Expected a Bundle (or NDJSON)", "resourceType");
+  if (typeof bundle.type !== "string" || !BUNDLE_TYPES.has(bundle.type)) {
+    throw new FeedInputError(`Unsupported Bundle.type ${JSON.stringify(bundle.type)}: expected ${[...BUNDLE_TYPES].join(", ")}`, "Bundle.type");
+  }
+  const entries = bundle.entry ?? [];
+  if (!Array.isArray(entries)) throw new FeedInputError("Bundle.entry is not an array", "Bundle.entry");
+  return entries.map((e: unknown, i) => {
+    const location = `Bundle.entry[${i}]`;
+    if (!isObject(e)) return { location, resource: e };
+    return {
+      location,
+      resource: e.resource,
+      fullUrl: typeof e.fullUrl === "string" ? e.fullUrl : undefined,
+      request: isObject(e.request) ? (e.request as FeedEntry["request"]) : undefined,
+      response: isObject(e.response) ? (e.response as FeedEntry["response"]) : undefined,
+    };
+  });
+}
+
+function asEntry(item: unknown): FeedEntry {
+  if (isObject(item) && typeof item.resourceType === "string") return { resource: item };
+  if (isObject(item) && ("resource" in item || "unparsed" in item || "request" in item)) return item as FeedEntry;
+  return { resource: item };
+}
+
+/** fullUrl → Type/id for the entries that name both. */
+export function fullUrlMap(entries: FeedEntry[]): FullUrlMap {
+  const map: FullUrlMap = new Map();
+  for (const e of entries) {
+    const r = e.resource;
+    if (!e.fullUrl || !isObject(r) || typeof r.resourceType !== "string" || typeof r.id !== "string") continue;
+    if (!map.has(e.fullUrl)) map.set(e.fullUrl, { type: r.resourceType, id: r.id });
+  }
+  return map;
+}
+
+interface Prepared {
+  batch: PreparedBatch;
+  /** For each slot: what to report it as. */
+  meta: { index: number; location: string | null; resourceType: string | null; id: string | null }[];
+}
+
+function problemPath(location: string | undefined, path: string): string {
+  // "Observation.subject.reference" inside "Bundle.entry[3]" → "Bundle.entry[3].resource.subject.reference".
+  if (!location?.startsWith("Bundle.")) return path;
+  const dot = path.indexOf(".");
+  return `${location}.resource${dot >= 0 ? path.slice(dot) : ""}`;
+}
+
+const DELETE_URL = /^(?:https?:\/\/\S+\/)?([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/([A-Za-z0-9\-.]{1,64}))?$/;
+
+/** Validates and maps a slice of items (pure CPU: no database). */
+function prepare(entries: FeedEntry[], firstIndex: number, fullUrls: FullUrlMap): Prepared {
+  const batch: PreparedBatch = { upserts: [], deletes: [], deadLetters: [], outcomes: [] };
+  const meta: Prepared["meta"] = [];
+  entries.forEach((entry, offset) => {
+    const slot = offset;
+    const index = firstIndex + offset;
+    const location = entry.location ?? null;
+    const resource = entry.resource;
+    const typeOf = isObject(resource) && typeof resource.resourceType === "string" ? resource.resourceType : null;
+    const idOf = isObject(resource) && typeof resource.id === "string" ? resource.id : null;
+    meta.push({ index, location, resourceType: typeOf, id: idOf });
+    const reject = (reason: string, path: string | null, raw: unknown = resource, rawText: string | null = null) => {
+      batch.outcomes[slot] = { kind: "rejected", reason, path };
+      const letter: DeadLetter = { slot, resourceType: typeOf, id: idOf, reason, path, raw: raw ?? null, rawText };
+      batch.deadLetters.push(letter);
+    };
+    const skip = (reason: string) => {
+      batch.outcomes[slot] = { kind: "skipped", reason };
+    };
+
+    if (entry.unparsed) return reject(`Invalid JSON: ${entry.unparsed.error}`, location, null, entry.unparsed.text);
+    const method = entry.request?.method?.toUpperCase();
+    if (method === "GET" || method === "HEAD") return skip("not-a-write");
+    if (method === "PATCH") return reject("PATCH entries are not supported: send the whole resource", location ? `${location}.request.method` : null);
+    if (method === "DELETE") {
+      const url = entry.request?.url ?? "";
+      const m = url.includes("?") ? null : DELETE_URL.exec(url);
+      if (!m) return reject(`DELETE needs request.url Type/id, got ${JSON.stringify(url)}`, location ? `${location}.request.url` : null, entry);
+      const type = m[1]!;
+      const id = m[2]!;
+      meta[slot] = { index, location, resourceType: type, id };
+      if (!isSupportedType(type)) return skip("unsupported-type");
+      const versionId = parseVersionId(m[3]) ?? versionFromEtag(entry.response?.etag);
+      const lastModified = entry.response?.lastModified;
+      const lastUpdated = lastModified && instantMicros(lastModified) !== null ? lastModified : null;
+      const del: DeleteItem = { slot, resourceType: type, id, version: { versionId, lastUpdated }, coversAll: versionId === null && lastUpdated === null };
+      batch.deletes.push(del);
+      return;
+    }
+    if (resource === undefined) return reject("The entry has no resource", location, entry);
+    if (!isObject(resource)) return reject("Not a FHIR resource: expected a JSON object", location);
+    if (!typeOf) return reject("Not a FHIR resource: resourceType is missing", problemPath(location ?? undefined, "Resource.resourceType"));
+    if (!isSupportedType(typeOf)) return skip("unsupported-type");
+    const problem = validateResource(typeOf, resource);
+    if (problem) return reject(problem.message, problemPath(location ?? undefined, problem.path));
+    if (method === "PUT" && entry.request?.url) {
+      const m = DELETE_URL.exec(entry.request.url);
+      if (m && (m[1] !== typeOf || m[2] !== idOf)) {
+        return reject(`request.url ${entry.request.url} does not name this resource (${typeOf}/${idOf})`, location ? `${location}.request.url` : null);
+      }
+    }
+    const rawJson = JSON.stringify(resource);
+    if (rawJson.includes("\\u0000")) return reject("The resource contains a NUL character (\\u0000), which cannot be stored", location);
+    let mapped: MapResult;
+    try {
+      mapped = mapResource(typeOf, resource as unknown as Resource & { id: string }, { fullUrls });
+    } catch (error) {
+      return reject(`Could not read the resource: ${error instanceof Error ? error.message : String(error)}`, location);
+    }
+    if (!mapped.ok) {
+      if ("reject" in mapped) return reject(mapped.reject, problemPath(location ?? undefined, mapped.path));
+      return skip(mapped.skip);
+    }
+    const alias = entry.fullUrl?.startsWith("urn:") ? entry.fullUrl : null;
+    const upsert: UpsertItem = { slot, mapped: mapped.value, rawJson, alias };
+    batch.upserts.push(upsert);
+  });
+  return { batch, meta };
+}
+
+class ReportBuilder {
+  readonly report = emptyReport();
+  private readonly skipped = new Map<string, number>();
+
+  constructor(private readonly maxRejections: number) {}
+
+  add(prepared: Prepared, entries?: EntryResult[]): void {
+    const r = this.report;
+    prepared.meta.forEach((m, slot) => {
+      const outcome: ItemOutcome = prepared.batch.outcomes[slot] ?? { kind: "rejected", reason: "not processed", path: null };
+      const type = m.resourceType ?? "(unknown)";
+      const counts = (r.byType[type] ??= { received: 0, created: 0, updated: 0, unchanged: 0, deleted: 0, skipped: 0, rejected: 0 });
+      r.received++;
+      counts.received++;
+      switch (outcome.kind) {
+        case "created":
+          r.created++;
+          r.stored++;
+          counts.created++;
+          break;
+        case "updated":
+          r.updated++;
+          r.stored++;
+          counts.updated++;
+          break;
+        case "unchanged":
+          r.unchanged++;
+          counts.unchanged++;
+          break;
+        case "deleted":
+          r.deleted++;
+          counts.deleted++;
+          break;
+        case "skipped":
+          this.skipped.set(outcome.reason, (this.skipped.get(outcome.reason) ?? 0) + 1);
+          counts.skipped++;
+          break;
+        case "rejected":
+          r.rejectedCount++;
+          counts.rejected++;
+          if (r.rejected.length < this.maxRejections) {
+            r.rejected.push({ index: m.index, resourceType: m.resourceType, id: m.id, reason: outcome.reason, path: outcome.path, location: m.location });
+          }
+          break;
+      }
+      entries?.push({ index: m.index, location: m.location, resourceType: m.resourceType, id: m.id, outcome });
+    });
+    r.skipped = [...this.skipped].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count);
+  }
+}
+
+/**
+ * Ingests a Bundle or a list of resources held in memory. References between the bundle's entries resolve across all
+ * of it, whatever the batch. `entries` holds the outcome of every entry, in input order (for the HTTP answer).
+ */
+export async function ingestBatch(
+  db: Database,
+  input: IngestInput,
+  options: IngestOptions,
+): Promise<{ report: IngestReport; entries: EntryResult[]; bundleType: string | null }> {
+  const entries = input.kind === "bundle" ? bundleEntries(input.bundle) : input.resources.map(asEntry);
+  const bundleType = input.kind === "bundle" ? ((input.bundle as { type: string }).type ?? null) : null;
+  const fullUrls = fullUrlMap(entries);
+  const size = options.batchSize ?? DEFAULT_BATCH;
+  const builder = new ReportBuilder(options.maxRejectionsListed ?? Number.POSITIVE_INFINITY);
+  const results: EntryResult[] = [];
+  for (let start = 0; start < entries.length; start += size) {
+    const prepared = prepare(entries.slice(start, start + size), start, fullUrls);
+    await writeBatch(db, prepared.batch, options.source);
+    builder.add(prepared, results);
+    options.onProgress?.(builder.report);
+  }
+  return { report: builder.report, entries: results, bundleType };
+}
+
+/**
+ * Ingests items as they come, `batchSize` at a time, preparing the next batch while the database writes the last.
+ * Memory stays flat: nothing but the current batches and the first rejections is kept. A Bundle's entries streamed
+ * here resolve urn:uuid: references to earlier batches through reference_aliases, and to later ones when they arrive.
+ */
+export async function ingestStream(db: Database, items: AsyncIterable<unknown> | Iterable<unknown>, options: IngestOptions): Promise<IngestReport> {
+  const size = options.batchSize ?? DEFAULT_BATCH;
+  const builder = new ReportBuilder(options.maxRejectionsListed ?? 1000);
+  let buffer: FeedEntry[] = [];
+  let next = 0;
+  let writing: Promise<void> | undefined;
+  let failure: { error: unknown } | undefined;
+  const settle = async () => {
+    await writing;
+    if (failure) throw failure.error;
+  };
+  const flush = async () => {
+    if (!buffer.length) return;
+    const slice = buffer;
+    buffer = [];
+    const prepared = prepare(slice, next, fullUrlMap(slice));
+    next += slice.length;
+    await settle();
+    writing = writeBatch(db, prepared.batch, options.source).then(
+      () => {
+        builder.add(prepared);
+        options.onProgress?.(builder.report);
+      },
+      (error: unknown) => {
+        failure = { error };
+      },
+    );
+  };
+  try {
+    for await (const item of items) {
+      buffer.push(asEntry(item));
+      if (buffer.length >= size) await flush();
+    }
+    await flush();
+    await settle();
+  } catch (error) {
+    // Let a write in flight settle before reporting the first failure.
+    await writing;
+    throw failure?.error ?? error;
+  }
+  return builder.report;
+}
