@@ -1,4 +1,5 @@
 import type { Config } from "~/config.server";
+import { developmentIdentityProviderTask } from "~/identity/dev-idp/startup.server";
 import type { DatabaseHandle } from "../../db/connection";
 
 export interface StartupContext {
@@ -9,4 +10,4 @@ export interface StartupContext {
 /** Work done once at start-up after migrations; a task may return a function that undoes it at shutdown. */
 export type StartupTask = (context: StartupContext) => Promise<void | (() => Promise<void>)>;
 
-export const startupTasks: StartupTask[] = [];
+export const startupTasks: StartupTask[] = [developmentIdentityProviderTask];
