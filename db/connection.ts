@@ -6,6 +6,7 @@ import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
+import { acquirePgliteLock } from "./pglite-lock";
 import * as schema from "./schema";
 
 export type Schema = typeof schema;
@@ -41,14 +42,28 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
     return { db, kind: "postgres", close: () => client.end({ timeout: 5 }) };
   }
   let client = options.pglite;
+  let unlock = async () => {};
   if (!client) {
     const dir = path.resolve(options.pgliteDir ?? "./.data/pglite");
     await mkdir(path.dirname(dir), { recursive: true });
-    client = await PGlite.create(dir);
+    unlock = await acquirePgliteLock(dir);
+    try {
+      client = await PGlite.create(dir);
+    } catch (error) {
+      await unlock();
+      throw error;
+    }
   }
   const pglite = client;
   const db = drizzlePglite(pglite, { schema, casing: "snake_case" }) as unknown as Database;
-  return { db, kind: "pglite", close: () => pglite.close() };
+  return {
+    db,
+    kind: "pglite",
+    close: async () => {
+      await pglite.close();
+      await unlock();
+    },
+  };
 }
 
 /** Rows of a raw `db.execute(sql...)`: postgres.js returns an array, PGlite an object with `rows`. */
