@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setDatabase } from "../../db/connection";
+import { personLinks } from "../../db/schema";
 import { createTestDatabase, type TestDatabase } from "../../db/testing";
 import { admit } from "./admission.server";
 import { actingOptions, chooseSubject, requireAccess, requireSession, type Capability } from "./access.server";
@@ -17,7 +18,7 @@ const ALL: Capability[] = ["read_record", "book", "message"];
 
 let db: TestDatabase;
 const cast = {} as Record<
-  "anna" | "bo" | "ella" | "tim" | "sam" | "maja" | "lisa" | "oskar" | "gustav" | "eva" | "pernilla" | "ture",
+  "anna" | "bo" | "ella" | "tim" | "sam" | "maja" | "lisa" | "oskar" | "gustav" | "eva" | "pernilla" | "ture" | "olle" | "vera",
   { id: string; personnummer: string | null }
 >;
 
@@ -64,6 +65,11 @@ beforeAll(async () => {
   await createGuardianship(d, { childPersonId: cast.ella.id, guardianPersonId: cast.bo.id, blocked: true });
   // A guardian the feed has not yet resolved to a person: known by personnummer only.
   await createGuardianship(d, { childPersonId: cast.ture.id, guardianPersonnummer: cast.pernilla.personnummer });
+  // A guardian known through their Patient's link to the RelatedPerson.
+  cast.olle = await createPerson(d, { givenName: "Olle", familyName: "Holm", birthDate: "1988-08-08" });
+  cast.vera = await createPerson(d, { givenName: "Vera", familyName: "Holm", birthDate: "2021-02-02" });
+  const linked = await createGuardianship(d, { childPersonId: cast.vera.id });
+  await d.insert(personLinks).values({ relatedPersonId: linked, personId: cast.olle.id });
   // Lisa's guardianship is recorded, but she is 14: Oskar's mother gets nothing either.
   await createGuardianship(d, { childPersonId: cast.lisa.id, guardianPersonId: cast.eva.id });
 });
@@ -157,6 +163,12 @@ describe("acting for a child", () => {
   it("a guardian the feed knows only by personnummer may act for the child", async () => {
     const s = await sessionFor(cast.pernilla.id, cast.ture.id);
     expect(await allowed(s.request)).toEqual(ALL);
+  });
+  it("a guardian known through their Patient's link to the RelatedPerson may act for the child", async () => {
+    const s = await sessionFor(cast.olle.id, cast.vera.id);
+    expect(await allowed(s.request)).toEqual(ALL);
+    const stranger = await sessionFor(cast.eva.id, cast.vera.id);
+    expect(await allowed(stranger.request)).toEqual([]);
   });
   it("no guardian access to a 14-year-old", async () => {
     const s = await sessionFor(cast.eva.id, cast.lisa.id);

@@ -1,7 +1,7 @@
 import { redirect } from "@remix-run/node";
 import { and, eq, isNotNull, isNull, or, sql } from "drizzle-orm";
 import { database, type Queryable } from "../../db/connection";
-import { guardianships, people } from "../../db/schema";
+import { guardianships, people, personLinks } from "../../db/schema";
 import {
   birthDateFromIdentityNumber,
   guardianRefusal,
@@ -153,10 +153,18 @@ async function findPerson(db: Queryable, personId: string): Promise<PersonFacts 
   return rows[0] ? toFacts(rows[0]) : null;
 }
 
-/** The guardian relation rows between this guardian and children: matched by person id, or by personnummer while unresolved. */
+/**
+ * The guardian relation rows of this guardian: matched by person id, or while the feed has not resolved the guardian
+ * yet, by personnummer or by the guardian's Patient `link` to the RelatedPerson.
+ */
 function guardianIs(guardianPersonId: string) {
   return or(
     eq(guardianships.guardianPersonId, guardianPersonId),
+    and(
+      isNull(guardianships.guardianPersonId),
+      eq(guardianships.sourceType, "RelatedPerson"),
+      sql`exists (select 1 from ${personLinks} where ${personLinks.relatedPersonId} = ${guardianships.id} and ${personLinks.personId} = ${guardianPersonId})`,
+    ),
     and(
       isNull(guardianships.guardianPersonId),
       isNotNull(guardianships.guardianPersonnummer),
