@@ -1,0 +1,107 @@
+import { sql } from "drizzle-orm";
+import { rowsOf, type Queryable } from "../../db/connection";
+import type { ProviderKind } from "../../db/schema/care";
+import { inList } from "./exclusions.server";
+import { listHighlights, type EntryView } from "./queries.server";
+import { toIso, type RecordScope } from "./visibility.server";
+
+export interface AppointmentView {
+  ref: string;
+  startsAt: string;
+  what: string | null;
+  careUnitName: string | null;
+  providerKind: ProviderKind;
+}
+
+export interface MessageView {
+  ref: string;
+  topic: string | null;
+  sentAt: string | null;
+  careUnitName: string | null;
+}
+
+export interface Overview {
+  appointments: AppointmentView[];
+  upcomingCount: number;
+  unreadMessages: MessageView[];
+  unreadCount: number;
+  /** Null when the subject's record is not shown online (13–15): the page shows appointments and messages only. */
+  record: { results: EntryView[]; medications: EntryView[]; allergies: EntryView[] } | null;
+}
+
+export const OVERVIEW_APPOINTMENTS = 3;
+export const OVERVIEW_MESSAGES = 3;
+
+const UPCOMING_STATUSES = sql`('proposed', 'pending', 'booked', 'arrived', 'checked-in')`;
+
+function providerKind(v: string | null): ProviderKind {
+  return v === "region" || v === "municipality" || v === "private" ? v : "unknown";
+}
+
+/** The subject's next appointments, soonest first, and how many there are. Read only. */
+export async function upcomingAppointments(
+  db: Queryable,
+  subjectPersonId: string,
+  now: Date,
+  limit = OVERVIEW_APPOINTMENTS,
+): Promise<{ appointments: AppointmentView[]; count: number }> {
+  const result = await db.execute(sql`
+    select a.id, a.starts_at, coalesce(t.name, a.description) as what, u.name as unit_name, u.provider_kind,
+           count(*) over ()::int as total
+      from appointments a
+      left join appointment_types t on t.id = a.appointment_type_id
+      left join care_units u on u.id = coalesce(a.care_unit_id, t.care_unit_id)
+     where a.person_id = ${subjectPersonId} and a.deleted_at is null
+       and a.starts_at >= ${now.toISOString()}::timestamptz and a.status in ${UPCOMING_STATUSES}
+     order by a.starts_at, a.id
+     limit ${limit}`);
+  const rows = rowsOf<{ id: string; starts_at: Date | string; what: string | null; unit_name: string | null; provider_kind: string | null; total: number }>(result);
+  return {
+    count: Number(rows[0]?.total ?? 0),
+    appointments: rows.map((r) => ({
+      ref: `Appointment/${r.id}`,
+      startsAt: toIso(r.starts_at) ?? "",
+      what: r.what,
+      careUnitName: r.unit_name,
+      providerKind: providerKind(r.provider_kind),
+    })),
+  };
+}
+
+/** Messages from the care team the subject has not read, newest first, and how many. Read only. */
+export async function unreadMessages(
+  db: Queryable,
+  scope: RecordScope,
+  limit = OVERVIEW_MESSAGES,
+): Promise<{ messages: MessageView[]; count: number }> {
+  const result = await db.execute(sql`
+    select m.id, m.topic, m.sent_at, u.name as unit_name, count(*) over ()::int as total
+      from messages m
+      left join care_units u on u.id = m.care_unit_id
+     where m.person_id = ${scope.subjectPersonId} and m.deleted_at is null
+       and m.direction = 'care' and m.read_at is null
+       and not ${inList(sql`coalesce(m.care_unit_id, '')`, scope.rules.excludedUnitIds)}
+     order by m.sent_at desc nulls last, m.id
+     limit ${limit}`);
+  const rows = rowsOf<{ id: string; topic: string | null; sent_at: Date | string | null; unit_name: string | null; total: number }>(result);
+  return {
+    count: Number(rows[0]?.total ?? 0),
+    messages: rows.map((r) => ({ ref: `Communication/${r.id}`, topic: r.topic, sentAt: toIso(r.sent_at), careUnitName: r.unit_name })),
+  };
+}
+
+/** The overview of the subject on screen: a handful of indexed queries, run side by side. */
+export async function loadOverview(db: Queryable, scope: RecordScope, options: { readRecord: boolean; now: Date }): Promise<Overview> {
+  const [appointments, messages, record] = await Promise.all([
+    upcomingAppointments(db, scope.subjectPersonId, options.now),
+    unreadMessages(db, scope),
+    options.readRecord ? listHighlights(db, scope) : Promise.resolve(null),
+  ]);
+  return {
+    appointments: appointments.appointments,
+    upcomingCount: appointments.count,
+    unreadMessages: messages.messages,
+    unreadCount: messages.count,
+    record,
+  };
+}

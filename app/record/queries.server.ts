@@ -1,0 +1,458 @@
+import { sql, type SQL } from "drizzle-orm";
+import { rowsOf, type Queryable } from "../../db/connection";
+import type { ProviderKind } from "../../db/schema/care";
+import type { RecordSection } from "../../db/schema/record";
+import { swedishMidnight } from "~/audit/access-log.server";
+import { PAGE_SIZE, PRINT_LIMIT, providerKindFilters, type SectionFilters } from "./sections";
+import {
+  entryFrom,
+  entryScope,
+  fromExcludedUnit,
+  holdsExcludedKeyword,
+  likePattern,
+  nextDay,
+  shownOnline,
+  toIso,
+  type RecordScope,
+} from "./visibility.server";
+
+/** One entry as a record page shows it: what happened, when, where, and which kind of provider. */
+export interface EntryView {
+  /** "Type/id": what the access log names. */
+  ref: string;
+  section: RecordSection;
+  occurredAt: string | null;
+  title: string | null;
+  text: string | null;
+  code: string | null;
+  status: string | null;
+  careUnitName: string | null;
+  providerKind: ProviderKind;
+  authorName: string | null;
+  authorProfession: string | null;
+  valueNumber: number | null;
+  valueText: string | null;
+  valueUnit: string | null;
+  referenceLow: number | null;
+  referenceHigh: number | null;
+  referenceText: string | null;
+  interpretation: string | null;
+  fromUnitName: string | null;
+  toUnitName: string | null;
+  criticality: string | null;
+}
+
+/** Medication statuses that mean the citizen takes it now. */
+export const CURRENT_MEDICATION_STATUSES = ["active", "on-hold", "intended"] as const;
+
+const currentMedication = sql`e.status in ('active', 'on-hold', 'intended')`;
+
+interface Needs {
+  text: boolean;
+  author: boolean;
+  value: boolean;
+  referral: boolean;
+  medication: boolean;
+  criticality: boolean;
+}
+
+const needsOf: Record<RecordSection, Needs> = {
+  notes: { text: true, author: true, value: false, referral: false, medication: false, criticality: false },
+  diagnoses: { text: true, author: false, value: false, referral: false, medication: false, criticality: false },
+  medications: { text: true, author: true, value: false, referral: false, medication: true, criticality: false },
+  results: { text: true, author: false, value: true, referral: false, medication: false, criticality: false },
+  vaccinations: { text: false, author: false, value: false, referral: false, medication: false, criticality: false },
+  allergies: { text: true, author: false, value: false, referral: false, medication: false, criticality: true },
+  care_contacts: { text: true, author: true, value: false, referral: false, medication: false, criticality: false },
+  referrals: { text: true, author: false, value: false, referral: true, medication: false, criticality: false },
+};
+
+const ALL_NEEDS: Needs = { text: true, author: true, value: true, referral: true, medication: true, criticality: true };
+
+/** The columns a section's page shows (and nothing else), with the joins they need. */
+function columnsFor(needs: Needs): { select: SQL; joins: SQL } {
+  const select = [
+    sql`e.resource_type, e.id, e.section, e.occurred_at, e.code, e.status, u.name as unit_name, u.provider_kind`,
+    needs.medication ? sql`coalesce(e.title, mp.name) as title` : sql`e.title`,
+    needs.text ? sql`e.text` : sql`null as text`,
+    needs.author ? sql`p.name as author_name, p.profession as author_profession` : sql`null as author_name, null as author_profession`,
+    needs.value
+      ? sql`e.value_number, e.value_text, e.unit as value_unit, e.reference_low, e.reference_high, e.reference_text, e.interpretation`
+      : sql`null as value_number, null as value_text, null as value_unit, null as reference_low, null as reference_high, null as reference_text, null as interpretation`,
+    needs.referral ? sql`fu.name as from_unit_name, tu.name as to_unit_name` : sql`null as from_unit_name, null as to_unit_name`,
+    needs.criticality ? sql`e.details->>'criticality' as criticality` : sql`null as criticality`,
+  ];
+  const joins = [
+    needs.author ? sql` left join practitioners p on p.id = e.practitioner_id` : sql``,
+    needs.medication ? sql` left join medication_products mp on mp.id = e.medication_id` : sql``,
+    needs.referral
+      ? sql` left join care_units fu on fu.id = e.details->>'fromUnitId' left join care_units tu on tu.id = e.details->>'toUnitId'`
+      : sql``,
+  ];
+  return { select: sql.join(select, sql`, `), joins: sql.join(joins, sql``) };
+}
+
+interface EntryRow {
+  resource_type: string;
+  id: string;
+  section: RecordSection;
+  occurred_at: Date | string | null;
+  code: string | null;
+  status: string | null;
+  unit_name: string | null;
+  provider_kind: string | null;
+  title: string | null;
+  text: string | null;
+  author_name: string | null;
+  author_profession: string | null;
+  value_number: number | string | null;
+  value_text: string | null;
+  value_unit: string | null;
+  reference_low: number | string | null;
+  reference_high: number | string | null;
+  reference_text: string | null;
+  interpretation: string | null;
+  from_unit_name: string | null;
+  to_unit_name: string | null;
+  criticality: string | null;
+}
+
+function num(v: number | string | null): number | null {
+  if (v === null || v === undefined) return null;
+  const n = typeof v === "number" ? v : Number(v);
+  return Number.isFinite(n) ? n : null;
+}
+
+function providerKindOf(v: string | null): ProviderKind {
+  return (providerKindFilters as readonly string[]).includes(v ?? "") ? (v as ProviderKind) : "unknown";
+}
+
+function toView(r: EntryRow): EntryView {
+  return {
+    ref: `${r.resource_type}/${r.id}`,
+    section: r.section,
+    occurredAt: toIso(r.occurred_at),
+    title: r.title,
+    text: r.text,
+    code: r.code,
+    status: r.status,
+    careUnitName: r.unit_name,
+    providerKind: providerKindOf(r.provider_kind),
+    authorName: r.author_name,
+    authorProfession: r.author_profession,
+    valueNumber: num(r.value_number),
+    valueText: r.value_text,
+    valueUnit: r.value_unit,
+    referenceLow: num(r.reference_low),
+    referenceHigh: num(r.reference_high),
+    referenceText: r.reference_text,
+    interpretation: r.interpretation,
+    fromUnitName: r.from_unit_name,
+    toUnitName: r.to_unit_name,
+    criticality: r.criticality,
+  };
+}
+
+/** The filter conditions of a section page (period, provider, notes search, medication status). */
+function filterConditions(section: RecordSection | null, filters: Partial<SectionFilters>): SQL {
+  const parts: SQL[] = [];
+  if (filters.from) parts.push(sql` and e.occurred_at >= ${swedishMidnight(filters.from).toISOString()}::timestamptz`);
+  if (filters.to) parts.push(sql` and e.occurred_at < ${swedishMidnight(nextDay(filters.to)).toISOString()}::timestamptz`);
+  if (filters.provider) {
+    if ((providerKindFilters as readonly string[]).includes(filters.provider)) {
+      parts.push(sql` and coalesce(u.provider_kind, 'unknown') = ${filters.provider}`);
+    } else {
+      parts.push(sql` and (u.id = ${filters.provider} or u.provider_id = ${filters.provider})`);
+    }
+  }
+  if (filters.q && (section === "notes" || section === null)) {
+    const p = likePattern(filters.q);
+    parts.push(sql` and (coalesce(e.text, '') ilike ${p} or coalesce(e.title, '') ilike ${p})`);
+  }
+  if (filters.status && section === "medications") {
+    parts.push(filters.status === "current" ? sql` and ${currentMedication}` : sql` and not ${currentMedication}`);
+  }
+  return sql.join(parts, sql``);
+}
+
+export interface EntryPage {
+  entries: EntryView[];
+  page: number;
+  pageSize: number;
+  hasNext: boolean;
+}
+
+/**
+ * One page of a section, newest first: the subject's live entries shown online, filtered. One indexed query on
+ * (person_id, section, occurred_at desc).
+ */
+export async function listSectionEntries(
+  db: Queryable,
+  scope: RecordScope,
+  section: RecordSection,
+  filters: Partial<SectionFilters>,
+  pageSize = PAGE_SIZE,
+): Promise<EntryPage> {
+  const page = Math.max(1, Math.floor(filters.page ?? 1));
+  const { select, joins } = columnsFor(needsOf[section]);
+  const result = await db.execute(sql`
+    select ${select}
+      from ${entryFrom}${joins}
+     where ${entryScope(scope)} and e.section = ${section} and ${shownOnline(scope.rules)}${filterConditions(section, filters)}
+     order by e.occurred_at desc nulls last, e.resource_type, e.id
+     limit ${pageSize + 1} offset ${(page - 1) * pageSize}`);
+  const rows = rowsOf<EntryRow>(result);
+  return { entries: rows.slice(0, pageSize).map(toView), page, pageSize, hasNext: rows.length > pageSize };
+}
+
+/** Whom to ask about information that is not shown online. */
+export interface WithheldNotice {
+  /** The unit to ask (for a withheld note: its unit; for an excluded unit: the provider it belongs to), if known. */
+  askName: string | null;
+  askPhone: string | null;
+}
+
+export interface UnitOption {
+  id: string;
+  name: string;
+  providerKind: ProviderKind;
+  providerId: string | null;
+  providerName: string | null;
+}
+
+export interface SectionFacets {
+  /** The units (and so providers) the section's shown entries come from: the provider filter's choices. */
+  units: UnitOption[];
+  withheld: WithheldNotice[];
+}
+
+interface FacetRow {
+  unit_id: string | null;
+  unit_name: string | null;
+  unit_phone: string | null;
+  provider_kind: string | null;
+  provider_id: string | null;
+  provider_name: string | null;
+  provider_phone: string | null;
+  withheld: "unit" | "keyword" | null;
+}
+
+function facetsOf(rows: FacetRow[]): SectionFacets {
+  const units: UnitOption[] = [];
+  const withheld = new Map<string, WithheldNotice>();
+  for (const r of rows) {
+    if (r.withheld === null) {
+      if (r.unit_id && r.unit_name) {
+        units.push({
+          id: r.unit_id,
+          name: r.unit_name,
+          providerKind: providerKindOf(r.provider_kind),
+          providerId: r.provider_id,
+          providerName: r.provider_name,
+        });
+      }
+      continue;
+    }
+    // An excluded unit is never named (its name alone can say too much): the notice names its provider.
+    const notice =
+      r.withheld === "unit"
+        ? { askName: r.provider_id && r.provider_id !== r.unit_id ? r.provider_name : null, askPhone: r.provider_id && r.provider_id !== r.unit_id ? r.provider_phone : null }
+        : { askName: r.unit_name, askPhone: r.unit_phone };
+    withheld.set(`${notice.askName ?? ""}|${notice.askPhone ?? ""}`, notice);
+  }
+  units.sort((a, b) => a.name.localeCompare(b.name, "sv"));
+  const notices = [...withheld.values()].sort((a, b) => (a.askName ?? "\uffff").localeCompare(b.askName ?? "\uffff", "sv"));
+  return { units, withheld: notices };
+}
+
+/**
+ * For a section (or the whole record): the units its shown entries come from, and where something was withheld, whom
+ * to ask. One aggregate over the subject's entries of the section; no withheld entry's content leaves this function.
+ */
+export async function sectionFacets(db: Queryable, scope: RecordScope, section: RecordSection | null): Promise<SectionFacets> {
+  const inSection = section ? sql` and e.section = ${section}` : sql``;
+  const result = await db.execute(sql`
+    select u.id as unit_id, u.name as unit_name, u.phone as unit_phone, u.provider_kind, u.provider_id,
+           root.name as provider_name, root.phone as provider_phone,
+           case when ${fromExcludedUnit(scope.rules)} then 'unit'
+                when ${holdsExcludedKeyword(scope.rules)} then 'keyword' end as withheld
+      from ${entryFrom}
+      left join care_units root on root.id = u.provider_id
+     where ${entryScope(scope)}${inSection}
+     group by 1, 2, 3, 4, 5, 6, 7, 8`);
+  return facetsOf(rowsOf<FacetRow>(result));
+}
+
+export interface TrendPoint {
+  ref: string;
+  occurredAt: string | null;
+  valueNumber: number | null;
+  valueText: string | null;
+  valueUnit: string | null;
+  referenceLow: number | null;
+  referenceHigh: number | null;
+  referenceText: string | null;
+  interpretation: string | null;
+  careUnitName: string | null;
+  providerKind: ProviderKind;
+}
+
+export interface Trend {
+  code: string;
+  title: string | null;
+  points: TrendPoint[];
+  withheld: WithheldNotice[];
+}
+
+interface TrendRow extends FacetRow {
+  resource_type: string;
+  id: string;
+  occurred_at: Date | string | null;
+  title: string | null;
+  value_number: number | string | null;
+  value_text: string | null;
+  value_unit: string | null;
+  reference_low: number | string | null;
+  reference_high: number | string | null;
+  reference_text: string | null;
+  interpretation: string | null;
+}
+
+export const TREND_LIMIT = 1000;
+
+/**
+ * Every value of one result (by its code) over time, oldest first, and whether values of it were withheld. One query
+ * on (person_id, code, occurred_at desc); null when the subject has no such result at all.
+ */
+export async function resultTrend(db: Queryable, scope: RecordScope, code: string): Promise<Trend | null> {
+  const result = await db.execute(sql`
+    select * from (
+      select e.resource_type, e.id, e.occurred_at, e.title, e.value_number, e.value_text, e.unit as value_unit,
+             e.reference_low, e.reference_high, e.reference_text, e.interpretation,
+             u.id as unit_id, u.name as unit_name, u.phone as unit_phone, u.provider_kind, u.provider_id,
+             root.name as provider_name, root.phone as provider_phone,
+             case when ${fromExcludedUnit(scope.rules)} then 'unit'
+                  when ${holdsExcludedKeyword(scope.rules)} then 'keyword' end as withheld
+        from ${entryFrom}
+        left join care_units root on root.id = u.provider_id
+       where ${entryScope(scope)} and e.code = ${code} and e.section = 'results'
+       order by e.occurred_at desc nulls last, e.resource_type, e.id
+       limit ${TREND_LIMIT}
+    ) newest
+    order by occurred_at asc nulls first, resource_type, id`);
+  const rows = rowsOf<TrendRow>(result);
+  if (rows.length === 0) return null;
+  const shown = rows.filter((r) => r.withheld === null);
+  const { withheld } = facetsOf(rows.filter((r) => r.withheld !== null));
+  const newest = shown[shown.length - 1];
+  return {
+    code,
+    title: newest?.title ?? null,
+    withheld,
+    points: shown.map((r) => ({
+      ref: `${r.resource_type}/${r.id}`,
+      occurredAt: toIso(r.occurred_at),
+      valueNumber: num(r.value_number),
+      valueText: r.value_text,
+      valueUnit: r.value_unit,
+      referenceLow: num(r.reference_low),
+      referenceHigh: num(r.reference_high),
+      referenceText: r.reference_text,
+      interpretation: r.interpretation,
+      careUnitName: r.unit_name,
+      providerKind: providerKindOf(r.provider_kind),
+    })),
+  };
+}
+
+export interface PrintSection {
+  section: RecordSection;
+  entries: EntryView[];
+  /** More entries than a printout holds: the citizen narrows the period. */
+  truncated: boolean;
+}
+
+/** The sections of a printout (one, or all), each newest first and at most PRINT_LIMIT entries. One query. */
+export async function printEntries(
+  db: Queryable,
+  scope: RecordScope,
+  sections: readonly RecordSection[],
+  filters: Partial<SectionFilters>,
+): Promise<PrintSection[]> {
+  const { select, joins } = columnsFor(ALL_NEEDS);
+  const wanted = sql.join(
+    sections.map((s) => sql`(${s}::text)`),
+    sql`, `,
+  );
+  const result = await db.execute(sql`
+    select x.* from (values ${wanted}) as s(section)
+    cross join lateral (
+      select ${select}
+        from ${entryFrom}${joins}
+       where ${entryScope(scope)} and e.section = s.section and ${shownOnline(scope.rules)}${filterConditions(null, { ...filters, q: undefined, status: undefined })}
+       order by e.occurred_at desc nulls last, e.resource_type, e.id
+       limit ${PRINT_LIMIT + 1}
+    ) x`);
+  const rows = rowsOf<EntryRow>(result).map(toView);
+  return sections.map((section) => {
+    const mine = rows.filter((r) => r.section === section);
+    return { section, entries: mine.slice(0, PRINT_LIMIT), truncated: mine.length > PRINT_LIMIT };
+  });
+}
+
+export interface ExportedEntry {
+  ref: string;
+  resource: Record<string, unknown>;
+}
+
+/** The raw FHIR resources of every entry the portal shows the subject (optionally one section, filtered). One query. */
+export async function exportEntries(
+  db: Queryable,
+  scope: RecordScope,
+  section: RecordSection | null,
+  filters: Partial<SectionFilters> = {},
+): Promise<ExportedEntry[]> {
+  const inSection = section ? sql` and e.section = ${section}` : sql``;
+  const result = await db.execute(sql`
+    select e.resource_type, e.id, e.raw
+      from ${entryFrom}
+     where ${entryScope(scope)}${inSection} and ${shownOnline(scope.rules)}${filterConditions(section, filters)}
+     order by e.section, e.occurred_at desc nulls last, e.resource_type, e.id`);
+  return rowsOf<{ resource_type: string; id: string; raw: Record<string, unknown> | string }>(result).map((r) => ({
+    ref: `${r.resource_type}/${r.id}`,
+    resource: typeof r.raw === "string" ? (JSON.parse(r.raw) as Record<string, unknown>) : r.raw,
+  }));
+}
+
+export const HIGHLIGHT_RESULTS = 5;
+export const HIGHLIGHT_MEDICATIONS = 10;
+export const HIGHLIGHT_ALLERGIES = 10;
+
+/**
+ * What the overview shows of the record: the newest results, current medications and active allergies and other
+ * warnings. One query: three index scans on (person_id, section, occurred_at desc), each stopping at its limit.
+ */
+export async function listHighlights(
+  db: Queryable,
+  scope: RecordScope,
+): Promise<{ results: EntryView[]; medications: EntryView[]; allergies: EntryView[] }> {
+  const { select, joins } = columnsFor({ text: true, author: false, value: true, referral: false, medication: true, criticality: true });
+  const part = (section: RecordSection, condition: SQL, limit: number) => sql`(
+    select ${select}
+      from ${entryFrom}${joins}
+     where ${entryScope(scope)} and e.section = ${section} and ${shownOnline(scope.rules)}${condition}
+     order by e.occurred_at desc nulls last, e.resource_type, e.id
+     limit ${limit})`;
+  const result = await db.execute(sql`
+    ${part("results", sql``, HIGHLIGHT_RESULTS)}
+    union all
+    ${part("medications", sql` and ${currentMedication}`, HIGHLIGHT_MEDICATIONS)}
+    union all
+    ${part("allergies", sql` and coalesce(e.status, 'active') = 'active'`, HIGHLIGHT_ALLERGIES)}`);
+  const rows = rowsOf<EntryRow>(result).map(toView);
+  return {
+    results: rows.filter((r) => r.section === "results"),
+    medications: rows.filter((r) => r.section === "medications"),
+    allergies: rows.filter((r) => r.section === "allergies"),
+  };
+}
