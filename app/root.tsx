@@ -16,6 +16,8 @@ import { useChangeLanguage } from "remix-i18next/react";
 import { ErrorPage } from "~/components/error-page";
 import { SiteFooter, SiteHeader } from "~/components/site-shell";
 import { useNonce } from "~/components/nonce";
+import { headerIdentity } from "~/identity/header.server";
+import { IdentityBar } from "~/identity/identity-bar";
 import { isLanguage, type Language } from "~/i18n/config";
 import { languageOf } from "~/i18n/i18next.server";
 import stylesheet from "~/styles/app.css";
@@ -27,8 +29,8 @@ export const meta: MetaFunction = () => [{ name: "viewport", content: "width=dev
 export const handle = { i18n: "common" };
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const locale = await languageOf(request);
-  return data({ locale });
+  const [locale, identity] = await Promise.all([languageOf(request), headerIdentity(request)]);
+  return data({ locale, identity });
 }
 
 function useLocale(): Language {
@@ -40,6 +42,7 @@ function useLocale(): Language {
 
 export function Layout({ children }: { children: React.ReactNode }) {
   const locale = useLocale();
+  const rootData = useRouteLoaderData<typeof loader>("root");
   const nonce = useNonce();
   const { t } = useTranslation();
   useChangeLanguage(locale);
@@ -56,7 +59,9 @@ export function Layout({ children }: { children: React.ReactNode }) {
         <a className="skip-link" href="#main">
           {t("skipLink")}
         </a>
-        <SiteHeader locale={locale} />
+        <SiteHeader locale={locale}>
+          <IdentityBar identity={rootData?.identity ?? null} />
+        </SiteHeader>
         <main id="main" tabIndex={-1}>
           {children}
         </main>
