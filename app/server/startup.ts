@@ -1,4 +1,5 @@
 import type { Config } from "~/config.server";
+import { demoDataStartupTask } from "~/feed/demo/load.server";
 import { developmentIdentityProviderTask } from "~/identity/dev-idp/startup.server";
 import type { DatabaseHandle } from "../../db/connection";
 
@@ -10,4 +11,4 @@ export interface StartupContext {
 /** Work done once at start-up after migrations; a task may return a function that undoes it at shutdown. */
 export type StartupTask = (context: StartupContext) => Promise<void | (() => Promise<void>)>;
 
-export const startupTasks: StartupTask[] = [developmentIdentityProviderTask];
+export const startupTasks: StartupTask[] = [demoDataStartupTask, developmentIdentityProviderTask];
