@@ -35,6 +35,7 @@ export function IdentityBar({ identity }: { identity: HeaderIdentity | null }) {
         </div>
         {choices.length > 1 ? (
           <Form method="post" action="/acting-for" className="identity-bar__switch">
+            <input type="hidden" name="returnTo" value={location.pathname} />
             <label htmlFor="acting-for-subject">{t("header.switchLabel")}</label>
             <select id="acting-for-subject" name="subject" defaultValue={subject.personId} key={subject.personId}>
               {choices.map((c) => (

@@ -1,0 +1,17 @@
+import type { Queryable } from "../../db/connection";
+import { setHideEntriesAfter } from "./session.server";
+
+/** At each login the citizen may hide entries recorded in the last 14 days, for that session (1177's rule). */
+export const HIDE_ENTRIES_DAYS = 14;
+
+/** Records the choice: hide entries recorded after now − 14 days, or show everything. Returns the cut-off. */
+export async function chooseHiddenEntries(
+  db: Queryable,
+  session: { sessionId: string; personId: string },
+  hide: boolean,
+  now: Date = new Date(),
+): Promise<Date | null> {
+  const cutoff = hide ? new Date(now.getTime() - HIDE_ENTRIES_DAYS * 86_400_000) : null;
+  await setHideEntriesAfter(db, session.personId, session.sessionId, cutoff);
+  return cutoff;
+}
