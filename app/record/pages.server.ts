@@ -1,0 +1,114 @@
+import { database } from "../../db/connection";
+import type { RecordSection } from "../../db/schema/record";
+import { logAccess } from "~/audit/access-log.server";
+import { notFound, requireAccess, type Access } from "~/identity/access.server";
+import { recordRules } from "./exclusions.server";
+import { exportFileName, recordBundle } from "./export.server";
+import { loadOverview } from "./overview.server";
+import { exportEntries, listSectionEntries, printEntries, resultTrend, sectionFacets } from "./queries.server";
+import { parseSectionFilters, RESULT_CODE, sectionOfSlug, sectionOrder } from "./sections";
+import type { RecordScope } from "./visibility.server";
+
+/**
+ * What each record page loads, for the thin route modules: authorize (requireAccess, "read_record"), query with the
+ * subject on screen, log what was shown, and return plain data.
+ */
+
+async function scopeOf(access: Access): Promise<RecordScope> {
+  return {
+    subjectPersonId: access.subjectPersonId,
+    hideEntriesAfter: access.hideEntriesAfter,
+    rules: await recordRules(database()),
+  };
+}
+
+function isNotFound(thrown: unknown): boolean {
+  return thrown instanceof Response && thrown.status === 404;
+}
+
+export async function loadSectionPage(request: Request, section: RecordSection) {
+  const access = await requireAccess(request, "read_record");
+  const db = database();
+  const scope = await scopeOf(access);
+  const filters = parseSectionFilters(new URL(request.url).searchParams);
+  const [page, facets] = await Promise.all([listSectionEntries(db, scope, section, filters), sectionFacets(db, scope, section)]);
+  await logAccess(db, access, section, page.entries.map((e) => e.ref));
+  return { section, filters, page, facets, hideEntriesAfter: access.hideEntriesAfter?.toISOString() ?? null };
+}
+
+export type SectionPageData = Awaited<ReturnType<typeof loadSectionPage>>;
+
+export async function loadTrendPage(request: Request, code: string | undefined) {
+  const access = await requireAccess(request, "read_record");
+  if (!code || !RESULT_CODE.test(code)) throw notFound();
+  const db = database();
+  const trend = await resultTrend(db, await scopeOf(access), code);
+  // No such result for this subject. (When every value is withheld, the page shows the notice and no chart.)
+  if (!trend) throw notFound();
+  await logAccess(db, access, "results", trend.points.map((p) => p.ref));
+  return { trend, hideEntriesAfter: access.hideEntriesAfter?.toISOString() ?? null };
+}
+
+/**
+ * The page after login. A young person of 13–15 has no online record but books and messages: they get the overview's
+ * appointments and messages; a guardian whose access has ended gets the 404 requireAccess answers.
+ */
+export async function loadOverviewPage(request: Request, now = new Date()) {
+  let access: Access;
+  let readRecord = true;
+  try {
+    access = await requireAccess(request, "read_record", { now });
+  } catch (thrown) {
+    if (!isNotFound(thrown)) throw thrown;
+    access = await requireAccess(request, "message", { now });
+    readRecord = false;
+  }
+  const db = database();
+  const overview = await loadOverview(db, await scopeOf(access), { readRecord, now });
+  const shown = [
+    ...overview.appointments.map((a) => a.ref),
+    ...overview.unreadMessages.map((m) => m.ref),
+    ...(overview.record ? [...overview.record.results, ...overview.record.medications, ...overview.record.allergies].map((e) => e.ref) : []),
+  ];
+  await logAccess(db, access, "overview", shown);
+  return { overview, hideEntriesAfter: access.hideEntriesAfter?.toISOString() ?? null };
+}
+
+export async function loadPrintPage(request: Request) {
+  const access = await requireAccess(request, "read_record");
+  const params = new URL(request.url).searchParams;
+  const slug = params.get("section");
+  const section = sectionOfSlug(slug);
+  if (slug && !section) throw notFound();
+  const filters = parseSectionFilters(params);
+  const db = database();
+  const sections = await printEntries(db, await scopeOf(access), section ? [section] : sectionOrder, filters);
+  await logAccess(db, access, "print", sections.flatMap((s) => s.entries.map((e) => e.ref)));
+  return {
+    section,
+    filters,
+    sections,
+    printedAt: new Date().toISOString(),
+    hideEntriesAfter: access.hideEntriesAfter?.toISOString() ?? null,
+  };
+}
+
+/** The FHIR download: a Bundle of exactly the shown entries, as an attachment named by date only. */
+export async function exportResponse(request: Request, now = new Date()): Promise<Response> {
+  const access = await requireAccess(request, "read_record", { now });
+  const params = new URL(request.url).searchParams;
+  const slug = params.get("section");
+  const section = sectionOfSlug(slug);
+  if (slug && !section) throw notFound();
+  const db = database();
+  const entries = await exportEntries(db, await scopeOf(access), section, parseSectionFilters(params));
+  await logAccess(db, access, "export", entries.map((e) => e.ref));
+  return new Response(JSON.stringify(recordBundle(entries, now)), {
+    headers: {
+      "Content-Type": "application/fhir+json; charset=utf-8",
+      "Content-Disposition": `attachment; filename="${exportFileName(section, now)}"`,
+      "Cache-Control": "no-store",
+      "X-Content-Type-Options": "nosniff",
+    },
+  });
+}

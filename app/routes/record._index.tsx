@@ -1,0 +1,169 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Link, useLoaderData, useLocation } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { PageTitle } from "~/components/page-title";
+import { EntryTitle } from "~/components/record/entry-list";
+import { AssessmentText, EntryMeta, useValueText } from "~/components/record/entry-parts";
+import { HiddenEntriesNotice } from "~/components/record/notices";
+import { TakeAway } from "~/components/record/section-controls";
+import { formatDate, formatDateTime, formatNumber } from "~/i18n/format";
+import { loadOverviewPage } from "~/record/pages.server";
+import { sectionOrder, sectionPath } from "~/record/sections";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const page = await loadOverviewPage(request);
+  return data({ ...page, recordShown: page.overview.record !== null });
+}
+
+/** The page after login: what is coming up, what is new, what matters now, and the way into every section. */
+export default function RecordOverview() {
+  const { overview, hideEntriesAfter } = useLoaderData<typeof loader>();
+  const { t, i18n } = useTranslation("record");
+  const location = useLocation();
+  const valueText = useValueText();
+  const lng = i18n.language;
+  const { record } = overview;
+  return (
+    <div className="record-overview">
+      <PageTitle>{t("overview.title")}</PageTitle>
+      <p className="lead">{t("overview.intro")}</p>
+      {record ? (
+        <HiddenEntriesNotice hideEntriesAfter={hideEntriesAfter} returnTo={location.pathname} />
+      ) : (
+        <section className="notice" aria-labelledby="no-record-title">
+          <h2 id="no-record-title">{t("overview.noRecordTitle")}</h2>
+          <p>{t("overview.noRecord")}</p>
+        </section>
+      )}
+      <div className="overview-grid">
+        <section className="card" aria-labelledby="appointments-title">
+          <h2 id="appointments-title">{t("overview.appointments")}</h2>
+          <p>
+            {overview.upcomingCount > 0
+              ? t("overview.appointmentCount", { count: overview.upcomingCount, n: formatNumber(overview.upcomingCount, lng) })
+              : t("overview.noAppointments")}
+          </p>
+          {overview.appointments.length > 0 ? (
+            <ul className="plain-list">
+              {overview.appointments.map((a) => (
+                <li key={a.ref}>
+                  <strong>
+                    <time dateTime={a.startsAt}>{formatDateTime(a.startsAt, lng)}</time>
+                  </strong>
+                  <br />
+                  {a.what ?? ""}
+                  <br />
+                  <span className="muted">
+                    {a.careUnitName ?? t("entry.unitUnknown")} · {t(`provider.${a.providerKind}`)}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          ) : null}
+          {overview.upcomingCount > overview.appointments.length ? <p className="muted">{t("overview.moreAppointments")}</p> : null}
+        </section>
+        <section className="card" aria-labelledby="messages-title">
+          <h2 id="messages-title">{t("overview.messages")}</h2>
+          <p>
+            {overview.unreadCount > 0
+              ? t("overview.unreadCount", { count: overview.unreadCount, n: formatNumber(overview.unreadCount, lng) })
+              : t("overview.noMessages")}
+          </p>
+          {overview.unreadMessages.length > 0 ? (
+            <ul className="plain-list">
+              {overview.unreadMessages.map((m) => (
+                <li key={m.ref}>
+                  <strong>{m.topic ?? t("overview.untitledMessage")}</strong>
+                  <br />
+                  <span className="muted">
+                    {m.sentAt ? t("overview.sentAt", { date: formatDate(m.sentAt, lng) }) : null}
+                    {m.careUnitName ? ` · ${m.careUnitName}` : null}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          ) : null}
+        </section>
+      </div>
+      {record ? (
+        <>
+          <div className="overview-grid">
+            <section className="card" aria-labelledby="results-title">
+              <h2 id="results-title">{t("overview.newestResults")}</h2>
+              {record.results.length > 0 ? (
+                <ul className="plain-list">
+                  {record.results.map((r) => (
+                    <li key={r.ref}>
+                      <strong>
+                        <EntryTitle entry={r} linkTrend />
+                      </strong>{" "}
+                      {valueText(r)} <AssessmentText measured={r} />
+                      <EntryMeta occurredAt={r.occurredAt} careUnitName={r.careUnitName} providerKind={r.providerKind} />
+                    </li>
+                  ))}
+                </ul>
+              ) : (
+                <p>{t("overview.noResults")}</p>
+              )}
+              <p>
+                <Link to={sectionPath("results")}>{t("overview.allOf", { section: t("nav.results").toLowerCase() })}</Link>
+              </p>
+            </section>
+            <section className="card" aria-labelledby="medications-title">
+              <h2 id="medications-title">{t("overview.currentMedications")}</h2>
+              {record.medications.length > 0 ? (
+                <ul className="plain-list">
+                  {record.medications.map((m) => (
+                    <li key={m.ref}>
+                      <strong>{m.title ?? t("entry.untitled")}</strong>
+                      {m.text ? <> – {m.text}</> : null}
+                      <EntryMeta occurredAt={m.occurredAt} careUnitName={m.careUnitName} providerKind={m.providerKind} />
+                    </li>
+                  ))}
+                </ul>
+              ) : (
+                <p>{t("overview.noMedications")}</p>
+              )}
+              <p>
+                <Link to={sectionPath("medications")}>{t("overview.allOf", { section: t("nav.medications").toLowerCase() })}</Link>
+              </p>
+            </section>
+            <section className="card" aria-labelledby="warnings-title">
+              <h2 id="warnings-title">{t("overview.warnings")}</h2>
+              {record.allergies.length > 0 ? (
+                <ul className="plain-list">
+                  {record.allergies.map((a) => (
+                    <li key={a.ref}>
+                      <strong>{a.title ?? t("entry.untitled")}</strong>
+                      {a.text ? <> – {a.text}</> : null}
+                      {a.criticality === "high" ? <> ({t("status.criticality.high")})</> : null}
+                      <EntryMeta occurredAt={a.occurredAt} careUnitName={a.careUnitName} providerKind={a.providerKind} />
+                    </li>
+                  ))}
+                </ul>
+              ) : (
+                <p>{t("overview.noWarnings")}</p>
+              )}
+              <p>
+                <Link to={sectionPath("allergies")}>{t("overview.allOf", { section: t("nav.allergies").toLowerCase() })}</Link>
+              </p>
+            </section>
+          </div>
+          <section aria-labelledby="sections-title">
+            <h2 id="sections-title">{t("overview.sections")}</h2>
+            <p>{t("overview.sectionsIntro")}</p>
+            <ul className="section-links">
+              {sectionOrder.map((section) => (
+                <li key={section}>
+                  <Link to={sectionPath(section)}>{t(`nav.${section}`)}</Link>
+                </li>
+              ))}
+            </ul>
+          </section>
+          <TakeAway section={null} />
+        </>
+      ) : null}
+    </div>
+  );
+}

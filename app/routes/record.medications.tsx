@@ -1,0 +1,13 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { SectionPage } from "~/components/record/section-page";
+import { loadSectionPage } from "~/record/pages.server";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  return data(await loadSectionPage(request, "medications"));
+}
+
+export default function MedicationsPage() {
+  return <SectionPage data={useLoaderData<typeof loader>()} />;
+}

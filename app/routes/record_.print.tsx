@@ -1,0 +1,64 @@
+import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { PageTitle } from "~/components/page-title";
+import { EntryList } from "~/components/record/entry-list";
+import { HiddenEntriesNotice } from "~/components/record/notices";
+import recordStyles from "~/components/record/record.css";
+import { formatCalendarDate, formatDateTime } from "~/i18n/format";
+import { loadPrintPage } from "~/record/pages.server";
+import { filterQuery, sectionPath } from "~/record/sections";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: recordStyles }];
+
+export const handle = { i18n: "record" };
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  return data(await loadPrintPage(request));
+}
+
+/** The record (or one section), as filtered, laid out for paper: no navigation, no forms, every entry in full. */
+export default function PrintRecord() {
+  const { section, filters, sections, printedAt, hideEntriesAfter } = useLoaderData<typeof loader>();
+  const { t, i18n } = useTranslation("record");
+  const lng = i18n.language;
+  const [scripted, setScripted] = useState(false);
+  useEffect(() => setScripted(true), []);
+  const back = section ? `${sectionPath(section)}${filterQuery(filters)}` : "/record";
+  const period =
+    filters.from && filters.to
+      ? t("print.period", { from: formatCalendarDate(filters.from, lng), to: formatCalendarDate(filters.to, lng) })
+      : filters.from
+        ? t("print.periodFrom", { from: formatCalendarDate(filters.from, lng) })
+        : filters.to
+          ? t("print.periodTo", { to: formatCalendarDate(filters.to, lng) })
+          : null;
+  return (
+    <div className="page print-view">
+      <p className="no-print">
+        <Link to={back}>{t("print.back")}</Link>
+      </p>
+      <PageTitle>{section ? t("print.titleSection", { section: t(`section.${section}.title`) }) : t("print.title")}</PageTitle>
+      <p>{t("print.printed", { date: formatDateTime(printedAt, lng) })}</p>
+      {period ? <p>{period}</p> : null}
+      <HiddenEntriesNotice hideEntriesAfter={hideEntriesAfter} returnTo={back} />
+      <div className="no-print print-how">
+        <p>{t("print.howTo")}</p>
+        {scripted ? (
+          <button type="button" className="button button--primary" onClick={() => window.print()}>
+            {t("print.printNow")}
+          </button>
+        ) : null}
+      </div>
+      {sections.map((s) => (
+        <section key={s.section} aria-labelledby={`print-${s.section}`} className="print-section">
+          <h2 id={`print-${s.section}`}>{t(`section.${s.section}.title`)}</h2>
+          {s.entries.length > 0 ? <EntryList section={s.section} entries={s.entries} linkTrends={false} /> : <p>{t("list.empty")}</p>}
+          {s.truncated ? <p className="notice">{t("print.truncated", { count: s.entries.length })}</p> : null}
+        </section>
+      ))}
+    </div>
+  );
+}
