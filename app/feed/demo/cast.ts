@@ -36,15 +36,16 @@ export interface CastEntry {
   patientId: string | null;
   given: string;
   family: string;
-  /** Translation key (namespace `demo`) of what this person shows in the demo. */
-  roleKey: `demo.cast.${CastKey}`;
-  /** The same, in English, for the CLI and the documentation. */
+  /**
+   * What this person shows in the demo, in English, for developers (tests, documentation). What the portal and the
+   * development identity provider say about a person comes from the database and the locale files.
+   */
   role: string;
   /** Guardians: the cast keys of their children. */
   childrenKeys?: CastKey[];
 }
 
-const entries: Omit<CastEntry, "roleKey">[] = [
+const entries: CastEntry[] = [
   { key: "main", patientId: "10000001", given: "Anna", family: "Lindberg", role: "Adult with a rich record from region, municipality and a private clinic; diabetes, results over years, messages, bookings" },
   { key: "guardian", patientId: "10000002", given: "Johan", family: "Lindqvist", role: "Guardian of five children aged about 5, 12 (13 in a few weeks), 13, 15 and 17", childrenKeys: ["child5", "child12", "child13", "child15", "child17"] },
   { key: "coGuardian", patientId: "10000003", given: "Karin", family: "Lindqvist", role: "Guardian of four children (all but Maja)", childrenKeys: ["child5", "child12", "child15", "child17"] },
@@ -67,7 +68,7 @@ const entries: Omit<CastEntry, "roleKey">[] = [
 ];
 
 /** The cast, without what depends on the day (birth dates, personnummer). */
-export const demoCast: readonly CastEntry[] = entries.map((e) => ({ ...e, roleKey: `demo.cast.${e.key}` as const }));
+export const demoCast: readonly CastEntry[] = entries;
 
 export function castEntry(key: CastKey): CastEntry {
   return demoCast.find((c) => c.key === key) as CastEntry;
