@@ -6,7 +6,7 @@ import { PageTitle } from "~/components/page-title";
 import { accessLogView, parseAccessLogFilter } from "~/audit/access-log-page.server";
 import { formatDateTime } from "~/i18n/format";
 import { requireAccess } from "~/identity/access.server";
-import { database } from "../../db/connection";
+import { database } from "~/identity/database.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const access = await requireAccess(request, "read_record");

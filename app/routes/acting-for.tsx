@@ -7,7 +7,7 @@ import { PageTitle } from "~/components/page-title";
 import { actingOptions, chooseSubject, requireSession } from "~/identity/access.server";
 import { personName } from "~/identity/person-name";
 import { safeRedirect } from "~/utils/redirect";
-import { database } from "../../db/connection";
+import { database } from "~/identity/database.server";
 
 const switchSchema = z.object({ subject: z.string().min(1).max(200), returnTo: z.string().optional() });
 

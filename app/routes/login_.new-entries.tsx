@@ -8,7 +8,7 @@ import { formatDateTime } from "~/i18n/format";
 import { requireSession } from "~/identity/access.server";
 import { chooseHiddenEntries, HIDE_ENTRIES_DAYS } from "~/identity/new-entries.server";
 import { safeRedirect } from "~/utils/redirect";
-import { database } from "../../db/connection";
+import { database } from "~/identity/database.server";
 
 const choiceSchema = z.object({
   show: z.enum(["all", "hide_recent"], { error: "newEntries.required" }),

@@ -6,7 +6,7 @@ import { PageTitle } from "~/components/page-title";
 import { currentSession } from "~/identity/access.server";
 import { logoutHeaders } from "~/identity/logout.server";
 import { endSession } from "~/identity/session.server";
-import { database } from "../../db/connection";
+import { database } from "~/identity/database.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const session = await currentSession(request);

@@ -9,7 +9,7 @@ import { formatDateTime } from "~/i18n/format";
 import { requireSession } from "~/identity/access.server";
 import { endOtherSessions, endSession, listActiveSessions } from "~/identity/session.server";
 import { describeUserAgent } from "~/identity/user-agent";
-import { database } from "../../db/connection";
+import { database } from "~/identity/database.server";
 
 const intentSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("end"), sessionId: z.string().regex(/^[0-9a-f]{64}$/) }),
