@@ -101,7 +101,8 @@ beforeAll(async () => {
   setDatabase(db);
   people.anna = await createPerson(db.db, { givenName: "Anna", familyName: "Andersson", birthDate: "1985-04-02" });
   people.ella = await createPerson(db.db, { givenName: "Ella", familyName: "Andersson", birthDate: "2020-11-20" });
-  people.gustav = await createPerson(db.db, { givenName: "Gustav", familyName: "Ek", birthDate: "1940-05-05", deceased: true });
+  // Given a demo cast id (app/feed/demo/cast.ts), so the provider's page lists him first.
+  people.gustav = await createPerson(db.db, { id: "10000015", givenName: "Gustav", familyName: "Ek", birthDate: "1940-05-05", deceased: true });
   await createGuardianship(db.db, { childPersonId: people.ella.id, guardianPersonId: people.anna.id });
   idp = await startDevelopmentIdentityProvider({
     db: () => db.db,
@@ -141,6 +142,7 @@ describe("login through the development identity provider", () => {
     expect(html).toContain("Log in as Anna Andersson");
     expect(html).toMatch(/\d+ years, guardian of one child \(\d years\)/);
     expect(html).toContain("deceased, account closed");
+    expect(html.indexOf("Log in as Gustav Ek")).toBeLessThan(html.indexOf("Log in as Anna Andersson"));
     expect(html).toContain(`${people.anna.personnummer!.slice(0, 8)}-${people.anna.personnummer!.slice(8)}`);
     expect(html).not.toMatch(/<script/i);
     expect(html).not.toMatch(/style=/i);

@@ -1,4 +1,5 @@
 import { and, asc, inArray, isNotNull, isNull, or, sql } from "drizzle-orm";
+import { demoCast } from "~/feed/demo/cast";
 import type { Queryable } from "../../../db/connection";
 import { guardianships, people } from "../../../db/schema";
 import { ageOn, birthDateFromIdentityNumber, guardianRefusal, swedishDate, type GuardianRefusal } from "../rules";
@@ -15,14 +16,22 @@ export interface CastMember {
   children: { age: number | null; refusal: GuardianRefusal | null }[];
 }
 
-export const CAST_LIMIT = 60;
+export const CAST_LIMIT = 200;
+
+/** The demo's named people, in the demo's order (app/feed/demo/cast.ts): listed first. */
+const castOrder = demoCast.map((c) => c.patientId).filter((id): id is string => id !== null);
 
 /**
- * People with a personnummer, guardians first (they make the most interesting demo logins), then by name. Everyone is
- * listed, including those who will be refused (a deceased person, a child), so the refusal pages can be tried.
+ * People with a personnummer: the demo cast first, then other guardians (they make the most interesting logins), then
+ * everyone else by age. Everyone is listed, including those who will be refused (a deceased person, a child), so the
+ * refusal pages can be tried.
  */
 export async function listCast(db: Queryable, now: Date = new Date(), limit = CAST_LIMIT): Promise<CastMember[]> {
   const today = swedishDate(now);
+  const castPosition = sql`coalesce(array_position(array[${sql.join(
+    castOrder.map((id) => sql`${id}`),
+    sql`, `,
+  )}]::text[], ${people.id}), ${castOrder.length + 1})`;
   const isGuardian = sql<boolean>`exists (select 1 from ${guardianships} g where g.deleted_at is null and (g.guardian_person_id = ${people.id} or g.guardian_personnummer = ${people.personnummer}))`;
   const rows = await db
     .select({
@@ -36,7 +45,7 @@ export async function listCast(db: Queryable, now: Date = new Date(), limit = CA
     })
     .from(people)
     .where(and(isNotNull(people.personnummer), isNull(people.deletedAt)))
-    .orderBy(sql`${isGuardian} desc`, asc(people.birthDate), asc(people.familyName), asc(people.givenName))
+    .orderBy(castPosition, sql`${isGuardian} desc`, asc(people.birthDate), asc(people.familyName), asc(people.givenName))
     .limit(limit);
   if (rows.length === 0) return [];
 
