@@ -70,7 +70,7 @@ export class ConfigError extends Error {
 }
 
 /** Reads and validates the environment; throws a ConfigError naming each wrong variable. */
-export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export function parseConfig(env: Record<string, string | undefined> = process.env): Config {
   const input = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
   const parsed = configSchema.safeParse(input);
   if (!parsed.success) {
