@@ -1,0 +1,167 @@
+import { readFileSync } from "node:fs";
+import { sectionOrder, sectionPath } from "../app/record/sections";
+import { expect, test } from "./fixtures";
+import { castPatientId, loginAs } from "./record-helpers";
+
+/**
+ * The single record, as the demo cast meets it: Anna (the main demo person) reads every section, a trend, filters,
+ * prints and downloads; a guardian reads a young child's record and not a 13-year-old's; a 14-year-old sees no record;
+ * the hide-new-entries choice and the withheld-information notice. In Swedish and English, with JavaScript on and off.
+ */
+
+const DAY_MS = 86_400_000;
+
+for (const javaScriptEnabled of [true, false]) {
+  test.describe(`the record with JavaScript ${javaScriptEnabled ? "on" : "off"}`, () => {
+    test.use({ javaScriptEnabled, acceptDownloads: true });
+
+    test("a citizen reads each section, opens a trend, filters by provider, prints and downloads", async ({ page, scan, t }) => {
+      await loginAs(page, { t, scan, key: "main" });
+      await expect(page.getByRole("heading", { level: 1 })).toHaveText(t("record:overview.title"));
+      await expect(page.getByRole("heading", { name: t("record:overview.appointments") })).toBeVisible();
+      await expect(page.getByRole("heading", { name: t("record:overview.messages") })).toBeVisible();
+      await expect(page.getByText(t("record:overview.noMessages"))).toHaveCount(0);
+      await expect(page.getByRole("heading", { name: t("record:overview.warnings") })).toBeVisible();
+      await expect(page.getByTestId("hidden-entries")).toContainText(t("record:hidden.allShown"));
+
+      const nav = page.getByRole("navigation", { name: t("record:nav.label") });
+      for (const section of sectionOrder) {
+        await nav.getByRole("link", { name: t(`record:nav.${section}`), exact: true }).click();
+        await expect(page).toHaveURL(new RegExp(`${sectionPath(section)}$`));
+        await expect(page.getByRole("heading", { level: 1 })).toHaveText(t(`record:section.${section}.title`));
+        const entries = page.locator("article.entry");
+        await expect(entries.first()).toBeVisible();
+        // Every entry says when, where and which kind of provider.
+        const first = entries.first();
+        await expect(first.locator("time")).toHaveAttribute("datetime", /^\d{4}-\d{2}-\d{2}T/);
+        await expect(first.getByText(t("record:entry.unit"))).toBeVisible();
+        await scan();
+      }
+
+      // A note withheld by keyword: the neutral notice, and not a word of it.
+      await nav.getByRole("link", { name: t("record:nav.notes"), exact: true }).click();
+      await expect(page.getByRole("heading", { name: t("record:withheld.title") })).toBeVisible();
+      await expect(page.getByText("Tredje person")).toHaveCount(0);
+
+      // Filter by provider: the municipality's notes only.
+      await page.getByLabel(t("record:filters.provider")).selectOption("municipality");
+      await page.getByRole("button", { name: t("record:filters.apply") }).click();
+      await expect(page).toHaveURL(/provider=municipality/);
+      const filtered = page.locator("article.entry");
+      await expect(filtered.first()).toBeVisible();
+      const kinds = await filtered.locator(".provider").allTextContents();
+      expect(kinds.length).toBeGreaterThan(0);
+      expect(new Set(kinds)).toEqual(new Set([t("record:provider.municipality")]));
+      await scan();
+
+      // Print the filtered list.
+      await page.getByRole("link", { name: t("record:take.printSection") }).click();
+      await expect(page).toHaveURL(/\/record\/print\?.*section=notes/);
+      await expect(page.getByRole("heading", { level: 1 })).toHaveText(t("record:print.titleSection", { section: t("record:section.notes.title") }));
+      expect(new Set(await page.locator(".provider").allTextContents())).toEqual(new Set([t("record:provider.municipality")]));
+      await scan();
+
+      // A result over time: chart and table, values outside the range in words.
+      await page.goto("/record/results");
+      await scan();
+      await page.getByRole("link", { name: t("record:results.overTime", { title: "B-HbA1c" }) }).first().click();
+      await expect(page).toHaveURL(/\/record\/results\/[^/]+$/);
+      await expect(page.getByRole("heading", { level: 1 })).toHaveText(t("record:trend.title", { title: "B-HbA1c" }));
+      await expect(page.getByRole("img", { name: t("record:trend.chartTitle", { title: "B-HbA1c" }) })).toBeVisible();
+      const table = page.getByRole("table", { name: t("record:trend.caption", { title: "B-HbA1c" }) });
+      await expect(table.getByRole("row")).not.toHaveCount(1);
+      await expect(table.getByText(t("record:assessment.high")).first()).toBeVisible();
+      await scan();
+
+      // Download the record as FHIR.
+      await nav.getByRole("link", { name: t("record:nav.overview") }).click();
+      await scan();
+      const downloading = page.waitForEvent("download");
+      await page.getByRole("link", { name: t("record:take.export") }).click();
+      const download = await downloading;
+      expect(download.suggestedFilename()).toMatch(/^journal-\d{4}-\d{2}-\d{2}\.json$/);
+      const bundle = JSON.parse(readFileSync((await download.path())!, "utf8")) as { resourceType: string; type: string; entry: { resource: { resourceType: string; subject?: { reference?: string }; patient?: { reference?: string } } }[] };
+      expect(bundle).toMatchObject({ resourceType: "Bundle", type: "collection" });
+      expect(bundle.entry.length).toBeGreaterThan(50);
+      const subjects = new Set(bundle.entry.map((e) => (e.resource.subject ?? e.resource.patient)?.reference));
+      expect(subjects).toEqual(new Set([`Patient/${castPatientId("main")}`]));
+      expect(JSON.stringify(bundle)).not.toContain("Tredje person");
+    });
+
+    test("hiding new entries is visible, changes what is shown, and can be changed back", async ({ page, scan, t }) => {
+      await loginAs(page, { t, scan, key: "main", returnTo: "/record/results", hideRecent: true });
+      const notice = page.getByTestId("hidden-entries");
+      await expect(notice).toContainText(t("record:hidden.hiddenSince", { date: "§" }).split("§")[0]!.trim());
+      await expect(notice).not.toContainText(t("record:hidden.allShown"));
+      const newestHidden = Date.parse((await page.locator("article.entry time").first().getAttribute("datetime"))!);
+      expect(Date.now() - newestHidden).toBeGreaterThan(13 * DAY_MS);
+      await scan();
+
+      await notice.getByRole("link", { name: t("record:hidden.change") }).click();
+      await expect(page).toHaveURL(/\/login\/new-entries/);
+      await scan();
+      await page.getByLabel(t("identity:newEntries.showAll")).check();
+      await page.getByRole("button", { name: t("identity:newEntries.save") }).click();
+      await expect(page).toHaveURL(/\/record\/results$/);
+      await expect(page.getByTestId("hidden-entries")).toContainText(t("record:hidden.allShown"));
+      const newestShown = Date.parse((await page.locator("article.entry time").first().getAttribute("datetime"))!);
+      expect(Date.now() - newestShown).toBeLessThan(14 * DAY_MS);
+      await scan();
+    });
+
+    test("a guardian reads a young child's record and cannot read a 13-year-old's", async ({ page, scan, t, baseURL }) => {
+      await loginAs(page, { t, scan, key: "guardian" });
+      await scan();
+      await page.getByLabel(t("identity:header.switchLabel")).selectOption(castPatientId("child5"));
+      await page.getByRole("button", { name: t("identity:header.switchAction") }).click();
+      await expect(page.getByTestId("subject")).toContainText("Elsa");
+      await scan();
+      await page.goto("/record/vaccinations");
+      await expect(page.getByRole("heading", { level: 1 })).toHaveText(t("record:section.vaccinations.title"));
+      await expect(page.locator("article.entry").first()).toBeVisible();
+      await scan();
+
+      // Maja turned 13: she is not among the choices, and asking for her anyway is refused as if she did not exist.
+      await expect(page.getByLabel(t("identity:header.switchLabel")).locator(`option[value="${castPatientId("child13")}"]`)).toHaveCount(0);
+      const refused = await page.request.post("/acting-for", {
+        form: { subject: castPatientId("child13"), returnTo: "/record" },
+        headers: { Origin: baseURL! },
+        maxRedirects: 0,
+      });
+      expect(refused.status()).toBe(404);
+      await page.goto("/record");
+      await expect(page.getByTestId("subject")).toContainText("Elsa");
+      await scan();
+    });
+
+    test("a 14-year-old sees no record, only appointments and messages", async ({ page, scan, t }) => {
+      await loginAs(page, { t, scan, key: "teen14" });
+      await scan();
+      await expect(page.getByRole("heading", { name: t("record:overview.noRecordTitle") })).toBeVisible();
+      await expect(page.getByRole("heading", { name: t("record:overview.appointments") })).toBeVisible();
+      await expect(page.getByRole("navigation", { name: t("record:nav.label") })).toHaveCount(0);
+      await expect(page.getByRole("heading", { name: t("record:overview.newestResults") })).toHaveCount(0);
+      const response = await page.goto("/record/notes");
+      expect(response?.status()).toBe(404);
+      await expect(page.getByRole("heading", { level: 1 })).toHaveText(t("record:notAvailable.title"));
+      await scan();
+      expect((await page.request.get("/record/export.json")).status()).toBe(404);
+    });
+
+    test("information from an excluded unit is withheld with a neutral notice that does not name the unit", async ({ page, scan, t }) => {
+      await loginAs(page, { t, scan, key: "holmMother" });
+      await scan();
+      await page.getByLabel(t("identity:header.switchLabel")).selectOption(castPatientId("child8"));
+      await page.getByRole("button", { name: t("identity:header.switchAction") }).click();
+      await expect(page.getByTestId("subject")).toContainText("Theo");
+      await scan();
+      await page.goto("/record/notes");
+      await expect(page.getByRole("heading", { name: t("record:withheld.title") })).toBeVisible();
+      await expect(page.locator("main")).not.toContainText("Barnahus");
+      await scan();
+      await page.goto("/record/care-contacts");
+      await expect(page.locator("main")).not.toContainText("Barnahus");
+      await scan();
+    });
+  });
+}
