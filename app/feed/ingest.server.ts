@@ -366,3 +366,29 @@ export async function ingestStream(db: Database, items: AsyncIterable<unknown> |
   }
   return builder.report;
 }
+
+/** Adds `from` into `into` (the CLI reports per file, then in total). */
+export function mergeReports(into: IngestReport, from: IngestReport, maxRejectionsListed = 1000): IngestReport {
+  into.received += from.received;
+  into.stored += from.stored;
+  into.created += from.created;
+  into.updated += from.updated;
+  into.unchanged += from.unchanged;
+  into.deleted += from.deleted;
+  const skipped = new Map(into.skipped.map((s) => [s.reason, s.count]));
+  for (const s of from.skipped) skipped.set(s.reason, (skipped.get(s.reason) ?? 0) + s.count);
+  into.skipped = [...skipped].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count);
+  for (const r of from.rejected) if (into.rejected.length < maxRejectionsListed) into.rejected.push(r);
+  into.rejectedCount += from.rejectedCount;
+  for (const [type, c] of Object.entries(from.byType)) {
+    const t = (into.byType[type] ??= { received: 0, created: 0, updated: 0, unchanged: 0, deleted: 0, skipped: 0, rejected: 0 });
+    t.received += c.received;
+    t.created += c.created;
+    t.updated += c.updated;
+    t.unchanged += c.unchanged;
+    t.deleted += c.deleted;
+    t.skipped += c.skipped;
+    t.rejected += c.rejected;
+  }
+  return into;
+}

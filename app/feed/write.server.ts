@@ -215,8 +215,9 @@ async function resolvePending(tx: Queryable, upserts: UpsertItem[]): Promise<voi
     if (!values.length) continue;
     const rows = await run<{ value: string; id: string }>(
       tx,
-      sql`SELECT ${sql.identifier(lookup.column)} AS value, min(id) AS id FROM ${sql.identifier(lookup.table)}
-          WHERE ${sql.identifier(lookup.column)} IN (SELECT json_array_elements_text(${json(values)})) AND deleted_at IS NULL
+      sql`SELECT ${sql.identifier(lookup.column)} AS value, (array_agg(id ORDER BY deleted_at IS NOT NULL, id))[1] AS id
+          FROM ${sql.identifier(lookup.table)}
+          WHERE ${sql.identifier(lookup.column)} IN (SELECT json_array_elements_text(${json(values)}))
           GROUP BY 1`,
     );
     for (const r of rows) known.set(`${lookup.type}?identifier=${lookup.system}|${r.value}`, { type: lookup.type, id: r.id });
@@ -227,8 +228,10 @@ async function resolvePending(tx: Queryable, upserts: UpsertItem[]): Promise<voi
       if (typeof ref !== "string" || !isUnresolved(u.mapped.columns[pair.idColumn], pair)) continue;
       const target = known.get(ref);
       if (!target) continue;
-      if (target.type === pair.targetType) u.mapped.columns[pair.idColumn] = target.id;
-      else if (ref.startsWith("urn:")) u.mapped.columns[pair.refColumn] = null;
+      if (target.type === pair.targetType) {
+        u.mapped.columns[pair.idColumn] = target.id;
+        u.mapped.columns[pair.refColumn] = `${target.type}/${target.id}`;
+      } else if (ref.startsWith("urn:")) u.mapped.columns[pair.refColumn] = null;
     }
   }
 }
@@ -390,7 +393,7 @@ async function resolveLate(tx: Queryable, batch: PreparedBatch, aliases: Map<str
         tx,
         sql`UPDATE ${sql.identifier(spec.name)} AS t
           SET ${sql.identifier(pair.idColumn)} = CASE WHEN a.type = ${pair.targetType} THEN a.id ELSE t.${sql.identifier(pair.idColumn)} END,
-              ${sql.identifier(pair.refColumn)} = CASE WHEN a.type = ${pair.targetType} THEN t.${sql.identifier(pair.refColumn)} ELSE NULL END
+              ${sql.identifier(pair.refColumn)} = CASE WHEN a.type = ${pair.targetType} THEN a.type || '/' || a.id ELSE NULL END
           FROM json_to_recordset(${json(arrivals)}) AS a(ref text, type text, id text)
           WHERE t.${sql.identifier(pair.refColumn)} = a.ref AND ${sql.raw(unresolved)}
           RETURNING ${sql.raw(keys)}`,

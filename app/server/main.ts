@@ -5,6 +5,7 @@ import type { ServerBuild } from "@remix-run/node";
 import { ConfigError, parseConfig } from "~/config.server";
 import { openDatabase, setDatabase, type DatabaseHandle } from "../../db/connection";
 import { migrate } from "../../db/migrate";
+import { feedRouter } from "~/feed/http.server";
 import { createHttpApp } from "./http";
 import { logger } from "./logger";
 import { startupTasks } from "./startup";
@@ -40,7 +41,13 @@ async function main() {
   const build = (await import(buildPath)) as ServerBuild;
 
   let shuttingDown = false;
-  const app = createHttpApp({ config, build, database, isShuttingDown: () => shuttingDown });
+  const app = createHttpApp({
+    config,
+    build,
+    database,
+    isShuttingDown: () => shuttingDown,
+    mount: (express) => express.use(feedRouter({ config, database: () => database.db })),
+  });
   const server: Server = app.listen(config.PORT, config.HOST, () => {
     logger.info({ port: config.PORT, origin: config.publicOrigin }, "portal listening");
   });
