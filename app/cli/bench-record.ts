@@ -1,0 +1,293 @@
+// `npm run bench:record`: how fast the record pages are at 2,000 and 20,000 patients.
+//
+// For each size: a fresh PostgreSQL database, generated patients loaded through the feed, a production build of the
+// portal serving it, and virtual users (each a different patient, logged in by a session row of their own). Then:
+//   capacity  requests/s per page at saturation (10 connections, autocannon), beside the accessibility statement (a
+//             page of the same build that reads no patient data), and their ratio;
+//   latency   p50/p95/p99 per page at a fixed arrival rate (open loop: requests are sent on a schedule, whatever the
+//             server's speed, and latency counts from the scheduled time, so queueing is not hidden);
+//   plans     EXPLAIN (ANALYZE, BUFFERS) of every query the pages make, for one patient.
+// Flags: --sizes 2000,20000  --capacity-seconds 10  --latency-seconds 30  --rate 50  --users 200
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import http from "node:http";
+import { createServer } from "node:net";
+import os from "node:os";
+import { parseArgs } from "node:util";
+import autocannon from "autocannon";
+import { sql } from "drizzle-orm";
+import postgres from "postgres";
+import { createSession } from "~/identity/session.server";
+import { openDatabase, rowsOf, type DatabaseHandle } from "../../db/connection";
+import { migrate } from "../../db/migrate";
+import { loadGeneratedPatients, recordPageQueries } from "./bench-record-data";
+
+const { values: args } = parseArgs({
+  options: {
+    sizes: { type: "string", default: "2000,20000" },
+    "capacity-seconds": { type: "string", default: "10" },
+    "latency-seconds": { type: "string", default: "30" },
+    rate: { type: "string", default: "50" },
+    users: { type: "string", default: "200" },
+    "server-url": { type: "string", default: process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres" },
+    keep: { type: "boolean", default: false },
+  },
+});
+
+const sizes = args.sizes.split(",").map((s) => Number(s.trim()));
+const capacitySeconds = Number(args["capacity-seconds"]);
+const latencySeconds = Number(args["latency-seconds"]);
+const rate = Number(args.rate);
+const userCount = Number(args.users);
+
+interface User {
+  cookie: string;
+  trendCode: string;
+}
+
+interface Page {
+  name: string;
+  path: (user: User) => string;
+  personal: boolean;
+}
+
+const pages: Page[] = [
+  { name: "overview", path: () => "/record", personal: true },
+  { name: "results list", path: () => "/record/results", personal: true },
+  { name: "trend", path: (u) => `/record/results/${encodeURIComponent(u.trendCode)}`, personal: true },
+  { name: "notes list", path: () => "/record/notes", personal: true },
+  { name: "no-data page (accessibility statement)", path: () => "/accessibility", personal: false },
+];
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
+}
+
+async function createDatabase(serverUrl: string, name: string): Promise<string> {
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function dropDatabase(serverUrl: string, name: string): Promise<void> {
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`drop database if exists ${name} with (force)`);
+  await admin.end();
+}
+
+async function startPortal(databaseUrl: string): Promise<{ url: string; child: ChildProcess }> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, ["--import", "tsx", "app/server/main.ts"], {
+    env: {
+      ...process.env,
+      NODE_ENV: "test",
+      DATABASE_URL: databaseUrl,
+      PORT: String(port),
+      DEV_IDP_PORT: String(await freePort()),
+      PUBLIC_ORIGIN: url,
+      DEMO_DATA: "false",
+      LOG_LEVEL: "warn",
+      SESSION_IDLE_MINUTES: "600",
+    },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const until = Date.now() + 60_000;
+  while (Date.now() < until) {
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) return { url, child };
+    } catch {
+      // starting
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  child.kill("SIGTERM");
+  throw new Error("the portal did not start");
+}
+
+async function capacity(base: string, page: Page, users: User[]): Promise<number> {
+  let next = 0;
+  const result = await autocannon({
+    url: base,
+    connections: 10,
+    duration: capacitySeconds,
+    requests: [
+      {
+        setupRequest: (req) => {
+          const user = users[next++ % users.length] as User;
+          return { ...req, method: "GET", path: page.path(user), headers: page.personal ? { cookie: user.cookie } : {} };
+        },
+      },
+    ],
+  });
+  if (result.non2xx > 0 || result.errors > 0) {
+    console.warn(`  ! ${page.name}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
+  }
+  return result.requests.average;
+}
+
+/** Open loop: request i is due at start + i/rate, whatever happened to the others; latency counts from then. */
+async function latency(base: string, users: User[]): Promise<Map<string, number[]>> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  const byPage = new Map<string, number[]>(pages.filter((p) => p.personal).map((p) => [p.name, []]));
+  const personal = pages.filter((p) => p.personal);
+  const total = Math.round(rate * latencySeconds);
+  const start = performance.now() + 100;
+  const inFlight: Promise<void>[] = [];
+  let failures = 0;
+  for (let i = 0; i < total; i++) {
+    const due = start + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const page = personal[i % personal.length] as Page;
+    const user = users[(i * 7) % users.length] as User;
+    inFlight.push(
+      new Promise<void>((resolve) => {
+        const req = http.get(`${base}${page.path(user)}`, { agent, headers: { cookie: user.cookie } }, (res) => {
+          res.resume();
+          res.on("end", () => {
+            if (res.statusCode !== 200) failures++;
+            byPage.get(page.name)?.push(performance.now() - due);
+            resolve();
+          });
+        });
+        req.on("error", () => {
+          failures++;
+          resolve();
+        });
+      }),
+    );
+  }
+  await Promise.all(inFlight);
+  agent.destroy();
+  if (failures > 0) console.warn(`  ! ${failures} requests failed or answered other than 200`);
+  for (const list of byPage.values()) list.sort((a, b) => a - b);
+  return byPage;
+}
+
+async function explainPlans(handle: DatabaseHandle, personId: string, trendCode: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const { name, query } of await recordPageQueries(handle, personId, trendCode)) {
+    const plan = rowsOf<Record<string, string>>(
+      await handle.db.execute(sql.raw(`explain (analyze, buffers, costs off, timing on) ${inline(query.sql, query.params)}`)),
+    )
+      .map((r) => Object.values(r)[0])
+      .join("\n");
+    out.push(`── ${name}\n${plan}`);
+  }
+  return out;
+}
+
+function inline(text: string, params: unknown[]): string {
+  return text.replace(/\$(\d+)/g, (_, n: string) => {
+    const v = params[Number(n) - 1];
+    if (v === null || v === undefined) return "null";
+    if (typeof v === "number" || typeof v === "boolean") return String(v);
+    if (v instanceof Date) return `'${v.toISOString()}'`;
+    return `'${String(v).replace(/'/g, "''")}'`;
+  });
+}
+
+async function benchSize(patients: number) {
+  const name = `portal_bench_${patients}_${Date.now()}`;
+  const serverUrl = args["server-url"];
+  console.log(`\n══ ${patients.toLocaleString("en")} patients (database ${name})`);
+  const databaseUrl = await createDatabase(serverUrl, name);
+  const handle = await openDatabase({ databaseUrl, poolSize: 4 });
+  let portal: { url: string; child: ChildProcess } | undefined;
+  try {
+    await migrate(handle);
+    const loaded = await loadGeneratedPatients(handle, patients);
+    console.log(`loaded ${loaded.resources.toLocaleString("en")} resources in ${loaded.seconds.toFixed(0)} s`);
+    await handle.db.execute(sql`analyze`);
+
+    const subjects = rowsOf<{ person_id: string; code: string }>(
+      await handle.db.execute(sql`
+        select distinct on (e.person_id) e.person_id, e.code
+        from record_entries e join people p on p.id = e.person_id
+        where e.section = 'results' and e.code is not null and e.deleted_at is null and not p.deceased
+          and p.personnummer is not null and p.birth_date < now() - interval '18 years'
+        group by e.person_id, e.code having count(*) > 2
+        order by e.person_id, count(*) desc limit ${userCount}`),
+    );
+    if (subjects.length === 0) throw new Error("no adult patients with repeated results were generated");
+    const users: User[] = [];
+    for (const s of subjects) {
+      const session = await createSession(handle.db, { personId: s.person_id }, {
+        idleMs: 10 * 3_600_000,
+        absoluteMs: 10 * 3_600_000,
+        secureCookie: false,
+      });
+      users.push({ cookie: session.cookie.split(";")[0] as string, trendCode: s.code });
+    }
+
+    portal = await startPortal(databaseUrl);
+    for (const page of pages) {
+      const res = await fetch(`${portal.url}${page.path(users[0] as User)}`, { headers: { cookie: (users[0] as User).cookie } });
+      if (res.status !== 200) throw new Error(`${page.name} answered ${res.status}`);
+    }
+    // Warm up: JIT, connection pool, PostgreSQL buffers.
+    for (const page of pages) await autocannon({ url: portal.url, connections: 4, duration: 2, requests: [{ path: page.path(users[0] as User), headers: { cookie: (users[0] as User).cookie } }] });
+
+    const cap = new Map<string, number>();
+    for (const page of pages) cap.set(page.name, await capacity(portal.url, page, users));
+    const baseline = cap.get(pages[pages.length - 1]?.name as string) as number;
+    const lat = await latency(portal.url, users);
+    process.env.BENCH_CAPTURE_URL = databaseUrl;
+    const plans = await explainPlans(handle, (subjects[0] as { person_id: string }).person_id, (users[0] as User).trendCode);
+    return { patients, users: users.length, cap, baseline, lat, plans, resources: loaded.resources };
+  } finally {
+    portal?.child.kill("SIGTERM");
+    await handle.close();
+    if (!args.keep) await dropDatabase(serverUrl, name);
+  }
+}
+
+const build = spawnSync("npx", ["remix", "build"], { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, NODE_ENV: "production" } });
+if (build.status !== 0) process.exit(1);
+
+console.log(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; node ${process.version}`);
+const runs = [];
+for (const size of sizes) runs.push(await benchSize(size));
+
+console.log("\n══ capacity at saturation (10 connections), requests/s");
+for (const run of runs) {
+  console.log(`${run.patients.toLocaleString("en")} patients (${run.resources.toLocaleString("en")} resources, ${run.users} virtual users):`);
+  for (const [name, rps] of run.cap) {
+    console.log(`  ${name.padEnd(42)} ${rps.toFixed(0).padStart(6)} req/s   ratio to no-data page ${(rps / run.baseline).toFixed(2)}`);
+  }
+}
+console.log(`\n══ latency at ${rate} requests/s (open loop, spread over the pages), ms`);
+for (const run of runs) {
+  console.log(`${run.patients.toLocaleString("en")} patients:`);
+  for (const [name, list] of run.lat) {
+    console.log(
+      `  ${name.padEnd(14)} n=${String(list.length).padStart(4)}  p50 ${percentile(list, 50).toFixed(1).padStart(6)}  p95 ${percentile(list, 95).toFixed(1).padStart(6)}  p99 ${percentile(list, 99).toFixed(1).padStart(6)}`,
+    );
+  }
+}
+if (runs.length >= 2) {
+  const [small, large] = [runs[0], runs[runs.length - 1]] as [(typeof runs)[number], (typeof runs)[number]];
+  console.log(`\n══ p95 at ${large.patients.toLocaleString("en")} vs ${small.patients.toLocaleString("en")} patients`);
+  for (const [name, list] of large.lat) {
+    const a = percentile(small.lat.get(name) ?? [], 95);
+    const b = percentile(list, 95);
+    console.log(`  ${name.padEnd(14)} ${(b / a).toFixed(2)}×`);
+  }
+}
+console.log("\n══ query plans (largest size, one patient)");
+console.log((runs[runs.length - 1]?.plans ?? []).join("\n\n"));
+process.exit(0);
