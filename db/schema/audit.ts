@@ -19,8 +19,8 @@ export const clinicalAccessEvents = pgTable(
   (t) => [
     primaryKey({ columns: [t.id] }),
     index("clinical_access_events_person_idx").on(t.personId, t.occurredAt.desc()),
-    index("clinical_access_events_subject_ref_idx").on(t.subjectReference).where(sql`${t.personId} is null`),
-    index("clinical_access_events_unit_ref_idx").on(t.careUnitReference).where(sql`${t.careUnitId} is null`),
+    index("clinical_access_events_subject_ref_idx").on(t.subjectReference).where(sql`${t.personId} is null and ${t.subjectReference} is not null`),
+    index("clinical_access_events_unit_ref_idx").on(t.careUnitReference).where(sql`${t.careUnitId} is null and ${t.careUnitReference} is not null`),
   ],
 );
 

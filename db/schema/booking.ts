@@ -19,7 +19,7 @@ export const appointmentTypes = pgTable(
   (t) => [
     primaryKey({ columns: [t.id] }),
     index("appointment_types_unit_idx").on(t.careUnitId),
-    index("appointment_types_unit_ref_idx").on(t.careUnitReference).where(sql`${t.careUnitId} is null`),
+    index("appointment_types_unit_ref_idx").on(t.careUnitReference).where(sql`${t.careUnitId} is null and ${t.careUnitReference} is not null`),
   ],
 );
 
@@ -45,9 +45,9 @@ export const schedules = pgTable(
     primaryKey({ columns: [t.id] }),
     index("schedules_unit_idx").on(t.careUnitId),
     index("schedules_service_idx").on(t.serviceId),
-    index("schedules_unit_ref_idx").on(t.careUnitReference).where(sql`${t.careUnitId} is null`),
-    index("schedules_practitioner_ref_idx").on(t.practitionerReference).where(sql`${t.practitionerId} is null`),
-    index("schedules_service_ref_idx").on(t.serviceReference).where(sql`${t.serviceId} is null`),
+    index("schedules_unit_ref_idx").on(t.careUnitReference).where(sql`${t.careUnitId} is null and ${t.careUnitReference} is not null`),
+    index("schedules_practitioner_ref_idx").on(t.practitionerReference).where(sql`${t.practitionerId} is null and ${t.practitionerReference} is not null`),
+    index("schedules_service_ref_idx").on(t.serviceReference).where(sql`${t.serviceId} is null and ${t.serviceReference} is not null`),
   ],
 );
 
@@ -65,7 +65,7 @@ export const slots = pgTable(
   (t) => [
     primaryKey({ columns: [t.id] }),
     index("slots_schedule_start_idx").on(t.scheduleId, t.startsAt),
-    index("slots_schedule_ref_idx").on(t.scheduleReference).where(sql`${t.scheduleId} is null`),
+    index("slots_schedule_ref_idx").on(t.scheduleReference).where(sql`${t.scheduleId} is null and ${t.scheduleReference} is not null`),
   ],
 );
 
@@ -91,8 +91,8 @@ export const appointments = pgTable(
     primaryKey({ columns: [t.id] }),
     index("appointments_person_start_idx").on(t.personId, t.startsAt),
     index("appointments_type_idx").on(t.appointmentTypeId),
-    index("appointments_subject_ref_idx").on(t.subjectReference).where(sql`${t.personId} is null`),
-    index("appointments_practitioner_ref_idx").on(t.practitionerReference).where(sql`${t.practitionerId} is null`),
-    index("appointments_type_ref_idx").on(t.appointmentTypeReference).where(sql`${t.appointmentTypeId} is null`),
+    index("appointments_subject_ref_idx").on(t.subjectReference).where(sql`${t.personId} is null and ${t.subjectReference} is not null`),
+    index("appointments_practitioner_ref_idx").on(t.practitionerReference).where(sql`${t.practitionerId} is null and ${t.practitionerReference} is not null`),
+    index("appointments_type_ref_idx").on(t.appointmentTypeReference).where(sql`${t.appointmentTypeId} is null and ${t.appointmentTypeReference} is not null`),
   ],
 );

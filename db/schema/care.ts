@@ -31,7 +31,7 @@ export const careUnits = pgTable(
     index("care_units_hsa_idx").on(t.hsaId),
     index("care_units_parent_idx").on(t.parentId),
     index("care_units_provider_idx").on(t.providerId),
-    index("care_units_parent_ref_idx").on(t.parentReference).where(sql`${t.parentId} is null`),
+    index("care_units_parent_ref_idx").on(t.parentReference).where(sql`${t.parentId} is null and ${t.parentReference} is not null`),
   ],
 );
 

@@ -30,7 +30,8 @@ export const messages = pgTable(
     primaryKey({ columns: [t.id] }),
     index("messages_person_sent_idx").on(t.personId, t.sentAt.desc()),
     index("messages_thread_idx").on(t.threadId),
-    index("messages_subject_ref_idx").on(t.subjectReference).where(sql`${t.personId} is null`),
-    index("messages_unit_ref_idx").on(t.careUnitReference).where(sql`${t.careUnitId} is null`),
+    index("messages_parent_idx").on(t.parentId).where(sql`${t.parentId} is not null`),
+    index("messages_subject_ref_idx").on(t.subjectReference).where(sql`${t.personId} is null and ${t.subjectReference} is not null`),
+    index("messages_unit_ref_idx").on(t.careUnitReference).where(sql`${t.careUnitId} is null and ${t.careUnitReference} is not null`),
   ],
 );

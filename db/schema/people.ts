@@ -27,7 +27,7 @@ export const people = pgTable(
     primaryKey({ columns: [t.id] }),
     index("people_personnummer_idx").on(t.personnummer),
     index("people_samordningsnummer_idx").on(t.samordningsnummer),
-    index("people_managing_ref_idx").on(t.managingCareUnitReference).where(sql`${t.managingCareUnitId} is null`),
+    index("people_managing_ref_idx").on(t.managingCareUnitReference).where(sql`${t.managingCareUnitId} is null and ${t.managingCareUnitReference} is not null`),
   ],
 );
 
@@ -61,8 +61,8 @@ export const guardianships = pgTable(
     index("guardianships_guardian_idx").on(t.guardianPersonId),
     index("guardianships_guardian_pnr_idx").on(t.guardianPersonnummer),
     index("guardianships_child_idx").on(t.childPersonId),
-    index("guardianships_child_ref_idx").on(t.childReference).where(sql`${t.childPersonId} = ''`),
-    index("guardianships_guardian_ref_idx").on(t.guardianReference).where(sql`${t.guardianPersonId} is null`),
+    index("guardianships_child_ref_idx").on(t.childReference).where(sql`${t.childPersonId} = '' and ${t.childReference} is not null`),
+    index("guardianships_guardian_ref_idx").on(t.guardianReference).where(sql`${t.guardianPersonId} is null and ${t.guardianReference} is not null`),
   ],
 );
 
