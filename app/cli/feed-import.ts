@@ -172,6 +172,7 @@ async function main(): Promise<number> {
         const report = await ingestStream(database.db, stopWhenInterrupted(), {
           source: `cli:${name}`,
           batchSize: options.batchSize,
+          durable: false,
           onProgress: (r) => {
             progress.update(pendingBytes, total.received + r.received, name);
             pendingBytes = 0;

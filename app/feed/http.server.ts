@@ -83,7 +83,7 @@ function ndjsonEntries(text: string): FeedEntry[] {
     if (!line.trim()) return;
     const location = `line ${i + 1}`;
     try {
-      entries.push({ resource: JSON.parse(line), location });
+      entries.push({ resource: JSON.parse(line), location, rawText: line });
     } catch (error) {
       entries.push({ location, unparsed: { text: line, error: (error as Error).message } });
     }

@@ -30,7 +30,7 @@ import { mapResource, type MapResult } from "./map";
 import type { FullUrlMap } from "./references";
 import { isSupportedType, validateResource } from "./validate";
 import { instantMicros, parseVersionId, versionFromEtag } from "./versions";
-import { writeBatch, type DeadLetter, type DeleteItem, type ItemOutcome, type PreparedBatch, type UpsertItem } from "./write.server";
+import { sweepPendingReferences, writeBatch, type DeadLetter, type DeleteItem, type ItemOutcome, type PreparedBatch, type UpsertItem } from "./write.server";
 
 export type { ItemOutcome } from "./write.server";
 
@@ -43,6 +43,8 @@ export interface FeedEntry {
   location?: string;
   /** JSON text that did not parse (an NDJSON line), with the parser's message. */
   unparsed?: { text: string; error: string };
+  /** The resource's own JSON text when the reader has it (an NDJSON line): stored as is, not serialised again. */
+  rawText?: string;
 }
 
 export type IngestInput = { kind: "bundle"; bundle: unknown } | { kind: "resources"; resources: unknown[] };
@@ -96,6 +98,8 @@ export interface IngestOptions {
   batchSize?: number;
   maxRejectionsListed?: number;
   onProgress?: (report: IngestReport) => void;
+  /** false for bulk imports that can be run again: commits do not wait for the disk (see WriteOptions). */
+  durable?: boolean;
 }
 
 export class FeedInputError extends Error {
@@ -225,7 +229,7 @@ function prepare(entries: FeedEntry[], firstIndex: number, fullUrls: FullUrlMap)
         return reject(`request.url ${entry.request.url} does not name this resource (${typeOf}/${idOf})`, location ? `${location}.request.url` : null);
       }
     }
-    const rawJson = JSON.stringify(resource);
+    const rawJson = entry.rawText ?? JSON.stringify(resource);
     if (rawJson.includes("\\u0000")) return reject("The resource contains a NUL character (\\u0000), which cannot be stored", location);
     let mapped: MapResult;
     try {
@@ -312,10 +316,11 @@ export async function ingestBatch(
   const results: EntryResult[] = [];
   for (let start = 0; start < entries.length; start += size) {
     const prepared = prepare(entries.slice(start, start + size), start, fullUrls);
-    await writeBatch(db, prepared.batch, options.source);
+    await writeBatch(db, prepared.batch, { source: options.source, durable: options.durable });
     builder.add(prepared, results);
     options.onProgress?.(builder.report);
   }
+  if (builder.report.stored || builder.report.unchanged) await sweepPendingReferences(db);
   return { report: builder.report, entries: results, bundleType };
 }
 
@@ -342,7 +347,7 @@ export async function ingestStream(db: Database, items: AsyncIterable<unknown> |
     const prepared = prepare(slice, next, fullUrlMap(slice));
     next += slice.length;
     await settle();
-    writing = writeBatch(db, prepared.batch, options.source).then(
+    writing = writeBatch(db, prepared.batch, { source: options.source, durable: options.durable }).then(
       () => {
         builder.add(prepared);
         options.onProgress?.(builder.report);
@@ -359,6 +364,7 @@ export async function ingestStream(db: Database, items: AsyncIterable<unknown> |
     }
     await flush();
     await settle();
+    if (builder.report.stored || builder.report.unchanged) await sweepPendingReferences(db);
   } catch (error) {
     // Let a write in flight settle before reporting the first failure.
     await writing;

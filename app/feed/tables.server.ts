@@ -21,6 +21,12 @@ export interface TableSpec {
   fixedType: string | null;
   columns: [name: string, pgType: string][];
   pairs: ReferencePair[];
+  /**
+   * Joins and column expressions that fill derived columns at insert time from rows already stored (the care contact's
+   * unit, the referenced Medication's name); the writer updates the same columns when the other side arrives later.
+   */
+  joins?: string;
+  select?: Record<string, string>;
 }
 
 const T = "text";
@@ -97,6 +103,14 @@ export const tables: Record<TableName, TableSpec> = {
       p("encounter_id", "encounter_reference", "Encounter"),
       p("medication_id", "medication_reference", "Medication"),
     ],
+    joins: `LEFT JOIN record_entries enc ON enc.resource_type = 'Encounter' AND enc.id = x.encounter_id AND x.care_unit_reference IS NULL
+LEFT JOIN medication_products med ON med.id = x.medication_id`,
+    select: {
+      care_unit_id: "coalesce(x.care_unit_id, enc.care_unit_id)",
+      title: "coalesce(med.name, x.title)",
+      code: "coalesce(med.code, x.code)",
+      code_system: "CASE WHEN med.code IS NOT NULL THEN med.code_system ELSE x.code_system END",
+    },
   },
   appointment_types: {
     name: "appointment_types",
@@ -121,6 +135,8 @@ export const tables: Record<TableName, TableSpec> = {
       p("practitioner_id", "practitioner_reference", "Practitioner"),
       p("service_id", "service_reference", "HealthcareService"),
     ],
+    joins: "LEFT JOIN appointment_types svc ON svc.id = x.service_id AND x.care_unit_reference IS NULL",
+    select: { care_unit_id: "coalesce(x.care_unit_id, svc.care_unit_id)" },
   },
   slots: {
     name: "slots",
@@ -143,6 +159,8 @@ export const tables: Record<TableName, TableSpec> = {
       p("practitioner_id", "practitioner_reference", "Practitioner"),
       p("appointment_type_id", "appointment_type_reference", "HealthcareService"),
     ],
+    joins: "LEFT JOIN appointment_types svc ON svc.id = x.appointment_type_id",
+    select: { care_unit_id: "coalesce(x.care_unit_id, svc.care_unit_id)" },
   },
   messages: {
     name: "messages",
@@ -206,10 +224,11 @@ export function upsertStatement(spec: TableSpec): [string, string] {
   ].join(", ");
   const keys = keyColumns(spec).map(q).join(", ");
   const before = `INSERT INTO ${q(spec.name)} AS t ("id", "version_id", "last_updated", "deleted_at", "raw", "received_at", ${own.map(q).join(", ")})
-SELECT x."id", x."version_id", x."last_updated", CASE WHEN x."hidden" OR tb.id IS NOT NULL THEN now() END, x."raw", now(), ${own.map((c) => `x.${q(c)}`).join(", ")}
+SELECT x."id", x."version_id", x."last_updated", CASE WHEN x."hidden" OR tb.id IS NOT NULL THEN now() END, x."raw", now(), ${own.map((c) => spec.select?.[c] ?? `x.${q(c)}`).join(", ")}
 FROM json_to_recordset(`;
   const after = `::json) AS x(${recordset})
 LEFT JOIN feed_tombstones tb ON tb.resource_type = ${typeExpression(spec, "x")} AND tb.id = x.id AND ${coveredBy("x", "tb")}
+${spec.joins ?? ""}
 ORDER BY ${keyColumns(spec).map((c) => `x.${q(c)}`).join(", ")}
 ON CONFLICT (${keys}) DO UPDATE SET
   "version_id" = excluded."version_id",

@@ -20,12 +20,15 @@ import { VGR } from "./map";
 
 /** Small typed factories of FHIR resources for the feed's tests. */
 
+/** A reference to anything (FHIR's typed references are covariant in their target). */
+type AnyRef = Reference<never>;
+
 export function meta(versionId?: number, lastUpdated?: string): Resource["meta"] {
   if (versionId === undefined && lastUpdated === undefined) return undefined;
   return { ...(versionId !== undefined ? { versionId: String(versionId) } : {}), ...(lastUpdated ? { lastUpdated } : {}) };
 }
 
-export function patient(o: { id: string; pnr?: string; given?: string; family?: string; birthDate?: string; version?: number; lastUpdated?: string; protectedIdentity?: boolean; links?: string[]; managingOrganization?: Reference }): Patient {
+export function patient(o: { id: string; pnr?: string; given?: string; family?: string; birthDate?: string; version?: number; lastUpdated?: string; protectedIdentity?: boolean; links?: string[]; managingOrganization?: AnyRef }): Patient {
   return {
     resourceType: "Patient",
     id: o.id,
@@ -41,7 +44,7 @@ export function patient(o: { id: string; pnr?: string; given?: string; family?: 
   };
 }
 
-export function organization(o: { id: string; name?: string; hsa?: string; kind?: "region" | "municipality" | "private"; partOf?: Reference; version?: number }): Organization {
+export function organization(o: { id: string; name?: string; hsa?: string; kind?: "region" | "municipality" | "private"; partOf?: AnyRef; version?: number }): Organization {
   return {
     resourceType: "Organization",
     id: o.id,
@@ -62,7 +65,7 @@ export function practitioner(o: { id: string; name?: string; hsa?: string }): Pr
   };
 }
 
-export function encounter(o: { id: string; subject: Reference; serviceProvider?: Reference; start?: string; version?: number; status?: Encounter["status"] }): Encounter {
+export function encounter(o: { id: string; subject: AnyRef; serviceProvider?: AnyRef; start?: string; version?: number; status?: Encounter["status"] }): Encounter {
   return {
     resourceType: "Encounter",
     id: o.id,
@@ -77,9 +80,9 @@ export function encounter(o: { id: string; subject: Reference; serviceProvider?:
 
 export function observation(o: {
   id: string;
-  subject: Reference;
-  encounter?: Reference;
-  performer?: Reference[];
+  subject: AnyRef;
+  encounter?: AnyRef;
+  performer?: AnyRef[];
   value?: number;
   version?: number;
   lastUpdated?: string;
@@ -111,7 +114,7 @@ export function medication(o: { id: string; name: string; atc?: string; version?
   };
 }
 
-export function medicationRequest(o: { id: string; subject: Reference; medication: Reference; version?: number; contained?: Medication[] }): MedicationRequest {
+export function medicationRequest(o: { id: string; subject: AnyRef; medication: AnyRef; version?: number; contained?: Medication[] }): MedicationRequest {
   return {
     resourceType: "MedicationRequest",
     id: o.id,
@@ -126,7 +129,7 @@ export function medicationRequest(o: { id: string; subject: Reference; medicatio
   };
 }
 
-export function guardian(o: { id: string; child: Reference; pnr?: string; patientRef?: Reference; version?: number; active?: boolean; blocked?: boolean; relationship?: string }): RelatedPerson {
+export function guardian(o: { id: string; child: AnyRef; pnr?: string; patientRef?: AnyRef; version?: number; active?: boolean; blocked?: boolean; relationship?: string }): RelatedPerson {
   return {
     resourceType: "RelatedPerson",
     id: o.id,
@@ -142,7 +145,7 @@ export function guardian(o: { id: string; child: Reference; pnr?: string; patien
   };
 }
 
-export function communication(o: { id: string; subject: Reference; inResponseTo?: Reference; sender?: Reference; text?: string; version?: number }): Communication {
+export function communication(o: { id: string; subject: AnyRef; inResponseTo?: AnyRef; sender?: AnyRef; text?: string; version?: number }): Communication {
   return {
     resourceType: "Communication",
     id: o.id,
@@ -157,7 +160,7 @@ export function communication(o: { id: string; subject: Reference; inResponseTo?
   };
 }
 
-export function ref(type: string, id: string): Reference {
+export function ref(type: string, id: string): AnyRef {
   return { reference: `${type}/${id}` };
 }
 

@@ -88,10 +88,23 @@ function isDataError(error: unknown): boolean {
   return state !== undefined && ["22", "23", "42", "54", "2B"].includes(state.slice(0, 2));
 }
 
-export async function writeBatch(db: Database, batch: PreparedBatch, source: string): Promise<void> {
+export interface WriteOptions {
+  source: string;
+  /**
+   * false: commit without waiting for the WAL flush (SET LOCAL synchronous_commit = off). For bulk imports, which can be
+   * run again: a crash may lose the last moments of work, never consistency.
+   */
+  durable?: boolean;
+}
+
+export async function writeBatch(db: Database, batch: PreparedBatch, options: WriteOptions): Promise<void> {
+  const { source } = options;
   for (let attempt = 0; ; attempt++) {
     try {
-      await db.transaction((tx) => writeInTransaction(tx, batch, source));
+      await db.transaction(async (tx) => {
+        if (options.durable === false) await tx.execute(sql`SET LOCAL synchronous_commit = off`);
+        await writeInTransaction(tx, batch, source);
+      });
       return;
     } catch (error) {
       if (RETRYABLE.has(sqlState(error) ?? "") && attempt < 5) {
@@ -99,7 +112,7 @@ export async function writeBatch(db: Database, batch: PreparedBatch, source: str
         continue;
       }
       if (isDataError(error) && batch.upserts.length + batch.deletes.length > 1) {
-        await writeItemByItem(db, batch, source);
+        await writeItemByItem(db, batch, options);
         return;
       }
       throw error;
@@ -108,7 +121,8 @@ export async function writeBatch(db: Database, batch: PreparedBatch, source: str
 }
 
 /** A statement failed on some item: write each alone, and dead-letter the ones the database refuses. */
-async function writeItemByItem(db: Database, batch: PreparedBatch, source: string): Promise<void> {
+async function writeItemByItem(db: Database, batch: PreparedBatch, options: WriteOptions): Promise<void> {
+  const { source } = options;
   const singles: PreparedBatch[] = [
     { upserts: [], deletes: [], deadLetters: batch.deadLetters, outcomes: batch.outcomes },
     ...batch.upserts.map((u) => ({ upserts: [u], deletes: [], deadLetters: [], outcomes: batch.outcomes })),
@@ -116,7 +130,7 @@ async function writeItemByItem(db: Database, batch: PreparedBatch, source: strin
   ];
   for (const single of singles) {
     try {
-      await writeBatch(db, single, source);
+      await writeBatch(db, single, options);
     } catch (error) {
       if (!isDataError(error)) throw error;
       const reason = `the database refused it: ${errorMessage(error)}`;
@@ -319,10 +333,36 @@ function rowJson(u: UpsertItem): string {
   return `${head.slice(0, -1)},"raw":${u.rawJson}}`;
 }
 
+/**
+ * Statement order within a batch: targets before what refers to them, so that the insert-time joins (a care contact's
+ * unit, a Medication's name, an appointment type's unit) see rows of the same batch.
+ */
+const GROUP_ORDER = [
+  "care_units",
+  "practitioners",
+  "medication_products",
+  "people",
+  "appointment_types",
+  "schedules",
+  "slots",
+  "record_entries:Encounter",
+  "record_entries",
+  "appointments",
+  "messages",
+  "guardianships",
+  "clinical_access_events",
+];
+
+function groupOf(u: UpsertItem): string {
+  return u.mapped.table === "record_entries" && u.mapped.resourceType === "Encounter" ? "record_entries:Encounter" : u.mapped.table;
+}
+
 async function writeUpserts(tx: Queryable, batch: PreparedBatch, applied: Applied): Promise<void> {
-  const byTable = new Map<TableName, UpsertItem[]>();
-  for (const u of batch.upserts) push(byTable, u.mapped.table, u);
-  for (const [table, items] of byTable) {
+  const byGroup = new Map<string, UpsertItem[]>();
+  for (const u of batch.upserts) push(byGroup, groupOf(u), u);
+  const groups = [...byGroup].sort(([a], [b]) => GROUP_ORDER.indexOf(a) - GROUP_ORDER.indexOf(b));
+  for (const [, items] of groups) {
+    const table = items[0]!.mapped.table;
     const spec = tables[table];
     // One row per key in a statement (two would fail with 21000): the newest; the others are compared to it.
     const winners = new Map<string, UpsertItem>();
@@ -414,16 +454,10 @@ function resolvedKeys(applied: Applied, table: TableName): { type: string; id: s
 }
 
 const MEDICATION_TYPES = ["MedicationRequest", "MedicationStatement"];
-const ENTRY_TYPES = Object.entries(tableOfType)
-  .filter(([, t]) => t === "record_entries")
-  .map(([type]) => type);
 
 async function derive(tx: Queryable, batch: PreparedBatch, applied: Applied): Promise<void> {
-  // Entries written or resolved in this batch.
-  const entryKeys = [
-    ...ENTRY_TYPES.flatMap((type) => ids(applied, type).map((id) => ({ type, id }))),
-    ...resolvedKeys(applied, "record_entries"),
-  ];
+  // Entries whose references resolved only now (those written now took their derived columns at insert).
+  const entryKeys = resolvedKeys(applied, "record_entries");
 
   // Care units: provider kind and provider from the partOf chain.
   if (ids(applied, "Organization").length || resolvedKeys(applied, "care_units").length) {
@@ -508,7 +542,7 @@ async function derive(tx: Queryable, batch: PreparedBatch, applied: Applied): Pr
       WHERE r.resource_type = k.type AND r.id = k.id AND r.care_unit_reference IS NULL
         AND e.resource_type = 'Encounter' AND e.id = r.encounter_id AND r.care_unit_id IS DISTINCT FROM e.care_unit_id`);
   }
-  const encounters = entryKeys.filter((k) => k.type === "Encounter").map((k) => k.id);
+  const encounters = [...ids(applied, "Encounter"), ...entryKeys.filter((k) => k.type === "Encounter").map((k) => k.id)];
   if (encounters.length) {
     await tx.execute(sql`UPDATE record_entries r SET care_unit_id = e.care_unit_id
       FROM record_entries e
@@ -519,8 +553,8 @@ async function derive(tx: Queryable, batch: PreparedBatch, applied: Applied): Pr
 
   // Schedules and appointments take the unit of their HealthcareService.
   const services = [...ids(applied, "HealthcareService"), ...resolvedKeys(applied, "appointment_types").map((k) => k.id)];
-  const schedules = [...ids(applied, "Schedule"), ...resolvedKeys(applied, "schedules").map((k) => k.id)];
-  const appointments = [...ids(applied, "Appointment"), ...resolvedKeys(applied, "appointments").map((k) => k.id)];
+  const schedules = resolvedKeys(applied, "schedules").map((k) => k.id);
+  const appointments = resolvedKeys(applied, "appointments").map((k) => k.id);
   if (schedules.length || services.length) {
     await tx.execute(sql`UPDATE schedules s SET care_unit_id = h.care_unit_id
       FROM appointment_types h
@@ -561,4 +595,59 @@ async function derive(tx: Queryable, batch: PreparedBatch, applied: Applied): Pr
       for (const id of changed) frontier.add(id);
     }
   }
+}
+
+/**
+ * Resolves every reference still waiting whose target is known by now (by urn: alias or by identifier), whichever
+ * batch or process wrote either side. Each batch resolves what it brings as it goes; this pass also catches what two
+ * concurrent writers could not see of each other. It reads only the partial indexes of pending references, so it is
+ * cheap while few are pending. Returns how many references it resolved or cleared.
+ */
+export async function sweepPendingReferences(db: Database): Promise<number> {
+  return db.transaction(async (tx) => {
+    const applied: Applied = { byType: new Map(), resolved: new Map() };
+    let count = 0;
+    const note = (spec: TableSpec, rows: Record<string, string>[]) => {
+      count += rows.length;
+      for (const r of rows) push(applied.resolved, spec.name, { type: spec.typeColumn ? r[spec.typeColumn]! : spec.fixedType!, id: r.id! });
+    };
+    for (const spec of Object.values(tables)) {
+      const keys = sql.raw(keyColumns(spec).map((c) => `t."${c}"`).join(", "));
+      for (const pair of spec.pairs) {
+        const id = sql.identifier(pair.idColumn);
+        const refCol = sql.identifier(pair.refColumn);
+        const unresolved = sql.raw(pair.unresolved === "empty" ? `t."${pair.idColumn}" = ''` : `t."${pair.idColumn}" IS NULL`);
+        note(
+          spec,
+          await run<Record<string, string>>(
+            tx,
+            sql`UPDATE ${sql.identifier(spec.name)} AS t
+              SET ${id} = CASE WHEN a.resource_type = ${pair.targetType} THEN a.resource_id ELSE t.${id} END,
+                  ${refCol} = CASE WHEN a.resource_type = ${pair.targetType} THEN a.resource_type || '/' || a.resource_id ELSE NULL END
+              FROM reference_aliases a
+              WHERE ${unresolved} AND t.${refCol} IS NOT NULL AND t.${refCol} LIKE 'urn:%' AND a.alias = t.${refCol}
+              RETURNING ${keys}`,
+          ),
+        );
+        for (const lookup of IDENTIFIER_LOOKUPS) {
+          if (lookup.type !== pair.targetType) continue;
+          const prefix = `${lookup.type}?identifier=${lookup.system}|`;
+          const target = sql`(SELECT o.id FROM ${sql.identifier(lookup.table)} o WHERE o.${sql.identifier(lookup.column)} = substr(t.${refCol}, ${prefix.length + 1})
+            ORDER BY o.deleted_at IS NOT NULL, o.id LIMIT 1)`;
+          note(
+            spec,
+            await run<Record<string, string>>(
+              tx,
+              sql`UPDATE ${sql.identifier(spec.name)} AS t
+                SET ${id} = ${target}, ${refCol} = ${`${lookup.type}/`} || ${target}
+                WHERE ${unresolved} AND t.${refCol} IS NOT NULL AND t.${refCol} LIKE ${`${prefix}%`} AND EXISTS ${target}
+                RETURNING ${keys}`,
+            ),
+          );
+        }
+      }
+    }
+    if (count) await derive(tx, { upserts: [], deletes: [], deadLetters: [], outcomes: [] }, applied);
+    return count;
+  });
 }
