@@ -10,18 +10,7 @@ import { personName } from "./person-name";
 export function IdentityBar({ identity }: { identity: HeaderIdentity | null }) {
   const { t } = useTranslation("identity");
   const location = useLocation();
-  if (!identity) {
-    if (location.pathname.startsWith("/login")) return null;
-    return (
-      <div className="identity-bar">
-        <div className="identity-bar__inner">
-          <Link to="/login" className="identity-bar__login">
-            {t("login.title")}
-          </Link>
-        </div>
-      </div>
-    );
-  }
+  if (!identity) return null;
   const { person, subject, choices } = identity;
   const subjectName = personName(subject, t);
   return (

@@ -174,6 +174,16 @@ describe("login through the development identity provider", () => {
     expect(await completeLogin(db.db, browser.portalRequest(callback))).toMatchObject({ outcome: "failed", reason: "expired" });
   });
 
+  it("the same browser can log in again as someone else (a new e-ID identification every time)", async () => {
+    const browser = new Browser();
+    for (const who of [people.anna, people.gustav, people.anna]) {
+      const { interactionUrl } = await startLogin(browser);
+      const callback = await browser.followToPortal(await choose(browser, interactionUrl, who.personnummer!), idp.settings.issuer);
+      const result = await completeLogin(db.db, browser.portalRequest(callback));
+      expect(result.outcome === "admitted" ? result.personId : result.outcome).toBe(who === people.anna ? people.anna.id : "refused");
+    }
+  });
+
   it("refuses a deceased person and a child, and logs each attempt with the reason", async () => {
     for (const [who, reason] of [
       [people.gustav, "deceased"],

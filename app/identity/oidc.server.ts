@@ -109,6 +109,8 @@ export async function beginLogin(
     nonce,
     code_challenge: await client.calculatePKCECodeChallenge(codeVerifier),
     code_challenge_method: "S256",
+    // Every login is a fresh e-ID identification, never a silent one from an earlier session at the provider.
+    prompt: "login",
     ...(input.language ? { ui_locales: input.language } : {}),
   });
   const cookie = serializeCookie(flowCookieName(sessionSettings()), state, {

@@ -28,12 +28,16 @@ declare module "oidc-provider" {
   }
 
   export interface GrantInstance {
+    accountId?: string;
+    clientId?: string;
     addOIDCScope(scope: string): void;
     addOIDCClaims(claims: string[]): void;
     save(): Promise<string>;
   }
 
   export interface Configuration {
+    adapter?: new (model: string) => unknown;
+    expiresWithSession?: (ctx: KoaContextWithOIDC, code: unknown) => boolean | Promise<boolean>;
     clients?: Record<string, unknown>[];
     jwks?: { keys: Record<string, unknown>[] };
     cookies?: { keys?: string[] };

@@ -7,6 +7,7 @@ import { i18nFor } from "~/i18n/i18next.server";
 import type { Queryable } from "../../../db/connection";
 import { parseIdentityNumber } from "../admission.server";
 import { CALLBACK_PATH, type IdentityProviderSettings } from "../oidc.server";
+import { DevProviderAdapter } from "./adapter.server";
 import { findCastMember, listCast } from "./cast.server";
 import { errorPage, loginPage, stylesheet } from "./pages.server";
 
@@ -187,6 +188,9 @@ export async function startDevelopmentIdentityProvider(options: DevIdentityProvi
   const jwk = { ...privateKey.export({ format: "jwk" }), kid: randomBytes(8).toString("hex"), use: "sig", alg: "RS256" };
 
   const provider = new Provider(issuer, {
+    adapter: DevProviderAdapter,
+    // No provider sessions (see the adapter), so codes and tokens cannot be tied to one.
+    expiresWithSession: () => false,
     clients: [
       {
         client_id: clientId,
@@ -229,7 +233,7 @@ export async function startDevelopmentIdentityProvider(options: DevIdentityProvi
       const grantId = ctx.oidc.result?.consent?.grantId ?? ctx.oidc.session?.grantIdFor(clientIdOf);
       if (grantId) {
         const existing = await ctx.oidc.provider.Grant.find(grantId);
-        if (existing) return existing;
+        if (existing && existing.accountId === accountId && existing.clientId === clientIdOf) return existing;
       }
       const grant = new ctx.oidc.provider.Grant({ clientId: clientIdOf, accountId });
       grant.addOIDCScope("openid profile");
