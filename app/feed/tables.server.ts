@@ -219,7 +219,7 @@ export function upsertStatement(spec: TableSpec): [string, string] {
   const own = spec.columns.map(([name]) => name);
   const ownNoKey = own.filter((c) => c !== spec.typeColumn);
   const recordset = [
-    `"id" text`, `"version_id" bigint`, `"last_updated" timestamptz`, `"hidden" boolean`, `"raw" jsonb`,
+    `"id" text`, `"version_id" bigint`, `"last_updated" timestamptz`, `"hidden" boolean`, `"raw" json`,
     ...spec.columns.map(([name, type]) => `${q(name)} ${type}`),
   ].join(", ");
   const keys = keyColumns(spec).map(q).join(", ");
