@@ -4,6 +4,7 @@ import { accessLog } from "../../db/schema";
 import { createTestDatabase, type TestDatabase } from "../../db/testing";
 import type { Access } from "~/identity/access.server";
 import { createClinicalAccessEvent, createPerson } from "~/identity/test-factories";
+import { accessLogView, parseAccessLogFilter } from "./access-log-page.server";
 import { listAccessLog, logAccess, swedishMidnight } from "./access-log.server";
 
 let db: TestDatabase;
@@ -117,5 +118,39 @@ describe("listAccessLog", () => {
   it("Swedish midnight follows summer time", () => {
     expect(swedishMidnight("2026-01-15").toISOString()).toBe("2026-01-14T23:00:00.000Z");
     expect(swedishMidnight("2026-07-15").toISOString()).toBe("2026-07-14T22:00:00.000Z");
+  });
+});
+
+describe("parseAccessLogFilter", () => {
+  const parse = (query: string) => parseAccessLogFilter(new URLSearchParams(query));
+  it("accepts a period of calendar dates and a page", () => {
+    expect(parse("from=2026-03-01&to=2026-03-31&page=3")).toMatchObject({ from: "2026-03-01", to: "2026-03-31", page: 3, errors: {} });
+    expect(parse("")).toMatchObject({ from: null, to: null, page: 1, errors: {} });
+  });
+  it("names a wrong date next to its field, as a translation key, and filters on nothing then", () => {
+    expect(parse("from=2026-02-30")).toMatchObject({ from: null, rawFrom: "2026-02-30", errors: { from: "accessLog.invalidDate" } });
+    expect(parse("to=yesterday")).toMatchObject({ to: null, errors: { to: "accessLog.invalidDate" } });
+    expect(parse("from=2026-03-31&to=2026-03-01")).toMatchObject({ from: null, to: null, errors: { to: "accessLog.toBeforeFrom" } });
+  });
+  it("ignores a page that is not a sensible number", () => {
+    expect(parse("page=-1").page).toBe(1);
+    expect(parse("page=abc").page).toBe(1);
+    expect(parse("page=1.5").page).toBe(1);
+  });
+});
+
+describe("accessLogView", () => {
+  it("logs the look at the log itself first, so it shows at the top", async () => {
+    const viewer = (await createPerson(db.db, { givenName: "Vera", birthDate: "1960-01-01" })).id;
+    const view = await accessLogView(db.db, access(viewer, viewer, "self"), parseAccessLogFilter(new URLSearchParams()));
+    expect(view.entries).toHaveLength(1);
+    expect(view.entries[0]).toMatchObject({ source: "portal", section: "access_log", byViewer: true });
+    const again = await accessLogView(db.db, access(viewer, viewer, "self"), parseAccessLogFilter(new URLSearchParams()));
+    expect(again.entries).toHaveLength(2);
+    expect(view.subject).toBeNull();
+  });
+  it("names the child when a guardian looks", async () => {
+    const view = await accessLogView(db.db, access(ella, anna, "guardian"), parseAccessLogFilter(new URLSearchParams()));
+    expect(view.subject).toEqual({ name: "Ella Testsson", protectedIdentity: false });
   });
 });

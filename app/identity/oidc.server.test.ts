@@ -14,6 +14,8 @@ import { createGuardianship, createPerson, testPersonnummer } from "./test-facto
  * authorization request, the provider's login page, the choice of a person, the redirect back and the callback.
  */
 const PORTAL = "http://localhost:3299";
+// config() is read lazily, at the first login below; the previous value is put back when this file is done.
+const previousOrigin = process.env.PUBLIC_ORIGIN;
 process.env.PUBLIC_ORIGIN = PORTAL;
 
 let db: TestDatabase;
@@ -115,6 +117,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  if (previousOrigin === undefined) delete process.env.PUBLIC_ORIGIN;
+  else process.env.PUBLIC_ORIGIN = previousOrigin;
   registerDevelopmentIdentityProvider(undefined);
   await idp?.stop();
   setDatabase(undefined);
