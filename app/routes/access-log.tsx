@@ -28,6 +28,7 @@ const knownSections = new Set([
   "appointments",
   "booking",
   "export",
+  "print",
   "access_log",
 ]);
 
