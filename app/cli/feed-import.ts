@@ -199,6 +199,7 @@ async function main(): Promise<number> {
         seconds,
         resourcesPerSecond: total.received / Math.max(seconds, 0.001),
         peakRssBytes: peakRss,
+        cpuSeconds: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
         database: database.kind,
         failedFiles,
         ...total,
