@@ -1,7 +1,6 @@
 import type { StartupTask } from "~/server/startup";
 import { logger } from "~/server/logger";
 import { registerDevelopmentIdentityProvider } from "../oidc.server";
-import { startDevelopmentIdentityProvider } from "./provider.server";
 
 /**
  * Without OIDC_ISSUER (development, demo, tests) the portal starts its own identity provider on loopback, so that
@@ -10,6 +9,8 @@ import { startDevelopmentIdentityProvider } from "./provider.server";
  */
 export const developmentIdentityProviderTask: StartupTask = async ({ config, database }) => {
   if (config.OIDC_ISSUER) return;
+  // Loaded only here, so a production process never even loads the development provider's code.
+  const { startDevelopmentIdentityProvider } = await import("./provider.server");
   const idp = await startDevelopmentIdentityProvider({
     db: () => database.db,
     port: config.DEV_IDP_PORT,
