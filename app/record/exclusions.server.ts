@@ -45,6 +45,15 @@ export function inList(expr: SQL, values: readonly string[]): SQL {
   )}), false)`;
 }
 
+/** `expr not in (…)` that is true (never null) when expr is null, and true for an empty list. */
+export function notInList(expr: SQL, values: readonly string[]): SQL {
+  if (values.length === 0) return sql`true`;
+  return sql`(${expr} is null or ${expr} not in (${sql.join(
+    values.map((v) => sql`${v}`),
+    sql`, `,
+  )}))`;
+}
+
 /** Reads the unit tree once: the listed units (by HSA-id or id) and all their descendants. */
 export async function resolveRecordRules(db: Queryable, settings: ExclusionSettings): Promise<RecordRules> {
   const units = [...new Set(settings.units.map((u) => u.trim()).filter(Boolean))];

@@ -160,14 +160,19 @@ function filterConditions(section: RecordSection | null, filters: Partial<Sectio
   if (filters.to) parts.push(sql` and e.occurred_at < ${swedishMidnight(nextDay(filters.to)).toISOString()}::timestamptz`);
   if (filters.provider) {
     if ((providerKindFilters as readonly string[]).includes(filters.provider)) {
-      parts.push(sql` and coalesce(u.provider_kind, 'unknown') = ${filters.provider}`);
+      // On the bare column (not coalesce(...)): the planner estimates it from statistics and keeps the date-ordered scan.
+      parts.push(
+        filters.provider === "unknown"
+          ? sql` and (u.provider_kind = 'unknown' or u.id is null)`
+          : sql` and u.provider_kind = ${filters.provider}`,
+      );
     } else {
       parts.push(sql` and (u.id = ${filters.provider} or u.provider_id = ${filters.provider})`);
     }
   }
   if (filters.q && (section === "notes" || section === null)) {
     const p = likePattern(filters.q);
-    parts.push(sql` and (coalesce(e.text, '') ilike ${p} or coalesce(e.title, '') ilike ${p})`);
+    parts.push(sql` and (e.text ilike ${p} or e.title ilike ${p})`);
   }
   if (filters.status && section === "medications") {
     parts.push(filters.status === "current" ? sql` and ${currentMedication}` : sql` and not ${currentMedication}`);
@@ -448,7 +453,7 @@ export async function listHighlights(
     union all
     ${part("medications", sql` and ${currentMedication}`, HIGHLIGHT_MEDICATIONS)}
     union all
-    ${part("allergies", sql` and coalesce(e.status, 'active') = 'active'`, HIGHLIGHT_ALLERGIES)}`);
+    ${part("allergies", sql` and (e.status = 'active' or e.status is null)`, HIGHLIGHT_ALLERGIES)}`);
   const rows = rowsOf<EntryRow>(result).map(toView);
   return {
     results: rows.filter((r) => r.section === "results"),
