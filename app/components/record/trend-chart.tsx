@@ -20,8 +20,11 @@ export function niceTicks(min: number, max: number, count = 5): number[] {
   const raw = (max - min) / count;
   const power = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 2.5, 5, 10].map((m) => m * power).find((s) => s >= raw) ?? raw;
+  const first = Math.floor(min / step);
+  const last = Math.ceil(max / step);
   const ticks: number[] = [];
-  for (let v = Math.floor(min / step) * step; v <= max + step / 2; v += step) ticks.push(Math.round(v / step) * step);
+  // Multiples of the step as integers times step, so that no value drifts above the top tick by rounding.
+  for (let i = first; i <= last; i++) ticks.push(Number((i * step).toPrecision(12)));
   return ticks;
 }
 

@@ -1,0 +1,179 @@
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { setDatabase } from "../../db/connection";
+import { accessLog } from "../../db/schema";
+import { createTestDatabase, type TestDatabase } from "../../db/testing";
+import { createSession, setActingFor, setHideEntriesAfter } from "~/identity/session.server";
+import { createGuardianship, createPerson, requestWithCookie } from "~/identity/test-factories";
+import { exportResponse, loadOverviewPage, loadPrintPage, loadSectionPage, loadTrendPage } from "./pages.server";
+import { createCareUnit, createEntry } from "./test-factories";
+
+/**
+ * The record pages' loaders through the one authorization path (a real session cookie, requireAccess): who may read
+ * whose record, what each view writes to the access log, the hide-new-entries choice and the download.
+ */
+
+let db: TestDatabase;
+const DAY = 86_400_000;
+const yearsAgo = (years: number, days = 0) => {
+  const d = new Date(Date.now() - days * DAY);
+  d.setUTCFullYear(d.getUTCFullYear() - years);
+  return d.toISOString().slice(0, 10);
+};
+const people = {} as Record<"parent" | "small" | "thirteen" | "fourteen" | "other", { id: string; personnummer: string | null }>;
+const refs = {} as Record<string, string>;
+
+async function sessionFor(personId: string, actingFor?: string) {
+  const s = await createSession(db.db, { personId });
+  if (actingFor) await setActingFor(db.db, personId, s.sessionId, actingFor);
+  return { ...s, request: (path: string) => requestWithCookie(path, s.cookie) };
+}
+
+async function logged(subjectPersonId: string) {
+  return db.db
+    .select({ section: accessLog.section, refs: accessLog.resourceRefs, actingAs: accessLog.actingAs, actor: accessLog.actorPersonId })
+    .from(accessLog)
+    .where(eq(accessLog.subjectPersonId, subjectPersonId))
+    .orderBy(accessLog.id);
+}
+
+async function status(promise: Promise<unknown>): Promise<number> {
+  try {
+    await promise;
+    return 200;
+  } catch (thrown) {
+    if (thrown instanceof Response) return thrown.status;
+    throw thrown;
+  }
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  setDatabase(db);
+  const d = db.db;
+  people.parent = await createPerson(d, { givenName: "Anna", birthDate: "1985-04-02" });
+  people.small = await createPerson(d, { givenName: "Elsa", birthDate: yearsAgo(5) });
+  people.thirteen = await createPerson(d, { givenName: "Maja", birthDate: yearsAgo(13, 20) });
+  people.fourteen = await createPerson(d, { givenName: "Leo", birthDate: yearsAgo(14, 100) });
+  people.other = await createPerson(d, { givenName: "Bo", birthDate: "1970-01-01" });
+  await createGuardianship(d, { childPersonId: people.small.id, guardianPersonId: people.parent.id });
+  await createGuardianship(d, { childPersonId: people.thirteen.id, guardianPersonId: people.parent.id });
+  const vc = await createCareUnit(d, { name: "Vårdcentralen", providerKind: "region" });
+  refs.parentOld = await createEntry(d, { personId: people.parent.id, section: "results", occurredAt: new Date(Date.now() - 100 * DAY), careUnitId: vc, title: "B-HbA1c", code: "59261-8", valueNumber: 50 });
+  refs.parentNew = await createEntry(d, { personId: people.parent.id, section: "results", occurredAt: new Date(Date.now() - 3 * DAY), careUnitId: vc, title: "B-HbA1c", code: "59261-8", valueNumber: 57 });
+  refs.smallVaccination = await createEntry(d, { personId: people.small.id, section: "vaccinations", occurredAt: new Date(Date.now() - 400 * DAY), careUnitId: vc, title: "MPR" });
+  refs.thirteenNote = await createEntry(d, { personId: people.thirteen.id, section: "notes", occurredAt: new Date(Date.now() - 40 * DAY), careUnitId: vc, title: "Anteckning" });
+  refs.fourteenNote = await createEntry(d, { personId: people.fourteen.id, section: "notes", occurredAt: new Date(Date.now() - 40 * DAY), careUnitId: vc, title: "Anteckning" });
+  refs.otherResult = await createEntry(d, { personId: people.other.id, section: "results", occurredAt: new Date(Date.now() - 3 * DAY), careUnitId: vc, title: "B-HbA1c", code: "59261-8", valueNumber: 99 });
+});
+
+afterAll(async () => {
+  setDatabase(undefined);
+  await db?.destroy();
+});
+
+describe("reading one's own record", () => {
+  it("shows the subject's entries and logs the section with exactly the entries shown", async () => {
+    const s = await sessionFor(people.parent.id);
+    const page = await loadSectionPage(s.request("/record/results"), "results");
+    expect(page.page.entries.map((e) => e.ref)).toEqual([refs.parentNew, refs.parentOld]);
+    expect((await logged(people.parent.id)).at(-1)).toEqual({ section: "results", refs: [refs.parentNew, refs.parentOld], actingAs: "self", actor: people.parent.id });
+  });
+
+  it("takes the filters from the query string", async () => {
+    const s = await sessionFor(people.parent.id);
+    const page = await loadSectionPage(s.request(`/record/results?from=${new Date(Date.now() - 10 * DAY).toISOString().slice(0, 10)}&page=x`), "results");
+    expect(page.page.entries.map((e) => e.ref)).toEqual([refs.parentNew]);
+    expect(page.filters.page).toBe(1);
+  });
+
+  it("hides entries newer than the session's choice, everywhere", async () => {
+    const s = await sessionFor(people.parent.id);
+    await setHideEntriesAfter(db.db, people.parent.id, s.sessionId, new Date(Date.now() - 14 * DAY));
+    const page = await loadSectionPage(s.request("/record/results"), "results");
+    expect(page.page.entries.map((e) => e.ref)).toEqual([refs.parentOld]);
+    expect(page.hideEntriesAfter).not.toBeNull();
+    const trend = await loadTrendPage(s.request("/record/results/59261-8"), "59261-8");
+    expect(trend.trend.points.map((p) => p.ref)).toEqual([refs.parentOld]);
+    const overview = await loadOverviewPage(s.request("/record"));
+    expect(overview.overview.record?.results.map((r) => r.ref)).toEqual([refs.parentOld]);
+    const download = await exportResponse(s.request("/record/export.json"));
+    const bundle = (await download.json()) as { entry: unknown[] };
+    expect(bundle.entry).toHaveLength(1);
+  });
+
+  it("logs a trend, the overview, a printout and a download", async () => {
+    const s = await sessionFor(people.parent.id);
+    await loadTrendPage(s.request("/record/results/59261-8"), "59261-8");
+    await loadOverviewPage(s.request("/record"));
+    await loadPrintPage(s.request("/record/print?section=results"));
+    await exportResponse(s.request("/record/export.json"));
+    const sections = (await logged(people.parent.id)).slice(-4);
+    expect(sections).toEqual([
+      { section: "results", refs: [refs.parentOld, refs.parentNew], actingAs: "self", actor: people.parent.id },
+      { section: "overview", refs: [refs.parentNew, refs.parentOld], actingAs: "self", actor: people.parent.id },
+      { section: "print", refs: [refs.parentNew, refs.parentOld], actingAs: "self", actor: people.parent.id },
+      { section: "export", refs: [refs.parentNew, refs.parentOld], actingAs: "self", actor: people.parent.id },
+    ]);
+  });
+
+  it("downloads a FHIR Bundle as an attachment named by date only", async () => {
+    const s = await sessionFor(people.parent.id);
+    const now = new Date();
+    const day = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Stockholm" }).format(now);
+    const response = await exportResponse(s.request("/record/export.json?section=results"), now);
+    expect(response.headers.get("Content-Type")).toBe("application/fhir+json; charset=utf-8");
+    expect(response.headers.get("Content-Disposition")).toBe(`attachment; filename="journal-results-${day}.json"`);
+    expect(response.headers.get("Content-Disposition")).not.toContain(people.parent.personnummer!);
+    const bundle = (await response.json()) as { resourceType: string; entry: { resource: { id: string } }[] };
+    expect(bundle.resourceType).toBe("Bundle");
+    expect(bundle.entry.map((e) => `Observation/${e.resource.id}`).sort()).toEqual([refs.parentNew, refs.parentOld].sort());
+  });
+
+  it("answers 404 for an unknown section, a malformed result code or one the subject does not have", async () => {
+    const s = await sessionFor(people.parent.id);
+    expect(await status(loadPrintPage(s.request("/record/print?section=secrets")))).toBe(404);
+    expect(await status(exportResponse(s.request("/record/export.json?section=secrets")))).toBe(404);
+    expect(await status(loadTrendPage(s.request("/record/results/x"), "../../etc"))).toBe(404);
+    expect(await status(loadTrendPage(s.request("/record/results/1-1"), "1-1"))).toBe(404);
+  });
+
+  it("sends someone who is not logged in to the login, and back here afterwards", async () => {
+    const thrown = await loadSectionPage(requestWithCookie("/record/notes?q=secret", null), "notes").catch((e: unknown) => e);
+    expect(thrown).toBeInstanceOf(Response);
+    expect((thrown as Response).headers.get("Location")).toBe("/login?returnTo=%2Frecord%2Fnotes");
+  });
+});
+
+describe("guardians and young people", () => {
+  it("a guardian reads a child under 13, logged as acting as guardian", async () => {
+    const s = await sessionFor(people.parent.id, people.small.id);
+    const page = await loadSectionPage(s.request("/record/vaccinations"), "vaccinations");
+    expect(page.page.entries.map((e) => e.ref)).toEqual([refs.smallVaccination]);
+    expect((await logged(people.small.id)).at(-1)).toEqual({ section: "vaccinations", refs: [refs.smallVaccination], actingAs: "guardian", actor: people.parent.id });
+  });
+
+  it("a guardian of a 13-year-old reads nothing, not even the overview, and nothing is logged", async () => {
+    const s = await sessionFor(people.parent.id, people.thirteen.id);
+    expect(await status(loadSectionPage(s.request("/record/notes"), "notes"))).toBe(404);
+    expect(await status(loadOverviewPage(s.request("/record")))).toBe(404);
+    expect(await status(exportResponse(s.request("/record/export.json")))).toBe(404);
+    expect(await logged(people.thirteen.id)).toEqual([]);
+  });
+
+  it("a 14-year-old has an overview without a record, and no section or download", async () => {
+    const s = await sessionFor(people.fourteen.id);
+    const overview = await loadOverviewPage(s.request("/record"));
+    expect(overview.overview.record).toBeNull();
+    expect(await status(loadSectionPage(s.request("/record/notes"), "notes"))).toBe(404);
+    expect(await status(loadPrintPage(s.request("/record/print")))).toBe(404);
+    expect(await status(exportResponse(s.request("/record/export.json")))).toBe(404);
+    expect((await logged(people.fourteen.id)).map((l) => l.section)).toEqual(["overview"]);
+  });
+
+  it("never shows another person's entries", async () => {
+    const s = await sessionFor(people.other.id);
+    const page = await loadSectionPage(s.request("/record/results"), "results");
+    expect(page.page.entries.map((e) => e.ref)).toEqual([refs.otherResult]);
+  });
+});
