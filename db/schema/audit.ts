@@ -48,7 +48,7 @@ export const accessLog = pgTable(
   (t) => [index("access_log_subject_idx").on(t.subjectPersonId, t.occurredAt.desc())],
 );
 
-/** Sign-in attempts, successful or refused, without the personnummer in clear (a keyed hash is kept). */
+/** Sign-in attempts, admitted or refused, with the reason; the person is named only when known to the read model (never the personnummer). */
 export const loginAttempts = pgTable("login_attempts", {
   id: bigserial("id", { mode: "number" }).primaryKey(),
   occurredAt: timestamp("occurred_at", { withTimezone: true }).notNull().defaultNow(),
