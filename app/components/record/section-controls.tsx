@@ -30,6 +30,9 @@ export function SectionFilterForm({
     <section className="filters no-print" aria-labelledby="filters-title">
       <h2 id="filters-title">{t("filters.title")}</h2>
       <Form method="get" action={sectionPath(section)} className="filters__form">
+        <p id="filter-date-hint" className="muted filters__hint">
+          {t("filters.dateHint")}
+        </p>
         <div className="field">
           <label htmlFor="filter-from">{t("filters.from")}</label>
           <input id="filter-from" name="from" type="date" defaultValue={filters.from ?? ""} aria-describedby="filter-date-hint" />
@@ -91,9 +94,6 @@ export function SectionFilterForm({
           </button>
           {active ? <Link to={sectionPath(section)}>{t("filters.clear")}</Link> : null}
         </div>
-        <p id="filter-date-hint" className="muted filters__hint">
-          {t("filters.dateHint")}
-        </p>
       </Form>
     </section>
   );
