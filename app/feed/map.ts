@@ -667,18 +667,18 @@ const mappings: Record<SupportedType, Mapping> = {
 
   Schedule: (s: Schedule & { id: string }, m) => {
     const actors = s.actor.map((a) => m.ref(a));
-    const unit = pair(actors.find((a) => a?.type === "Organization") ?? null, "Organization");
-    const practitioner = pair(actors.find((a) => a?.type === "Practitioner") ?? null, "Practitioner");
+    const unit = m.firstOf(s.actor, "Organization");
+    const practitioner = m.firstOf(s.actor, "Practitioner");
     const services = actors.filter((a): a is ResolvedReference => a?.type === "HealthcareService");
-    const service = services[0] ?? null;
+    const service = m.firstOf(s.actor, "HealthcareService");
     return simple("schedules", s, {
       care_unit_id: unit.id,
       care_unit_reference: unit.ref,
       practitioner_id: practitioner.id,
       practitioner_reference: practitioner.ref,
       appointment_type_ids: services.map((x) => x.id),
-      service_id: service?.id ?? null,
-      service_reference: service?.ref ?? null,
+      service_id: service.id,
+      service_reference: service.ref,
       active: s.active !== false,
       planning_start: timestampOf(s.planningHorizon?.start),
       planning_end: timestampOf(s.planningHorizon?.end),
@@ -698,13 +698,13 @@ const mappings: Record<SupportedType, Mapping> = {
   },
 
   Appointment: (a: Appointment & { id: string }, m) => {
-    const actors = a.participant.map((p) => m.ref(p.actor));
-    const patient = actors.find((r) => r?.type === "Patient") ?? null;
-    const practitioner = pair(actors.find((r) => r?.type === "Practitioner") ?? null, "Practitioner");
-    const service = pair(actors.find((r) => r?.type === "HealthcareService") ?? null, "HealthcareService");
+    const actors = a.participant.map((p) => p.actor);
+    const patient = m.firstOf(actors, "Patient");
+    const practitioner = m.firstOf(actors, "Practitioner");
+    const service = m.firstOf(actors, "HealthcareService");
     return simple("appointments", a, {
-      person_id: patient?.id ?? null,
-      subject_reference: patient?.ref ?? null,
+      person_id: patient.id,
+      subject_reference: patient.ref,
       status: a.status,
       starts_at: a.start ?? null,
       ends_at: a.end ?? null,
@@ -722,8 +722,8 @@ const mappings: Record<SupportedType, Mapping> = {
     const subject = m.subject(c.subject);
     if ("skip" in subject) return { ok: false, skip: subject.skip };
     const sender = m.ref(c.sender);
-    const parentRef = m.ref(c.inResponseTo?.[0] ?? c.partOf?.[0], "Communication");
-    const parentId = parentRef?.type === "Communication" ? parentRef.id : null;
+    const parent = pair(m.ref(c.inResponseTo?.[0] ?? c.partOf?.[0], "Communication"), "Communication");
+    const parentId = parent.id;
     const unit = m.firstOf([c.sender, ...(c.recipient ?? [])].filter((r) => {
       const x = m.ref(r);
       return x && x.type !== "Patient" && x.type !== "RelatedPerson" && x.type !== "Practitioner";
@@ -733,6 +733,7 @@ const mappings: Record<SupportedType, Mapping> = {
       subject_reference: subject.subjectReference,
       thread_id: parentId ?? c.id,
       parent_id: parentId,
+      parent_reference: parent.ref,
       topic: conceptText(c.topic),
       direction: sender?.type === "Patient" || sender?.type === "RelatedPerson" ? "patient" : "care",
       care_unit_id: unit.id,

@@ -168,10 +168,14 @@ LEFT JOIN medication_products med ON med.id = x.medication_id`,
     fixedType: "Communication",
     // read_at is the portal's own (the citizen read the message): never written by the feed.
     columns: [
-      ["person_id", T], ["subject_reference", T], ["thread_id", T], ["parent_id", T], ["topic", T], ["direction", T],
+      ["person_id", T], ["subject_reference", T], ["thread_id", T], ["parent_id", T], ["parent_reference", T], ["topic", T], ["direction", T],
       ["care_unit_id", T], ["care_unit_reference", T], ["sender_reference", T], ["sender_name", T], ["body", T], ["sent_at", TS], ["status", T],
     ],
-    pairs: [p("person_id", "subject_reference", "Patient"), p("care_unit_id", "care_unit_reference", "Organization")],
+    pairs: [
+      p("person_id", "subject_reference", "Patient"),
+      p("care_unit_id", "care_unit_reference", "Organization"),
+      p("parent_id", "parent_reference", "Communication"),
+    ],
   },
   clinical_access_events: {
     name: "clinical_access_events",

@@ -555,6 +555,11 @@ async function derive(tx: Queryable, batch: PreparedBatch, applied: Applied): Pr
   const services = [...ids(applied, "HealthcareService"), ...resolvedKeys(applied, "appointment_types").map((k) => k.id)];
   const schedules = resolvedKeys(applied, "schedules").map((k) => k.id);
   const appointments = resolvedKeys(applied, "appointments").map((k) => k.id);
+  if (schedules.length) {
+    await tx.execute(sql`UPDATE schedules s SET appointment_type_ids = s.appointment_type_ids || to_jsonb(s.service_id)
+      WHERE s.id IN (SELECT json_array_elements_text(${json(schedules)})) AND s.service_id IS NOT NULL
+        AND NOT (s.appointment_type_ids ? s.service_id)`);
+  }
   if (schedules.length || services.length) {
     await tx.execute(sql`UPDATE schedules s SET care_unit_id = h.care_unit_id
       FROM appointment_types h
@@ -569,7 +574,7 @@ async function derive(tx: Queryable, batch: PreparedBatch, applied: Applied): Pr
   }
 
   // Message threads: the root of the inResponseTo/partOf chain, also for answers that arrived before their question.
-  const messages = ids(applied, "Communication");
+  const messages = [...ids(applied, "Communication"), ...resolvedKeys(applied, "messages").map((k) => k.id)];
   if (messages.length) {
     let changed = (
       await run<{ id: string }>(
@@ -604,6 +609,15 @@ async function derive(tx: Queryable, batch: PreparedBatch, applied: Applied): Pr
  * cheap while few are pending. Returns how many references it resolved or cleared.
  */
 export async function sweepPendingReferences(db: Database): Promise<number> {
+  // One query finds the reference columns with anything pending; usually none, and the sweep ends there.
+  const checks = Object.values(tables).flatMap((spec) =>
+    spec.pairs.map((pair) => {
+      const unresolved = pair.unresolved === "empty" ? `"${pair.idColumn}" = ''` : `"${pair.idColumn}" IS NULL`;
+      return `SELECT '${spec.name}.${pair.refColumn}' AS pair WHERE EXISTS (SELECT 1 FROM "${spec.name}" WHERE ${unresolved} AND "${pair.refColumn}" IS NOT NULL)`;
+    }),
+  );
+  const pending = new Set((await run<{ pair: string }>(db, sql.raw(checks.join("\nUNION ALL\n")))).map((r) => r.pair));
+  if (!pending.size) return 0;
   return db.transaction(async (tx) => {
     const applied: Applied = { byType: new Map(), resolved: new Map() };
     let count = 0;
@@ -614,6 +628,7 @@ export async function sweepPendingReferences(db: Database): Promise<number> {
     for (const spec of Object.values(tables)) {
       const keys = sql.raw(keyColumns(spec).map((c) => `t."${c}"`).join(", "));
       for (const pair of spec.pairs) {
+        if (!pending.has(`${spec.name}.${pair.refColumn}`)) continue;
         const id = sql.identifier(pair.idColumn);
         const refCol = sql.identifier(pair.refColumn);
         const unresolved = sql.raw(pair.unresolved === "empty" ? `t."${pair.idColumn}" = ''` : `t."${pair.idColumn}" IS NULL`);

@@ -1,0 +1,2 @@
+ALTER TABLE "messages" ADD COLUMN "parent_reference" text;--> statement-breakpoint
+CREATE INDEX "messages_parent_ref_idx" ON "messages" USING btree ("parent_reference") WHERE "messages"."parent_id" is null and "messages"."parent_reference" is not null;
