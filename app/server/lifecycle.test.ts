@@ -24,6 +24,8 @@ interface Running {
   exited: Promise<number | null>;
 }
 
+const started: ChildProcess[] = [];
+
 function startServer(env: Record<string, string>): Running {
   let output = "";
   const child = spawn(process.execPath, ["--import", "tsx", "app/server/main.ts"], {
@@ -31,6 +33,7 @@ function startServer(env: Record<string, string>): Running {
     env: { ...process.env, LOG_LEVEL: "info", DEMO_DATA: "false", NODE_ENV: "test", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  started.push(child);
   child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
   child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
@@ -58,7 +61,11 @@ beforeAll(() => {
   dataDir = mkdtempSync(path.join(tmpdir(), "portal-lifecycle-"));
 }, 120_000);
 
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+afterAll(() => {
+  // A failed assertion must not leave a server running.
+  for (const child of started) if (child.exitCode === null) child.kill("SIGKILL");
+  rmSync(dataDir, { recursive: true, force: true });
+});
 
 describe("the server process", () => {
   it("refuses to start on a wrong setting and names it", async () => {
