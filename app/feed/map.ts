@@ -736,6 +736,7 @@ const mappings: Record<SupportedType, Mapping> = {
       parent_reference: parent.ref,
       topic: conceptText(c.topic),
       direction: sender?.type === "Patient" || sender?.type === "RelatedPerson" ? "patient" : "care",
+      // A sender given as an unresolved urn:uuid: is settled by the writer once its type is known.
       care_unit_id: unit.id,
       care_unit_reference: unit.ref,
       sender_reference: sender?.ref ?? null,

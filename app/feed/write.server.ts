@@ -212,6 +212,10 @@ async function resolvePending(tx: Queryable, upserts: UpsertItem[]): Promise<voi
       else if (ref.includes("?identifier=")) identifiers.add(ref);
     }
   }
+  for (const u of upserts) {
+    const sender = u.mapped.table === "messages" ? u.mapped.columns.sender_reference : null;
+    if (typeof sender === "string" && sender.startsWith("urn:")) urns.add(sender);
+  }
   if (!urns.size && !identifiers.size && !known.size) return;
   if (urns.size) {
     const rows = await run<{ alias: string; resource_type: string; resource_id: string }>(
@@ -237,6 +241,12 @@ async function resolvePending(tx: Queryable, upserts: UpsertItem[]): Promise<voi
     for (const r of rows) known.set(`${lookup.type}?identifier=${lookup.system}|${r.value}`, { type: lookup.type, id: r.id });
   }
   for (const u of upserts) {
+    const sender = u.mapped.table === "messages" ? u.mapped.columns.sender_reference : null;
+    const senderTarget = typeof sender === "string" && sender.startsWith("urn:") ? known.get(sender) : undefined;
+    if (senderTarget) {
+      u.mapped.columns.sender_reference = `${senderTarget.type}/${senderTarget.id}`;
+      u.mapped.columns.direction = directionOf(senderTarget.type);
+    }
     for (const pair of tables[u.mapped.table].pairs) {
       const ref = u.mapped.columns[pair.refColumn];
       if (typeof ref !== "string" || !isUnresolved(u.mapped.columns[pair.idColumn], pair)) continue;
@@ -249,6 +259,14 @@ async function resolvePending(tx: Queryable, upserts: UpsertItem[]): Promise<voi
     }
   }
 }
+
+/** Who wrote a message: the citizen (or a guardian) when the sender is a Patient or RelatedPerson, else the care team. */
+export function directionOf(senderType: string | null): "patient" | "care" {
+  return senderType === "Patient" || senderType === "RelatedPerson" ? "patient" : "care";
+}
+
+/** A sender given as a urn:uuid: that arrived later: the reference and the direction it decides. */
+const SENDER_RESOLVED = `sender_reference = a.type || '/' || a.id, direction = CASE WHEN a.type IN ('Patient', 'RelatedPerson') THEN 'patient' ELSE 'care' END`;
 
 function keyOf(table: TableName, type: string, id: string): string {
   return `${table}|${type}|${id}`;
@@ -423,6 +441,11 @@ async function resolveLate(tx: Queryable, batch: PreparedBatch, aliases: Map<str
   }
   const aliasArrivals = [...aliases].map(([ref, t]) => ({ ref, type: t.type, id: t.id }));
   if (!aliasArrivals.length && !identifierArrivals.size) return;
+  if (aliasArrivals.length) {
+    await tx.execute(sql`UPDATE messages m SET ${sql.raw(SENDER_RESOLVED)}
+      FROM json_to_recordset(${json(aliasArrivals)}) AS a(ref text, type text, id text)
+      WHERE m.sender_reference LIKE 'urn:%' AND m.sender_reference = a.ref`);
+  }
   for (const spec of Object.values(tables)) {
     for (const pair of spec.pairs) {
       const arrivals = [...aliasArrivals, ...(identifierArrivals.get(pair.targetType) ?? [])];
@@ -616,11 +639,21 @@ export async function sweepPendingReferences(db: Database): Promise<number> {
       return `SELECT '${spec.name}.${pair.refColumn}' AS pair WHERE EXISTS (SELECT 1 FROM "${spec.name}" WHERE ${unresolved} AND "${pair.refColumn}" IS NOT NULL)`;
     }),
   );
+  checks.push(`SELECT 'messages.sender' AS pair WHERE EXISTS (SELECT 1 FROM messages WHERE sender_reference LIKE 'urn:%')`);
   const pending = new Set((await run<{ pair: string }>(db, sql.raw(checks.join("\nUNION ALL\n")))).map((r) => r.pair));
   if (!pending.size) return 0;
   return db.transaction(async (tx) => {
     const applied: Applied = { byType: new Map(), resolved: new Map() };
     let count = 0;
+    if (pending.has("messages.sender")) {
+      const rows = await run<{ id: string }>(
+        tx,
+        sql`UPDATE messages m SET ${sql.raw(SENDER_RESOLVED)}
+          FROM (SELECT alias AS ref, resource_type AS type, resource_id AS id FROM reference_aliases) a
+          WHERE m.sender_reference LIKE 'urn:%' AND m.sender_reference = a.ref RETURNING m.id`,
+      );
+      count += rows.length;
+    }
     const note = (spec: TableSpec, rows: Record<string, string>[]) => {
       count += rows.length;
       for (const r of rows) push(applied.resolved, spec.name, { type: spec.typeColumn ? r[spec.typeColumn]! : spec.fixedType!, id: r.id! });

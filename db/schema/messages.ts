@@ -32,6 +32,7 @@ export const messages = pgTable(
     index("messages_person_sent_idx").on(t.personId, t.sentAt.desc()),
     index("messages_thread_idx").on(t.threadId),
     index("messages_parent_idx").on(t.parentId).where(sql`${t.parentId} is not null`),
+    index("messages_sender_ref_idx").on(t.senderReference).where(sql`${t.senderReference} like 'urn:%'`),
     index("messages_parent_ref_idx").on(t.parentReference).where(sql`${t.parentId} is null and ${t.parentReference} is not null`),
     index("messages_subject_ref_idx").on(t.subjectReference).where(sql`${t.personId} is null and ${t.subjectReference} is not null`),
     index("messages_unit_ref_idx").on(t.careUnitReference).where(sql`${t.careUnitId} is null and ${t.careUnitReference} is not null`),

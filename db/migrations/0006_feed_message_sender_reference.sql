@@ -1,0 +1,1 @@
+CREATE INDEX "messages_sender_ref_idx" ON "messages" USING btree ("sender_reference") WHERE "messages"."sender_reference" like 'urn:%';
