@@ -59,6 +59,11 @@ async function main() {
     logger.info({ signal }, "shutting down: no new connections, finishing requests in flight");
     const force = setTimeout(() => server.closeAllConnections(), 10_000);
     force.unref();
+    // Whatever hangs (a stuck database close, a task that never settles), the process does not outlive its stop.
+    setTimeout(() => {
+      logger.error("shutdown did not finish in 20 s; exiting");
+      process.exit(1);
+    }, 20_000).unref();
     server.close(async () => {
       clearTimeout(force);
       for (const stop of stops.reverse()) await stop().catch(() => {});
