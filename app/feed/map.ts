@@ -140,7 +140,8 @@ function codesOf(cc: CodeableConcept | undefined): string[] {
 
 const ICD10 = [/icd-10-se/i, /icd-?10/i];
 const ATC = [/atc/i];
-const RESULT_CODES = [/loinc/i, /npu/i];
+// LOINC, then NPU (by name or its OID, urn:oid:1.2.208.176.2.1), the codes a result series is grouped by.
+const RESULT_CODES = [/loinc/i, /npu/i, /1\.2\.208\.176\.2\.1\b/];
 
 /** Pairs of (id, reference) columns for references that point at an expected type. */
 function pair(resolved: ResolvedReference | null, targetType: string): { id: string | null; ref: string | null } {
