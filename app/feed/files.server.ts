@@ -1,6 +1,7 @@
 import { createReadStream } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
+import { pipeline } from "node:stream";
 import StreamJson from "stream-json";
 import Pick from "stream-json/filters/Pick.js";
 import StreamValues from "stream-json/streamers/StreamValues.js";
@@ -109,8 +110,13 @@ function isBulkManifest(value: unknown): boolean {
 }
 
 /** A .json file: a Bundle's entries (streamed when big) or a single resource. */
-export async function* readJsonFile(file: string, bytes: number, onBytes?: (n: number) => void): AsyncGenerator<FeedEntry> {
-  if (bytes <= WHOLE_PARSE_LIMIT) {
+export async function* readJsonFile(
+  file: string,
+  bytes: number,
+  onBytes?: (n: number) => void,
+  wholeParseLimit = WHOLE_PARSE_LIMIT,
+): AsyncGenerator<FeedEntry> {
+  if (bytes <= wholeParseLimit) {
     const text = await readFile(file, "utf8");
     onBytes?.(bytes);
     let value: unknown;
@@ -143,10 +149,8 @@ export async function* readJsonFile(file: string, bytes: number, onBytes?: (n: n
 async function* streamBundle(file: string, onBytes?: (n: number) => void): AsyncGenerator<FeedEntry> {
   const input = createReadStream(file, { highWaterMark: 1024 * 1024 });
   input.on("data", (chunk) => onBytes?.(chunk.length));
-  const picked = input
-    .pipe(StreamJson.parser())
-    .pipe(Pick.pick({ filter: /^(resourceType|type|entry\.\d+)$/ }))
-    .pipe(StreamValues.streamValues());
+  // pipeline() carries a parse error to the last stream, where the loop below sees it.
+  const picked = pipeline(input, StreamJson.parser(), Pick.pick({ filter: /^(resourceType|type|entry\.\d+)$/ }), StreamValues.streamValues(), () => {});
   let index = 0;
   let isBundle = false;
   try {

@@ -198,7 +198,7 @@ function prepare(entries: FeedEntry[], firstIndex: number, fullUrls: FullUrlMap)
       batch.outcomes[slot] = { kind: "skipped", reason };
     };
 
-    if (entry.unparsed) return reject(`Invalid JSON: ${entry.unparsed.error}`, location, null, entry.unparsed.text);
+    if (entry.unparsed) return reject(`Invalid JSON: ${entry.unparsed.error}`, null, null, entry.unparsed.text);
     const method = entry.request?.method?.toUpperCase();
     if (method === "GET" || method === "HEAD") return skip("not-a-write");
     if (method === "PATCH") return reject("PATCH entries are not supported: send the whole resource", location ? `${location}.request.method` : null);
