@@ -40,7 +40,23 @@ export function humanNameText(names: HumanName[] | undefined): { given: string |
   return { given, family, text: name.text?.trim() || joinTexts([given, family], " ") };
 }
 
-const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " " };
+const ENTITIES: Record<string, string> = {
+  amp: "&",
+  lt: "<",
+  gt: ">",
+  quot: '"',
+  apos: "'",
+  nbsp: " ",
+  // Not XML, but written by hand in narratives now and then: the Swedish letters.
+  aring: "å",
+  Aring: "Å",
+  auml: "ä",
+  Auml: "Ä",
+  ouml: "ö",
+  Ouml: "Ö",
+  eacute: "é",
+  Eacute: "É",
+};
 
 /** XHTML narrative → plain text: block ends become line breaks, tags go, entities are decoded. */
 export function narrativeText(html: string | undefined): string | null {
@@ -51,7 +67,7 @@ export function narrativeText(html: string | undefined): string | null {
     .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, name: string) => {
       if (name.startsWith("#x") || name.startsWith("#X")) return String.fromCodePoint(parseInt(name.slice(2), 16));
       if (name.startsWith("#")) return String.fromCodePoint(parseInt(name.slice(1), 10));
-      return ENTITIES[name.toLowerCase()] ?? whole;
+      return ENTITIES[name] ?? ENTITIES[name.toLowerCase()] ?? whole;
     });
   const lines = text
     .split("\n")
