@@ -20,7 +20,7 @@ export interface InputFile {
 }
 
 /** Files bigger than this are streamed entry by entry instead of parsed whole. */
-export const WHOLE_PARSE_LIMIT = 16 * 1024 * 1024;
+export const WHOLE_PARSE_LIMIT = 8 * 1024 * 1024;
 
 /** The .ndjson and .json files named, or found (recursively, in name order) in the folders named. */
 export async function listInputFiles(paths: string[]): Promise<InputFile[]> {
@@ -150,7 +150,8 @@ async function* streamBundle(file: string, onBytes?: (n: number) => void): Async
   const input = createReadStream(file, { highWaterMark: 1024 * 1024 });
   input.on("data", (chunk) => onBytes?.(chunk.length));
   // pipeline() carries a parse error to the last stream, where the loop below sees it.
-  const picked = pipeline(input, StreamJson.parser(), Pick.pick({ filter: /^(resourceType|type|entry\.\d+)$/ }), StreamValues.streamValues(), () => {});
+  // Packed values only (no per-chunk string and number tokens): half the parser's work.
+  const picked = pipeline(input, StreamJson.parser({ streamValues: false }), Pick.pick({ filter: /^(resourceType|type|entry\.\d+)$/ }), StreamValues.streamValues(), () => {});
   let index = 0;
   let isBundle = false;
   try {
