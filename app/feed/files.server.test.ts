@@ -87,11 +87,19 @@ describe("listing input", () => {
   it("finds .json and .ndjson files in folders, targets of references first", async () => {
     const root = path.join(dir, "export");
     await mkdir(path.join(root, "more"), { recursive: true });
-    for (const name of ["Observation.ndjson", "Encounter.ndjson", "Patient.ndjson", "notes.txt", "2.Organization.ndjson", "more/Condition-1.ndjson", "more/b.json"]) {
+    for (const name of ["Observation.ndjson", "Encounter.ndjson", "Patient.ndjson", "notes.txt", "2.Organization.ndjson", "more/Condition-1.ndjson", "more/b.json", "more/Practitioner.json"]) {
       await writeFile(path.join(root, name), "");
     }
     const files = (await listInputFiles([root])).map((f) => path.relative(root, f.path));
-    expect(files).toEqual(["2.Organization.ndjson", "Patient.ndjson", "Encounter.ndjson", "Observation.ndjson", path.join("more", "Condition-1.ndjson"), path.join("more", "b.json")]);
+    expect(files).toEqual([
+      "2.Organization.ndjson",
+      path.join("more", "Practitioner.json"),
+      "Patient.ndjson",
+      "Encounter.ndjson",
+      "Observation.ndjson",
+      path.join("more", "Condition-1.ndjson"),
+      path.join("more", "b.json"),
+    ]);
     await expect(listInputFiles([path.join(root, "notes.txt")])).rejects.toThrow(/not a .json or .ndjson/);
   });
 });

@@ -42,7 +42,8 @@ export async function listInputFiles(paths: string[]): Promise<InputFile[]> {
 }
 
 /**
- * Bulk Data exports name files after their type (Patient.ndjson, 1.Observation.ndjson, Encounter-2.ndjson). Importing
+ * Bulk Data exports name files after their type (Patient.ndjson, 1.Observation.ndjson, Encounter-2.ndjson; the same
+ * for Bundle files named so). Importing
  * what others refer to first (units, practitioners, medications, patients, appointment types, care contacts) lets rows
  * take their derived columns at insert instead of being rewritten when the target arrives later. Order only affects
  * speed: any order gives the same result.
@@ -50,7 +51,7 @@ export async function listInputFiles(paths: string[]): Promise<InputFile[]> {
 const IMPORT_ORDER = ["Organization", "Practitioner", "Medication", "Patient", "RelatedPerson", "HealthcareService", "Schedule", "Slot", "Encounter"];
 
 function importRank(file: string): number {
-  const m = /^(?:\d+[._-])?([A-Z][A-Za-z]+?)(?:[._-]\d+)?\.(?:ndjson|jsonl)$/.exec(path.basename(file));
+  const m = /^(?:\d+[._-])?([A-Z][A-Za-z]+?)(?:[._-]\d+)?\.(?:ndjson|jsonl|json)$/.exec(path.basename(file));
   const rank = m ? IMPORT_ORDER.indexOf(m[1]!) : -1;
   return rank >= 0 ? rank : IMPORT_ORDER.length;
 }
