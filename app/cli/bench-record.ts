@@ -204,14 +204,17 @@ function inline(text: string, params: unknown[]): string {
 async function benchSize(patients: number) {
   const name = `portal_bench_${patients}_${Date.now()}`;
   const serverUrl = args["server-url"];
-  console.log(`\n══ ${patients.toLocaleString("en")} patients (database ${name})`);
+  console.log(`\n══ ${patients.toLocaleString("en")} generated patients (database ${name})`);
   const databaseUrl = await createDatabase(serverUrl, name);
   const handle = await openDatabase({ databaseUrl, poolSize: 4 });
   let portal: { url: string; child: ChildProcess } | undefined;
   try {
     await migrate(handle);
     const loaded = await loadGeneratedPatients(handle, patients);
-    console.log(`loaded ${loaded.resources.toLocaleString("en")} resources in ${loaded.seconds.toFixed(0)} s`);
+    const people = rowsOf<{ n: number }>(await handle.db.execute(sql`select count(*)::int as n from people`))[0]?.n ?? 0;
+    console.log(
+      `loaded ${loaded.resources.toLocaleString("en")} resources for ${people.toLocaleString("en")} people in ${loaded.seconds.toFixed(0)} s`,
+    );
     await handle.db.execute(sql`analyze`);
 
     const subjects = rowsOf<{ person_id: string; code: string }>(
@@ -248,7 +251,7 @@ async function benchSize(patients: number) {
     const lat = await latency(portal.url, users);
     process.env.BENCH_CAPTURE_URL = databaseUrl;
     const plans = await explainPlans(handle, (subjects[0] as { person_id: string }).person_id, (users[0] as User).trendCode);
-    return { patients, users: users.length, cap, baseline, lat, plans, resources: loaded.resources };
+    return { patients: people, users: users.length, cap, baseline, lat, plans, resources: loaded.resources };
   } finally {
     portal?.child.kill("SIGTERM");
     await handle.close();
