@@ -25,6 +25,7 @@
  * `ingestBatch` throws FeedInputError when the input as a whole is not acceptable (not a Bundle, unknown Bundle type).
  */
 import type { Resource } from "@medplum/fhirtypes";
+import { sql } from "drizzle-orm";
 import type { Database } from "../../db/connection";
 import { mapResource, type MapResult } from "./map";
 import type { FullUrlMap } from "./references";
@@ -100,6 +101,8 @@ export interface IngestOptions {
   onProgress?: (report: IngestReport) => void;
   /** false for bulk imports that can be run again: commits do not wait for the disk (see WriteOptions). */
   durable?: boolean;
+  /** Stored rows after which ingestStream first refreshes the planner's statistics (then at each doubling). */
+  analyzeAfter?: number;
 }
 
 export class FeedInputError extends Error {
@@ -336,6 +339,10 @@ export async function ingestStream(db: Database, items: AsyncIterable<unknown> |
   let next = 0;
   let writing: Promise<void> | undefined;
   let failure: { error: unknown } | undefined;
+  // A long import into a growing database refreshes the planner's statistics as it goes (after 20,000 stored rows,
+  // then each time the count doubles): with the figures of a nearly empty table, the per-batch statements that fill
+  // in derived columns turn into sequential scans, and the import slows down as the tables grow.
+  let analyzeAt = options.analyzeAfter ?? 20_000;
   const settle = async () => {
     await writing;
     if (failure) throw failure.error;
@@ -348,8 +355,12 @@ export async function ingestStream(db: Database, items: AsyncIterable<unknown> |
     next += slice.length;
     await settle();
     writing = writeBatch(db, prepared.batch, { source: options.source, durable: options.durable }).then(
-      () => {
+      async () => {
         builder.add(prepared);
+        if (builder.report.stored >= analyzeAt) {
+          analyzeAt = builder.report.stored * 2;
+          await db.execute(sql`analyze`);
+        }
         options.onProgress?.(builder.report);
       },
       (error: unknown) => {
