@@ -54,40 +54,8 @@ export default function AccessLog() {
         <h2 id="filter-title" className="visually-hidden">
           {t("accessLog.filterTitle")}
         </h2>
-        <div className="field">
-          <label htmlFor="from">{t("accessLog.from")}</label>
-          <p className="hint" id="from-hint">
-            {t("accessLog.dateHint")}
-          </p>
-          <input
-            type="date"
-            id="from"
-            name="from"
-            defaultValue={filter.rawFrom ?? ""}
-            aria-describedby="from-hint from-error"
-            aria-invalid={errors.from ? true : undefined}
-          />
-          <p className="field-error" id="from-error">
-            {errors.from ? t(errors.from) : null}
-          </p>
-        </div>
-        <div className="field">
-          <label htmlFor="to">{t("accessLog.to")}</label>
-          <p className="hint" id="to-hint">
-            {t("accessLog.dateHint")}
-          </p>
-          <input
-            type="date"
-            id="to"
-            name="to"
-            defaultValue={filter.rawTo ?? ""}
-            aria-describedby="to-hint to-error"
-            aria-invalid={errors.to ? true : undefined}
-          />
-          <p className="field-error" id="to-error">
-            {errors.to ? t(errors.to) : null}
-          </p>
-        </div>
+        <DateField name="from" label={t("accessLog.from")} hint={t("accessLog.dateHint")} value={filter.rawFrom} error={errors.from ? t(errors.from) : null} />
+        <DateField name="to" label={t("accessLog.to")} hint={t("accessLog.dateHint")} value={filter.rawTo} error={errors.to ? t(errors.to) : null} />
         <div className="field">
           <button type="submit" className="button">
             {t("accessLog.filter")}
@@ -154,6 +122,30 @@ export default function AccessLog() {
           </ul>
         </nav>
       ) : null}
+    </div>
+  );
+}
+
+/** A date field of the period filter, with its hint and its error (space kept for the error, so nothing moves). */
+function DateField(props: { name: string; label: string; hint: string; value: string | null | undefined; error: string | null }) {
+  const { name } = props;
+  return (
+    <div className="field">
+      <label htmlFor={name}>{props.label}</label>
+      <p className="hint" id={`${name}-hint`}>
+        {props.hint}
+      </p>
+      <input
+        type="date"
+        id={name}
+        name={name}
+        defaultValue={props.value ?? ""}
+        aria-describedby={`${name}-hint ${name}-error`}
+        aria-invalid={props.error ? true : undefined}
+      />
+      <p className="field-error" id={`${name}-error`}>
+        {props.error}
+      </p>
     </div>
   );
 }
