@@ -12,6 +12,7 @@ import {
   type GuardianshipFacts,
   type SubjectFacts,
 } from "./rules";
+import { oncePerRequest } from "~/utils/request-scope.server";
 import { resolveSession, sessionSettings, sessionToken, setActingFor, type SessionRecord } from "./session.server";
 
 /**
@@ -47,19 +48,12 @@ export interface Decision {
   refusal: GuardianRefusal | null;
 }
 
-// A document request runs the root loader and the page's loader with the same Request: resolve the session once.
-const resolved = new WeakMap<Request, Promise<SessionRecord | null>>();
-
-/** The request's live session (or null), touching its idle clock. */
+/** The request's live session (or null), touching its idle clock; looked up once per request. */
 export function currentSession(request: Request, now: Date = new Date()): Promise<SessionRecord | null> {
-  let found = resolved.get(request);
-  if (!found) {
-    const settings = sessionSettings();
-    const token = sessionToken(request, settings);
-    found = token ? resolveSession(database(), token, now, settings) : Promise.resolve(null);
-    resolved.set(request, found);
-  }
-  return found;
+  const settings = sessionSettings();
+  const token = sessionToken(request, settings);
+  if (!token) return Promise.resolve(null);
+  return oncePerRequest("session", () => resolveSession(database(), token, now, settings));
 }
 
 /** Where to send someone who must log in first: back to this page afterwards (path only: no query in the URL). */
@@ -144,13 +138,16 @@ function toFacts(row: {
   };
 }
 
-async function findPerson(db: Queryable, personId: string): Promise<PersonFacts | null> {
-  const rows = await db
-    .select(personColumns)
-    .from(people)
-    .where(and(eq(people.id, personId), isNull(people.deletedAt)))
-    .limit(1);
-  return rows[0] ? toFacts(rows[0]) : null;
+function findPerson(db: Queryable, personId: string): Promise<PersonFacts | null> {
+  // The page header and the access check both ask: once per request is enough.
+  return oncePerRequest(`person:${personId}`, async () => {
+    const rows = await db
+      .select(personColumns)
+      .from(people)
+      .where(and(eq(people.id, personId), isNull(people.deletedAt)))
+      .limit(1);
+    return rows[0] ? toFacts(rows[0]) : null;
+  });
 }
 
 /**

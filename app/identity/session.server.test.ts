@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
+import { sessions } from "../../db/schema";
 import { createTestDatabase, type TestDatabase } from "../../db/testing";
 import {
   createSession,
@@ -64,6 +66,20 @@ describe("expiry", () => {
     expect(await resolveSession(db.db, s.token, minutes(43), settings)).toBeNull();
     // Once expired it stays expired, even if a request somehow came "earlier".
     expect(await resolveSession(db.db, s.token, minutes(43.5), settings)).toBeNull();
+  });
+
+  it("a page view writes the idle clock at most once a minute, and the limit still holds to within that minute", async () => {
+    const s = await createSession(db.db, { personId: anna, now: T0 }, settings);
+    const lastSeen = async () =>
+      (await db.db.select({ at: sessions.lastSeenAt }).from(sessions).where(eq(sessions.idHash, s.sessionId)))[0]?.at;
+    expect((await resolveSession(db.db, s.token, minutes(0.5), settings))?.personId).toBe(anna);
+    expect(await lastSeen()).toEqual(T0);
+    expect((await resolveSession(db.db, s.token, minutes(1), settings))?.lastSeenAt).toEqual(minutes(1));
+    expect(await lastSeen()).toEqual(minutes(1));
+    expect(await resolveSession(db.db, s.token, minutes(1.9), settings)).not.toBeNull();
+    expect(await lastSeen()).toEqual(minutes(1));
+    // Active at 1.9 but written at 1: idle from there, the session ends at 16, not at 16.9. Early, never late.
+    expect(await resolveSession(db.db, s.token, minutes(16), settings)).toBeNull();
   });
 
   it("absolute: ends 8 hours after login however active the person is", async () => {

@@ -111,8 +111,17 @@ export async function createSession(
 }
 
 /**
+ * How stale `last_seen_at` may get before a request writes it again. Writing it at every request would make every
+ * page view a database write; written at most once a minute, an idle limit of 15 minutes holds to within that minute:
+ * a session may end a little early, never late.
+ */
+export function touchIntervalMs(settings: Pick<SessionSettings, "idleMs">): number {
+  return Math.min(60_000, settings.idleMs / 10);
+}
+
+/**
  * The live session behind a token, or null when there is none or it has expired (idle too long, or past its absolute
- * lifetime). Finding it counts as activity: the idle clock restarts. One statement, so two processes agree.
+ * lifetime). Finding it counts as activity: the idle clock restarts (written at most once per touch interval).
  */
 export async function resolveSession(
   db: Queryable,
@@ -121,19 +130,20 @@ export async function resolveSession(
   settings: SessionSettings = sessionSettings(),
 ): Promise<SessionRecord | null> {
   if (!token) return null;
-  const rows = await db
+  const live = and(
+    eq(sessions.idHash, hashToken(token)),
+    gt(sessions.expiresAt, now),
+    gt(sessions.lastSeenAt, new Date(now.getTime() - settings.idleMs)),
+  );
+  const row = (await db.select().from(sessions).where(live).limit(1))[0];
+  if (!row) return null;
+  if (now.getTime() - row.lastSeenAt.getTime() < touchIntervalMs(settings)) return toRecord(row);
+  // Conditional on the row still being live, so a process with an older view never revives an ended session.
+  await db
     .update(sessions)
     .set({ lastSeenAt: now })
-    .where(
-      and(
-        eq(sessions.idHash, hashToken(token)),
-        gt(sessions.expiresAt, now),
-        gt(sessions.lastSeenAt, new Date(now.getTime() - settings.idleMs)),
-      ),
-    )
-    .returning();
-  const row = rows[0];
-  return row ? toRecord(row) : null;
+    .where(and(live, lt(sessions.lastSeenAt, now)));
+  return toRecord({ ...row, lastSeenAt: now });
 }
 
 /** Ends one session of a person; the person id in the WHERE clause means nobody can end another person's session. */

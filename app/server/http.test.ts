@@ -4,6 +4,7 @@ import type { ServerBuild } from "@remix-run/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "~/config.server";
 import { createTestDatabase, type TestDatabase } from "../../db/testing";
+import { oncePerRequest } from "~/utils/request-scope.server";
 import { createHttpApp } from "./http";
 import { isSameOrigin } from "./security";
 
@@ -26,6 +27,12 @@ beforeAll(async () => {
       a.post("/probe", (_req, res) => void res.status(204).end());
       a.post("/api/fhir/probe", (_req, res) => void res.status(204).end());
       a.get("/probe", (_req, res) => void res.type("text/html").send("<p>ok</p>"));
+      a.all("/probe/lookups", async (_req, res) => {
+        let lookups = 0;
+        const lookup = () => oncePerRequest("session", async () => ++lookups);
+        await Promise.all([lookup(), lookup()]);
+        res.json({ lookups });
+      });
     },
   });
   server = app.listen(0, "127.0.0.1");
@@ -105,5 +112,13 @@ describe("GET /healthz", () => {
     } finally {
       await new Promise((r) => s.close(r));
     }
+  });
+});
+
+describe("looking things up once per request", () => {
+  it("a GET request's loaders share one session lookup; a POST, whose action may change the session, does not", async () => {
+    expect(await (await fetch(`${base}/probe/lookups`)).json()).toEqual({ lookups: 1 });
+    const post = await fetch(`${base}/probe/lookups`, { method: "POST", headers: { origin: "http://portal.test" } });
+    expect(await post.json()).toEqual({ lookups: 2 });
   });
 });

@@ -4,6 +4,7 @@ import { sql } from "drizzle-orm";
 import express, { type Express } from "express";
 import type { Config } from "~/config.server";
 import type { DatabaseHandle } from "../../db/connection";
+import { withRequestScope } from "~/utils/request-scope.server";
 import { logger } from "./logger";
 import { cspNonce, sameOriginOnly, securityHeaders } from "./security";
 
@@ -68,6 +69,8 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.use(express.static("public", { maxAge: "1h", index: false }));
 
   app.use(sameOriginOnly({ origin: config.publicOrigin, exemptPrefixes: MACHINE_PATH_PREFIXES }));
+  // A page's loaders share what they look up about the request (the session, the person) within one GET.
+  app.use((req, _res, next) => (req.method === "GET" || req.method === "HEAD" ? withRequestScope(next) : next()));
   options.mount?.(app);
 
   // Pages may show personal data: no browser or proxy keeps a copy (the back button after logout shows nothing).
