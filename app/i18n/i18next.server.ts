@@ -32,9 +32,41 @@ const instances = new Map<Language, i18n>(
   languages.map((lng) => {
     const instance = i18next.createInstance();
     void instance.init({ ...i18nOptions, lng });
+    rememberPlainTranslations(instance);
     return [lng, instance];
   }),
 );
+
+const PLAIN_OPTIONS = new Set(["lng", "lngs", "ns", "keyPrefix"]);
+const MAX_REMEMBERED = 10_000;
+
+/** Options that only say where to look (what fixedT passes), nothing that changes the text: no values, count, context. */
+function isPlain(options: unknown): options is { lng?: string; lngs?: readonly string[]; ns?: string | readonly string[] } {
+  if (options === undefined) return true;
+  if (typeof options !== "object" || options === null) return false;
+  for (const [name, value] of Object.entries(options)) {
+    if (!PLAIN_OPTIONS.has(name) || (name === "keyPrefix" && value)) return false;
+  }
+  return true;
+}
+
+/**
+ * The resources are bundled and never change while the process runs, yet i18next resolves every key afresh, and a
+ * record page asks for "Date" once per entry: a tenth of the page's time went there. Texts of plain keys (no
+ * interpolation, count or context) are remembered per language and namespace; all other calls go to i18next.
+ */
+export function rememberPlainTranslations(instance: i18n): void {
+  const translate = instance.t.bind(instance) as (key: unknown, options?: unknown) => unknown;
+  const remembered = new Map<string, unknown>();
+  instance.t = ((key: unknown, options?: unknown) => {
+    if (typeof key !== "string" || !isPlain(options)) return translate(key, options);
+    const where = `${options?.lng ?? ""}|${String(options?.lngs ?? "")}|${String(options?.ns ?? "")}|${key}`;
+    if (remembered.has(where)) return remembered.get(where);
+    const text = translate(key, options);
+    if (typeof text === "string" && remembered.size < MAX_REMEMBERED) remembered.set(where, text);
+    return text;
+  }) as i18n["t"];
+}
 
 export function i18nFor(lng: Language): i18n {
   return instances.get(lng) ?? (instances.get(defaultLanguage) as i18n);

@@ -66,7 +66,9 @@ export function createHttpApp(options: HttpAppOptions): Express {
   });
 
   app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y", index: false }));
-  app.use(express.static("public", { maxAge: "1h", index: false }));
+  // Pages have no file extension: only a name like /robots.txt is looked for on disk (a stat per page adds up).
+  const publicFiles = express.static("public", { maxAge: "1h", index: false });
+  app.use((req, res, next) => (/\.[A-Za-z0-9]+$/.test(req.path) ? publicFiles(req, res, next) : next()));
 
   app.use(sameOriginOnly({ origin: config.publicOrigin, exemptPrefixes: MACHINE_PATH_PREFIXES }));
   // A page's loaders share what they look up about the request (the session, the person) within one GET.
