@@ -94,10 +94,14 @@ async function startPortal(databaseUrl: string): Promise<{ url: string; child: C
   const child = spawn(process.execPath, ["--import", "tsx", "app/server/main.ts"], {
     env: {
       ...process.env,
-      NODE_ENV: "test",
+      // A production process, as the region runs it (React's production build, Secure cookies). Login itself is not
+      // measured: the identity provider is never called, since the virtual users hold sessions already.
+      NODE_ENV: "production",
+      OIDC_ISSUER: "https://e-id.invalid",
+      OIDC_CLIENT_ID: "bench",
+      OIDC_CLIENT_SECRET: "bench",
       DATABASE_URL: databaseUrl,
       PORT: String(port),
-      DEV_IDP_PORT: String(await freePort()),
       PUBLIC_ORIGIN: url,
       DEMO_DATA: "false",
       LOG_LEVEL: "warn",
@@ -232,7 +236,7 @@ async function benchSize(patients: number) {
       const session = await createSession(handle.db, { personId: s.person_id }, {
         idleMs: 10 * 3_600_000,
         absoluteMs: 10 * 3_600_000,
-        secureCookie: false,
+        secureCookie: true,
       });
       users.push({ cookie: session.cookie.split(";")[0] as string, trendCode: s.code });
     }
