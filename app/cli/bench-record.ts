@@ -9,6 +9,7 @@
 //   plans     EXPLAIN (ANALYZE, BUFFERS) of every query the pages make, for one patient.
 // Flags: --sizes 2000,20000  --capacity-seconds 10  --latency-seconds 30  --rate 50  --users 200
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import http from "node:http";
 import { createServer } from "node:net";
 import os from "node:os";
@@ -122,8 +123,27 @@ async function startPortal(databaseUrl: string): Promise<{ url: string; child: C
   throw new Error("the portal did not start");
 }
 
-async function capacity(base: string, page: Page, users: User[]): Promise<number> {
+/** CPU time (user + system) the portal process has used, in ms, from /proc (Linux); NaN elsewhere. */
+function processCpuMs(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return NaN;
+  }
+}
+// USER_HZ: 100 on every Linux the portal runs on (getconf CLK_TCK).
+const CLOCK_TICKS = 100;
+
+interface Capacity {
+  rps: number;
+  /** The portal process's CPU per request: steadier than requests/s on a shared machine, and what a page costs. */
+  cpuMsPerRequest: number;
+}
+
+async function capacity(base: string, pid: number | undefined, page: Page, users: User[]): Promise<Capacity> {
   let next = 0;
+  const cpuBefore = processCpuMs(pid);
   const result = await autocannon({
     url: base,
     connections: 10,
@@ -140,7 +160,7 @@ async function capacity(base: string, page: Page, users: User[]): Promise<number
   if (result.non2xx > 0 || result.errors > 0) {
     console.warn(`  ! ${page.name}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
   }
-  return result.requests.average;
+  return { rps: result.requests.average, cpuMsPerRequest: (processCpuMs(pid) - cpuBefore) / result.requests.total };
 }
 
 /** Open loop: request i is due at start + i/rate, whatever happened to the others; latency counts from then. */
@@ -249,9 +269,9 @@ async function benchSize(patients: number) {
     // Warm up: JIT, connection pool, PostgreSQL buffers.
     for (const page of pages) await autocannon({ url: portal.url, connections: 4, duration: 2, requests: [{ path: page.path(users[0] as User), headers: { cookie: (users[0] as User).cookie } }] });
 
-    const cap = new Map<string, number>();
-    for (const page of pages) cap.set(page.name, await capacity(portal.url, page, users));
-    const baseline = cap.get(pages[pages.length - 1]?.name as string) as number;
+    const cap = new Map<string, Capacity>();
+    for (const page of pages) cap.set(page.name, await capacity(portal.url, portal.child.pid, page, users));
+    const baseline = cap.get(pages[pages.length - 1]?.name as string) as Capacity;
     const lat = await latency(portal.url, users);
     process.env.BENCH_CAPTURE_URL = databaseUrl;
     const plans = await explainPlans(handle, (subjects[0] as { person_id: string }).person_id, (users[0] as User).trendCode);
@@ -273,8 +293,11 @@ for (const size of sizes) runs.push(await benchSize(size));
 console.log("\n══ capacity at saturation (10 connections), requests/s");
 for (const run of runs) {
   console.log(`${run.patients.toLocaleString("en")} patients (${run.resources.toLocaleString("en")} resources, ${run.users} virtual users):`);
-  for (const [name, rps] of run.cap) {
-    console.log(`  ${name.padEnd(42)} ${rps.toFixed(0).padStart(6)} req/s   ratio to no-data page ${(rps / run.baseline).toFixed(2)}`);
+  for (const [name, { rps, cpuMsPerRequest }] of run.cap) {
+    console.log(
+      `  ${name.padEnd(42)} ${rps.toFixed(0).padStart(6)} req/s   ratio to no-data page ${(rps / run.baseline.rps).toFixed(2)}` +
+        `   portal CPU ${cpuMsPerRequest.toFixed(2)} ms/request`,
+    );
   }
 }
 console.log(`\n══ latency at ${rate} requests/s (open loop, spread over the pages), ms`);
