@@ -115,7 +115,7 @@ export async function createSession(
  * page view a database write; written at most once a minute, an idle limit of 15 minutes holds to within that minute:
  * a session may end a little early, never late.
  */
-export function touchIntervalMs(settings: Pick<SessionSettings, "idleMs">): number {
+function touchIntervalMs(settings: Pick<SessionSettings, "idleMs">): number {
   return Math.min(60_000, settings.idleMs / 10);
 }
 

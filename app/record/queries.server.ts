@@ -309,19 +309,23 @@ export interface Trend {
   withheld: WithheldNotice[];
 }
 
-interface TrendRow extends FacetRow {
-  resource_type: string;
-  id: string;
-  occurred_at: Date | string | null;
-  title: string | null;
-  value_number: number | string | null;
-  value_text: string | null;
-  value_unit: string | null;
-  reference_low: number | string | null;
-  reference_high: number | string | null;
-  reference_text: string | null;
-  interpretation: string | null;
-}
+/** A result's value as the section list reads it, with what the withheld notices need. */
+interface TrendRow
+  extends FacetRow,
+    Pick<
+      EntryRow,
+      | "resource_type"
+      | "id"
+      | "occurred_at"
+      | "title"
+      | "value_number"
+      | "value_text"
+      | "value_unit"
+      | "reference_low"
+      | "reference_high"
+      | "reference_text"
+      | "interpretation"
+    > {}
 
 export const TREND_LIMIT = 1000;
 
