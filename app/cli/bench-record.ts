@@ -8,6 +8,7 @@
 //             server's speed, and latency counts from the scheduled time, so queueing is not hidden);
 //   plans     EXPLAIN (ANALYZE, BUFFERS) of every query the pages make, for one patient.
 // Flags: --sizes 2000,20000  --capacity-seconds 10  --latency-seconds 30  --rate 50  --users 200
+//        --keep (keep each size's database)  --reuse NAME (measure a kept database again, without loading; one size)
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import http from "node:http";
@@ -31,6 +32,7 @@ const { values: args } = parseArgs({
     users: { type: "string", default: "200" },
     "server-url": { type: "string", default: process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres" },
     keep: { type: "boolean", default: false },
+    reuse: { type: "string" },
   },
 });
 
@@ -78,6 +80,10 @@ async function createDatabase(serverUrl: string, name: string): Promise<string> 
   const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name}`);
   await admin.end();
+  return databaseUrlFor(serverUrl, name);
+}
+
+function databaseUrlFor(serverUrl: string, name: string): string {
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return url.toString();
@@ -226,15 +232,17 @@ function inline(text: string, params: unknown[]): string {
 }
 
 async function benchSize(patients: number) {
-  const name = `portal_bench_${patients}_${Date.now()}`;
+  const name = args.reuse ?? `portal_bench_${patients}_${Date.now()}`;
   const serverUrl = args["server-url"];
   console.log(`\n══ ${patients.toLocaleString("en")} generated patients (database ${name})`);
-  const databaseUrl = await createDatabase(serverUrl, name);
+  const databaseUrl = args.reuse ? databaseUrlFor(serverUrl, name) : await createDatabase(serverUrl, name);
   const handle = await openDatabase({ databaseUrl, poolSize: 4 });
   let portal: { url: string; child: ChildProcess } | undefined;
   try {
     await migrate(handle);
-    const loaded = await loadGeneratedPatients(handle, patients);
+    const loaded = args.reuse
+      ? { resources: rowsOf<{ n: number }>(await handle.db.execute(sql`select count(*)::int as n from record_entries`))[0]?.n ?? 0, seconds: 0 }
+      : await loadGeneratedPatients(handle, patients);
     const people = rowsOf<{ n: number }>(await handle.db.execute(sql`select count(*)::int as n from people`))[0]?.n ?? 0;
     console.log(
       `loaded ${loaded.resources.toLocaleString("en")} resources for ${people.toLocaleString("en")} people in ${loaded.seconds.toFixed(0)} s`,
@@ -279,7 +287,7 @@ async function benchSize(patients: number) {
   } finally {
     portal?.child.kill("SIGTERM");
     await handle.close();
-    if (!args.keep) await dropDatabase(serverUrl, name);
+    if (!args.keep && !args.reuse) await dropDatabase(serverUrl, name);
   }
 }
 
