@@ -1,7 +1,8 @@
 import { redirect } from "@remix-run/node";
-import { and, eq, isNotNull, isNull, or, sql } from "drizzle-orm";
+import { and, eq, isNotNull, isNull, or, sql, type Placeholder } from "drizzle-orm";
 import { database, type Queryable } from "../../db/connection";
 import { guardianships, people, personLinks } from "../../db/schema";
+import { preparedStatement } from "../../db/statements";
 import {
   birthDateFromIdentityNumber,
   guardianRefusal,
@@ -141,11 +142,14 @@ function toFacts(row: {
 function findPerson(db: Queryable, personId: string): Promise<PersonFacts | null> {
   // The page header and the access check both ask: once per request is enough.
   return oncePerRequest(`person:${personId}`, async () => {
-    const rows = await db
-      .select(personColumns)
-      .from(people)
-      .where(and(eq(people.id, personId), isNull(people.deletedAt)))
-      .limit(1);
+    const statement = preparedStatement(db, "person_facts", (d) =>
+      d
+        .select(personColumns)
+        .from(people)
+        .where(and(eq(people.id, sql.placeholder("personId")), isNull(people.deletedAt)))
+        .prepare("person_facts"),
+    );
+    const rows = await statement.execute({ personId });
     return rows[0] ? toFacts(rows[0]) : null;
   });
 }
@@ -154,12 +158,12 @@ function findPerson(db: Queryable, personId: string): Promise<PersonFacts | null
  * The guardian relation rows of this guardian: matched by person id, or while the feed has not resolved the guardian
  * yet, by personnummer or by the guardian's Patient `link` to the RelatedPerson.
  */
-function guardianIs(guardianPersonId: string) {
+function guardianIs(guardianPersonId: Placeholder) {
   return or(
     eq(guardianships.guardianPersonId, guardianPersonId),
     and(
       isNull(guardianships.guardianPersonId),
-      eq(guardianships.sourceType, "RelatedPerson"),
+      sql`${guardianships.sourceType} = 'RelatedPerson'`,
       sql`exists (select 1 from ${personLinks} where ${personLinks.relatedPersonId} = ${guardianships.id} and ${personLinks.personId} = ${guardianPersonId})`,
     ),
     and(
@@ -188,18 +192,22 @@ export async function decideAccess(db: Queryable, actorPersonId: string, subject
     const self = await findPerson(db, subjectPersonId);
     return { actingAs: "self", capabilities: self ? ownCapabilities(self, today) : [], refusal: null };
   }
-  const [child, relations] = await Promise.all([
-    findPerson(db, subjectPersonId),
-    db
+  const relationsOfChild = preparedStatement(db, "guardianships_of_child", (d) =>
+    d
       .select(guardianshipColumns)
       .from(guardianships)
       .where(
         and(
-          eq(guardianships.childPersonId, subjectPersonId),
+          eq(guardianships.childPersonId, sql.placeholder("childId")),
           isNull(guardianships.deletedAt),
-          guardianIs(actorPersonId),
+          guardianIs(sql.placeholder("guardianId")),
         ),
-      ),
+      )
+      .prepare("guardianships_of_child"),
+  );
+  const [child, relations] = await Promise.all([
+    findPerson(db, subjectPersonId),
+    relationsOfChild.execute({ childId: subjectPersonId, guardianId: actorPersonId }),
   ]);
   const refusal = child ? guardianRefusal(child, relations, today) : "not_guardian";
   return { actingAs: "guardian", capabilities: refusal === null ? ["read_record", "book", "message"] : [], refusal };
@@ -223,11 +231,15 @@ export async function actingOptions(db: Queryable, personId: string, now: Date =
   const today = swedishDate(now);
   const self = await findPerson(db, personId);
   if (!self) return [];
-  const relations = await db
-    .select({ ...guardianshipColumns, child: personColumns })
-    .from(guardianships)
-    .innerJoin(people, and(eq(people.id, guardianships.childPersonId), isNull(people.deletedAt)))
-    .where(and(isNull(guardianships.deletedAt), guardianIs(personId)));
+  const childrenOfGuardian = preparedStatement(db, "children_of_guardian", (d) =>
+    d
+      .select({ ...guardianshipColumns, child: personColumns })
+      .from(guardianships)
+      .innerJoin(people, and(eq(people.id, guardianships.childPersonId), isNull(people.deletedAt)))
+      .where(and(isNull(guardianships.deletedAt), guardianIs(sql.placeholder("guardianId"))))
+      .prepare("children_of_guardian"),
+  );
+  const relations = await childrenOfGuardian.execute({ guardianId: personId });
   const byChild = new Map<string, { child: PersonFacts; relations: GuardianshipFacts[] }>();
   for (const r of relations) {
     const childId = r.child.id;

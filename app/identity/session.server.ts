@@ -2,6 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { and, desc, eq, gt, lt, ne, or, sql } from "drizzle-orm";
 import { config } from "~/config.server";
 import type { Queryable } from "../../db/connection";
+import { preparedStatement } from "../../db/statements";
 import { loginFlows, sessions } from "../../db/schema";
 import { readCookie, serializeCookie } from "./cookies.server";
 
@@ -119,6 +120,23 @@ function touchIntervalMs(settings: Pick<SessionSettings, "idleMs">): number {
   return Math.min(60_000, settings.idleMs / 10);
 }
 
+/** Every page asks for its session: one prepared statement, looked up by its primary key (at most one row). */
+function liveSession(db: Queryable) {
+  return preparedStatement(db, "live_session", (d) =>
+    d
+      .select()
+      .from(sessions)
+      .where(
+        and(
+          eq(sessions.idHash, sql.placeholder("idHash")),
+          gt(sessions.expiresAt, sql.placeholder("now")),
+          gt(sessions.lastSeenAt, sql.placeholder("idleSince")),
+        ),
+      )
+      .prepare("live_session"),
+  );
+}
+
 /**
  * The live session behind a token, or null when there is none or it has expired (idle too long, or past its absolute
  * lifetime). Finding it counts as activity: the idle clock restarts (written at most once per touch interval).
@@ -130,12 +148,11 @@ export async function resolveSession(
   settings: SessionSettings = sessionSettings(),
 ): Promise<SessionRecord | null> {
   if (!token) return null;
-  const live = and(
-    eq(sessions.idHash, hashToken(token)),
-    gt(sessions.expiresAt, now),
-    gt(sessions.lastSeenAt, new Date(now.getTime() - settings.idleMs)),
-  );
-  const row = (await db.select().from(sessions).where(live).limit(1))[0];
+  const idHash = hashToken(token);
+  const idleSince = new Date(now.getTime() - settings.idleMs);
+  const live = and(eq(sessions.idHash, idHash), gt(sessions.expiresAt, now), gt(sessions.lastSeenAt, idleSince));
+  // Placeholders skip the columns' encoders: instants go as ISO strings, which both drivers pass to PostgreSQL as text.
+  const row = (await liveSession(db).execute({ idHash, now: now.toISOString(), idleSince: idleSince.toISOString() }))[0];
   if (!row) return null;
   if (now.getTime() - row.lastSeenAt.getTime() < touchIntervalMs(settings)) return toRecord(row);
   // Conditional on the row still being live, so a process with an older view never revives an ended session.

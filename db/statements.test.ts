@@ -1,0 +1,65 @@
+import { eq, sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { people } from "./schema";
+import { preparedStatement, runShaped } from "./statements";
+import { createTestDatabase, type TestDatabase } from "./testing";
+
+let handle: TestDatabase;
+beforeAll(async () => {
+  handle = await createTestDatabase();
+  for (const [id, givenName] of [
+    ["p-anna", "Anna"],
+    ["p-bo", "Bo"],
+  ]) {
+    await handle.db.insert(people).values({ id, givenName, lastUpdated: new Date(), raw: {} });
+  }
+});
+afterAll(async () => {
+  await handle.destroy();
+});
+
+describe("reused statements", () => {
+  it("a prepared statement is made once per database and answers each call with that call's values", async () => {
+    let made = 0;
+    const byId = () =>
+      preparedStatement(handle.db, "test_person_by_id", (d) => {
+        made++;
+        return d
+          .select({ givenName: people.givenName })
+          .from(people)
+          .where(eq(people.id, sql.placeholder("id")))
+          .prepare("test_person_by_id");
+      });
+    expect(await byId().execute({ id: "p-anna" })).toEqual([{ givenName: "Anna" }]);
+    expect(await byId().execute({ id: "p-bo" })).toEqual([{ givenName: "Bo" }]);
+    expect(made).toBe(1);
+  });
+
+  it("a shaped statement is built once per shape and answers each call with that call's values", async () => {
+    let built = 0;
+    const nameOf = (id: string) =>
+      runShaped<{ given_name: string }>(
+        handle.db,
+        "test:name_of",
+        () => {
+          built++;
+          return sql`select given_name from people where id = ${sql.placeholder("id")}`;
+        },
+        { id },
+      );
+    expect(await nameOf("p-anna")).toEqual([{ given_name: "Anna" }]);
+    expect(await nameOf("p-bo")).toEqual([{ given_name: "Bo" }]);
+    expect(built).toBe(1);
+  });
+
+  it("refuses a statement that would keep a value: the next caller would be answered with the first one's", async () => {
+    expect(() =>
+      preparedStatement(handle.db, "test_kept_value", (d) =>
+        d.select({ id: people.id }).from(people).where(eq(people.id, "p-anna")).prepare("test_kept_value"),
+      ),
+    ).toThrow(/not a placeholder/);
+    await expect(runShaped(handle.db, "test:kept_value", () => sql`select id from people where id = ${"p-anna"}`, {})).rejects.toThrow(
+      /not a placeholder/,
+    );
+  });
+});

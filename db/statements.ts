@@ -1,0 +1,56 @@
+import { Placeholder, type Query, type SQL } from "drizzle-orm";
+import { PgDialect } from "drizzle-orm/pg-core";
+import { rowsOf, type Queryable } from "./connection";
+
+/**
+ * Statements the pages run on every request, with their text built once and reused with new values. drizzle builds a
+ * statement's text anew at every call, and on a record page that cost the portal more CPU than reading the answers.
+ * Both helpers take the values only as `sql.placeholder(name)`, so a value can never be kept in a reused statement.
+ */
+
+const prepared = new WeakMap<Queryable, Map<string, unknown>>();
+
+/**
+ * A drizzle prepared statement (`….prepare(name)`), made once per database (or transaction) and name. PostgreSQL keeps
+ * its plan too: for lookups by key (a session, a person), never for queries whose best plan depends on the values.
+ */
+export function preparedStatement<T extends { getQuery(): Query }>(db: Queryable, name: string, prepare: (db: Queryable) => T): T {
+  let statements = prepared.get(db);
+  if (!statements) prepared.set(db, (statements = new Map()));
+  let statement = statements.get(name) as T | undefined;
+  if (statement === undefined) {
+    statement = prepare(db);
+    onlyPlaceholders(name, statement.getQuery());
+    statements.set(name, statement);
+  }
+  return statement;
+}
+
+function onlyPlaceholders(name: string, query: Query): void {
+  const inline = query.params.findIndex((p) => !(p instanceof Placeholder));
+  if (inline >= 0) throw new Error(`statement "${name}": value $${inline + 1} is not a placeholder`);
+}
+
+const dialect = new PgDialect({ casing: "snake_case" });
+const texts = new Map<string, Query>();
+const MAX_SHAPES = 2_000;
+
+/**
+ * Runs a raw statement whose text depends on `shape` only (which section, which filters are set, how many excluded
+ * units…), and whose values all come from `values` through placeholders. Planned afresh at every call, as
+ * `db.execute` is: the best plan for a record page depends on the values.
+ */
+export async function runShaped<T>(
+  db: Queryable,
+  shape: string,
+  build: () => SQL,
+  values: Record<string, unknown>,
+): Promise<T[]> {
+  let query = texts.get(shape);
+  if (!query) {
+    query = dialect.sqlToQuery(build());
+    onlyPlaceholders(shape, query);
+    if (texts.size < MAX_SHAPES) texts.set(shape, query);
+  }
+  return rowsOf<T>(await db._.session.prepareQuery(query, undefined, undefined, false).execute(values));
+}
