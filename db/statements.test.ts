@@ -7,12 +7,10 @@ import { createTestDatabase, type TestDatabase } from "./testing";
 let handle: TestDatabase;
 beforeAll(async () => {
   handle = await createTestDatabase();
-  for (const [id, givenName] of [
-    ["p-anna", "Anna"],
-    ["p-bo", "Bo"],
-  ]) {
-    await handle.db.insert(people).values({ id, givenName, lastUpdated: new Date(), raw: {} });
-  }
+  await handle.db.insert(people).values([
+    { id: "p-anna", givenName: "Anna", lastUpdated: new Date(), raw: {} },
+    { id: "p-bo", givenName: "Bo", lastUpdated: new Date(), raw: {} },
+  ]);
 });
 afterAll(async () => {
   await handle.destroy();
