@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { rowsOf, type Queryable } from "../../db/connection";
+import { runShaped } from "../../db/statements";
 import { accessLog } from "../../db/schema";
 import type { Access } from "~/identity/access.server";
 
@@ -8,14 +9,22 @@ import type { Access } from "~/identity/access.server";
  * database refuses to change or remove what is there (migration 0001), so this is the only write there is.
  */
 export async function logAccess(db: Queryable, access: Access, section: string, resourceRefs?: string[]): Promise<void> {
-  await db.insert(accessLog).values({
-    subjectPersonId: access.subjectPersonId,
-    actorPersonId: access.actorPersonId,
-    actingAs: access.actingAs,
-    section,
-    resourceRefs: resourceRefs && resourceRefs.length > 0 ? resourceRefs : null,
-    channel: "portal",
-  });
+  // Every page view writes one: a statement built once (db/statements.ts). The refs go as JSON text, cast in SQL.
+  await runShaped(
+    db,
+    "access_log:insert",
+    () => sql`
+      insert into ${accessLog} (subject_person_id, actor_person_id, acting_as, section, resource_refs, channel)
+      values (${sql.placeholder("subject")}, ${sql.placeholder("actor")}, ${sql.placeholder("actingAs")},
+              ${sql.placeholder("section")}, ${sql.placeholder("refs")}::text::jsonb, 'portal')`,
+    {
+      subject: access.subjectPersonId,
+      actor: access.actorPersonId,
+      actingAs: access.actingAs,
+      section,
+      refs: resourceRefs && resourceRefs.length > 0 ? JSON.stringify(resourceRefs) : null,
+    },
+  );
 }
 
 export const ACCESS_LOG_PAGE_SIZE = 25;
