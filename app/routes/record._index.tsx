@@ -3,8 +3,8 @@ import { data } from "@remix-run/node";
 import { Link, useLoaderData, useLocation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { PageTitle } from "~/components/page-title";
-import { EntryTitle } from "~/components/record/entry-list";
-import { AssessmentText, EntryMeta, useValueText } from "~/components/record/entry-parts";
+import { entryTitle } from "~/components/record/entry-list";
+import { assessmentText, entryMeta, useEntryTexts, valueText } from "~/components/record/entry-parts";
 import { HiddenEntriesNotice } from "~/components/record/notices";
 import { TakeAway } from "~/components/record/section-controls";
 import { formatDate, formatDateTime, formatNumber } from "~/i18n/format";
@@ -21,7 +21,7 @@ export default function RecordOverview() {
   const { overview, hideEntriesAfter } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation("record");
   const location = useLocation();
-  const valueText = useValueText();
+  const texts = useEntryTexts();
   const lng = i18n.language;
   const { record } = overview;
   return (
@@ -95,11 +95,8 @@ export default function RecordOverview() {
                 <ul className="plain-list">
                   {record.results.map((r) => (
                     <li key={r.ref}>
-                      <strong>
-                        <EntryTitle entry={r} linkTrend />
-                      </strong>{" "}
-                      {valueText(r)} <AssessmentText measured={r} />
-                      <EntryMeta occurredAt={r.occurredAt} careUnitName={r.careUnitName} providerKind={r.providerKind} />
+                      <strong>{entryTitle(texts, r, true)}</strong> {valueText(texts, r)} {assessmentText(texts, r)}
+                      {entryMeta(texts, r)}
                     </li>
                   ))}
                 </ul>
@@ -118,7 +115,7 @@ export default function RecordOverview() {
                     <li key={m.ref}>
                       <strong>{m.title ?? t("entry.untitled")}</strong>
                       {m.text ? <> – {m.text}</> : null}
-                      <EntryMeta occurredAt={m.occurredAt} careUnitName={m.careUnitName} providerKind={m.providerKind} />
+                      {entryMeta(texts, m)}
                     </li>
                   ))}
                 </ul>
@@ -138,7 +135,7 @@ export default function RecordOverview() {
                       <strong>{a.title ?? t("entry.untitled")}</strong>
                       {a.text ? <> – {a.text}</> : null}
                       {a.criticality === "high" ? <> ({t("status.criticality.high")})</> : null}
-                      <EntryMeta occurredAt={a.occurredAt} careUnitName={a.careUnitName} providerKind={a.providerKind} />
+                      {entryMeta(texts, a)}
                     </li>
                   ))}
                 </ul>

@@ -3,7 +3,7 @@ import { data } from "@remix-run/node";
 import { Link, useLoaderData, useLocation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { PageTitle } from "~/components/page-title";
-import { AssessmentText, useRangeText, useValueText } from "~/components/record/entry-parts";
+import { assessmentText, rangeText, useEntryTexts, valueText } from "~/components/record/entry-parts";
 import { HiddenEntriesNotice, WithheldNotices } from "~/components/record/notices";
 import { TrendChart } from "~/components/record/trend-chart";
 import { formatDate, formatNumber } from "~/i18n/format";
@@ -18,8 +18,7 @@ export default function ResultTrendPage() {
   const { trend, hideEntriesAfter } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation("record");
   const location = useLocation();
-  const rangeText = useRangeText();
-  const valueText = useValueText();
+  const texts = useEntryTexts();
   const title = trend.title ?? trend.code;
   return (
     <div className="record-section">
@@ -52,11 +51,9 @@ export default function ResultTrendPage() {
                   {trend.points.map((p) => (
                     <tr key={p.ref}>
                       <th scope="row">{p.occurredAt ? <time dateTime={p.occurredAt}>{formatDate(p.occurredAt, i18n.language)}</time> : t("entry.dateUnknown")}</th>
-                      <td>{valueText(p)}</td>
-                      <td>{rangeText(p) ?? ""}</td>
-                      <td>
-                        <AssessmentText measured={p} />
-                      </td>
+                      <td>{valueText(texts, p)}</td>
+                      <td>{rangeText(texts, p) ?? ""}</td>
+                      <td>{assessmentText(texts, p)}</td>
                       <td>{p.careUnitName ?? t("entry.unitUnknown")}</td>
                       <td>{t(`provider.${p.providerKind}`)}</td>
                     </tr>

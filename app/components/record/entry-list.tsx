@@ -1,8 +1,7 @@
 import { Link } from "@remix-run/react";
-import { useTranslation } from "react-i18next";
 import type { RecordSection } from "../../../db/schema/record";
 import type { EntryView } from "~/record/queries.server";
-import { AssessmentText, EntryMeta, useRangeText, useValueText } from "./entry-parts";
+import { assessmentText, entryMeta, rangeText, useEntryTexts, valueText, type EntryTexts } from "./entry-parts";
 
 const CURRENT_MEDICATION = new Set(["active", "on-hold", "intended"]);
 const ACTIVE_DIAGNOSIS = new Set(["active", "recurrence", "relapse"]);
@@ -10,9 +9,9 @@ const RESOLVED_DIAGNOSIS = new Set(["inactive", "remission", "resolved"]);
 const REFERRAL_STATUSES = new Set(["draft", "active", "on-hold", "revoked", "completed"]);
 const CRITICALITIES = new Set(["high", "low", "unable-to-assess"]);
 
-function Field({ label, children }: { label: string; children: React.ReactNode }) {
+function field(key: string, label: string, children: React.ReactNode): JSX.Element {
   return (
-    <div>
+    <div key={key}>
       <dt>{label}</dt>
       <dd>{children}</dd>
     </div>
@@ -20,10 +19,8 @@ function Field({ label, children }: { label: string; children: React.ReactNode }
 }
 
 /** The fields a section shows beyond date, unit and provider. */
-function EntryDetails({ entry }: { entry: EntryView }) {
-  const { t } = useTranslation("record");
-  const rangeText = useRangeText();
-  const valueText = useValueText();
+function entryDetails(texts: EntryTexts, entry: EntryView): JSX.Element {
+  const { t } = texts;
   const author = entry.authorName
     ? entry.authorProfession
       ? t("entry.authorWithProfession", { name: entry.authorName, profession: entry.authorProfession })
@@ -32,56 +29,56 @@ function EntryDetails({ entry }: { entry: EntryView }) {
   const fields: React.ReactNode[] = [];
   switch (entry.section) {
     case "notes":
-      if (author) fields.push(<Field key="author" label={t("entry.author")}>{author}</Field>);
+      if (author) fields.push(field("author", t("entry.author"), author));
       break;
     case "diagnoses": {
-      if (entry.code) fields.push(<Field key="code" label={t("entry.code")}>{entry.code}</Field>);
+      if (entry.code) fields.push(field("code", t("entry.code"), entry.code));
       const status = entry.status && ACTIVE_DIAGNOSIS.has(entry.status) ? "active" : entry.status && RESOLVED_DIAGNOSIS.has(entry.status) ? "resolved" : null;
-      if (status) fields.push(<Field key="status" label={t("entry.status")}>{t(`status.diagnosis.${status}`)}</Field>);
-      if (entry.text) fields.push(<Field key="note" label={t("entry.note")}>{entry.text}</Field>);
+      if (status) fields.push(field("status", t("entry.status"), t(`status.diagnosis.${status}`)));
+      if (entry.text) fields.push(field("note", t("entry.note"), entry.text));
       break;
     }
     case "medications":
-      if (entry.text) fields.push(<Field key="dosage" label={t("entry.dosage")}>{entry.text}</Field>);
+      if (entry.text) fields.push(field("dosage", t("entry.dosage"), entry.text));
       fields.push(
-        <Field key="status" label={t("entry.status")}>
-          {t(`status.medication.${entry.status && CURRENT_MEDICATION.has(entry.status) ? "current" : "earlier"}`)}
-        </Field>,
+        field("status", t("entry.status"), t(`status.medication.${entry.status && CURRENT_MEDICATION.has(entry.status) ? "current" : "earlier"}`)),
       );
-      if (author) fields.push(<Field key="author" label={t("entry.author")}>{author}</Field>);
+      if (author) fields.push(field("author", t("entry.author"), author));
       break;
     case "results": {
       fields.push(
-        <Field key="value" label={t("entry.value")}>
-          {valueText(entry)} <AssessmentText measured={entry} />
-        </Field>,
+        field(
+          "value",
+          t("entry.value"),
+          <>
+            {valueText(texts, entry)} {assessmentText(texts, entry)}
+          </>,
+        ),
       );
-      const range = rangeText(entry);
-      if (range) fields.push(<Field key="range" label={t("entry.referenceRange")}>{range}</Field>);
-      if (entry.text) fields.push(<Field key="note" label={t("entry.note")}>{entry.text}</Field>);
+      const range = rangeText(texts, entry);
+      if (range) fields.push(field("range", t("entry.referenceRange"), range));
+      if (entry.text) fields.push(field("note", t("entry.note"), entry.text));
       break;
     }
     case "vaccinations":
       break;
     case "allergies":
-      if (entry.text) fields.push(<Field key="reaction" label={t("entry.reaction")}>{entry.text}</Field>);
+      if (entry.text) fields.push(field("reaction", t("entry.reaction"), entry.text));
       if (entry.criticality && CRITICALITIES.has(entry.criticality)) {
-        fields.push(<Field key="criticality" label={t("entry.status")}>{t(`status.criticality.${entry.criticality}`)}</Field>);
+        fields.push(field("criticality", t("entry.status"), t(`status.criticality.${entry.criticality}`)));
       }
       break;
     case "care_contacts":
-      if (entry.text) fields.push(<Field key="reason" label={t("entry.reason")}>{entry.text}</Field>);
-      if (author) fields.push(<Field key="author" label={t("entry.author")}>{author}</Field>);
+      if (entry.text) fields.push(field("reason", t("entry.reason"), entry.text));
+      if (author) fields.push(field("author", t("entry.author"), author));
       break;
     case "referrals":
       fields.push(
-        <Field key="status" label={t("entry.status")}>
-          {t(`status.referral.${entry.status && REFERRAL_STATUSES.has(entry.status) ? entry.status : "unknown"}`)}
-        </Field>,
+        field("status", t("entry.status"), t(`status.referral.${entry.status && REFERRAL_STATUSES.has(entry.status) ? entry.status : "unknown"}`)),
       );
-      fields.push(<Field key="from" label={t("entry.from")}>{entry.fromUnitName ?? t("entry.unitUnknown")}</Field>);
-      fields.push(<Field key="to" label={t("entry.to")}>{entry.toUnitName ?? t("entry.unitUnknown")}</Field>);
-      if (entry.text) fields.push(<Field key="reason" label={t("entry.reason")}>{entry.text}</Field>);
+      fields.push(field("from", t("entry.from"), entry.fromUnitName ?? t("entry.unitUnknown")));
+      fields.push(field("to", t("entry.to"), entry.toUnitName ?? t("entry.unitUnknown")));
+      if (entry.text) fields.push(field("reason", t("entry.reason"), entry.text));
       break;
   }
   return (
@@ -98,8 +95,8 @@ function EntryDetails({ entry }: { entry: EntryView }) {
   );
 }
 
-export function EntryTitle({ entry, linkTrend }: { entry: EntryView; linkTrend: boolean }) {
-  const { t } = useTranslation("record");
+/** The entry's title; for a result with values over time, a link to its trend. */
+export function entryTitle({ t }: EntryTexts, entry: EntryView, linkTrend: boolean): React.ReactNode {
   const title = entry.title ?? t("entry.untitled");
   if (linkTrend && entry.section === "results" && entry.code && entry.valueNumber !== null) {
     return (
@@ -108,7 +105,7 @@ export function EntryTitle({ entry, linkTrend }: { entry: EntryView; linkTrend: 
       </Link>
     );
   }
-  return <>{title}</>;
+  return title;
 }
 
 /** A section's entries, each with its date, unit, kind of provider and the section's own fields. */
@@ -123,16 +120,15 @@ export function EntryList({
   linkTrends?: boolean;
 }) {
   const Heading = `h${headingLevel}` as const;
+  const texts = useEntryTexts();
   return (
     <ol className="entries">
       {entries.map((entry) => (
         <li key={entry.ref}>
           <article className="entry">
-            <Heading className="entry-title">
-              <EntryTitle entry={entry} linkTrend={linkTrends} />
-            </Heading>
-            <EntryMeta occurredAt={entry.occurredAt} careUnitName={entry.careUnitName} providerKind={entry.providerKind} />
-            <EntryDetails entry={entry} />
+            <Heading className="entry-title">{entryTitle(texts, entry, linkTrends)}</Heading>
+            {entryMeta(texts, entry)}
+            {entryDetails(texts, entry)}
           </article>
         </li>
       ))}
