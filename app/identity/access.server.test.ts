@@ -3,7 +3,8 @@ import { setDatabase } from "../../db/connection";
 import { personLinks } from "../../db/schema";
 import { createTestDatabase, type TestDatabase } from "../../db/testing";
 import { admit } from "./admission.server";
-import { actingOptions, chooseSubject, requireAccess, requireSession, type Capability } from "./access.server";
+import { withRequestScope } from "~/utils/request-scope.server";
+import { actingOptions, chooseSubject, currentSession, requireAccess, requireSession, type Capability } from "./access.server";
 import { createSession, setActingFor } from "./session.server";
 import { createGuardianship, createPerson, requestWithCookie, testPersonnummer } from "./test-factories";
 
@@ -223,6 +224,20 @@ describe("acting options", () => {
     expect(options).toHaveLength(5);
     const onBirthday = await actingOptions(db.db, cast.anna.id, FIRST_MINUTE_OF_TIMS_BIRTHDAY);
     expect(onBirthday.find((o) => o.personId === cast.tim.id)).toMatchObject({ refusal: "age_13" });
+  });
+  it("within a page request, the session's one statement gives the same person and children as the separate queries", async () => {
+    for (const who of [cast.anna, cast.pernilla, cast.olle, cast.eva, cast.oskar, cast.gustav]) {
+      const separate = await actingOptions(db.db, who.id, NOW);
+      const { request } = await sessionFor(who.id, undefined, NOW);
+      const fromSession = await withRequestScope(async () => {
+        expect(await currentSession(request(), NOW)).toMatchObject({ personId: who.id });
+        return actingOptions(db.db, who.id, NOW);
+      });
+      expect(fromSession).toEqual(separate);
+    }
+    // Pernilla (known by personnummer) and Olle (by the link) each have their child.
+    expect((await actingOptions(db.db, cast.pernilla.id, NOW)).map((o) => o.personId)).toEqual([cast.pernilla.id, cast.ture.id]);
+    expect((await actingOptions(db.db, cast.olle.id, NOW)).map((o) => o.personId)).toEqual([cast.olle.id, cast.vera.id]);
   });
   it("a person with no children has only themself", async () => {
     expect(await actingOptions(db.db, cast.oskar.id, NOW)).toEqual([

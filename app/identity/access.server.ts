@@ -1,7 +1,7 @@
 import { redirect } from "@remix-run/node";
-import { and, eq, isNotNull, isNull, or, sql, type Placeholder } from "drizzle-orm";
+import { and, eq, getTableColumns, isNotNull, isNull, or, sql, type Placeholder } from "drizzle-orm";
 import { database, type Queryable } from "../../db/connection";
-import { guardianships, people, personLinks } from "../../db/schema";
+import { guardianships, people, personLinks, sessions } from "../../db/schema";
 import { preparedStatement } from "../../db/statements";
 import {
   birthDateFromIdentityNumber,
@@ -13,8 +13,17 @@ import {
   type GuardianshipFacts,
   type SubjectFacts,
 } from "./rules";
-import { oncePerRequest } from "~/utils/request-scope.server";
-import { resolveSession, sessionSettings, sessionToken, setActingFor, type SessionRecord } from "./session.server";
+import { oncePerRequest, rememberForRequest } from "~/utils/request-scope.server";
+import {
+  keepAlive,
+  liveSessionValues,
+  liveSessionWhere,
+  sessionRecordOf,
+  sessionSettings,
+  sessionToken,
+  setActingFor,
+  type SessionRecord,
+} from "./session.server";
 
 /**
  * The one authorization path for patient data. Every loader and action that reads or changes a patient's data starts
@@ -49,12 +58,59 @@ export interface Decision {
   refusal: GuardianRefusal | null;
 }
 
-/** The request's live session (or null), touching its idle clock; looked up once per request. */
+/**
+ * The request's live session (or null), touching its idle clock; looked up once per request. In the same statement:
+ * the logged-in person and the children they are recorded as guardian of, which the page header and the access check
+ * ask for next (kept for the request; see `sessionWithPeople`).
+ */
 export function currentSession(request: Request, now: Date = new Date()): Promise<SessionRecord | null> {
   const settings = sessionSettings();
   const token = sessionToken(request, settings);
   if (!token) return Promise.resolve(null);
-  return oncePerRequest("session", () => resolveSession(database(), token, now, settings));
+  return oncePerRequest("session", async () => {
+    const db = database();
+    const row = (await sessionWithPeople(db).execute(liveSessionValues(token, now, settings)))[0];
+    if (!row) return null;
+    const personId = row.session.personId;
+    rememberForRequest(`person:${personId}`, row.person ? toFacts(row.person) : null);
+    rememberForRequest(`children:${personId}`, parsedJson(row.children));
+    return keepAlive(db, sessionRecordOf(row.session), now, settings);
+  });
+}
+
+/**
+ * Every personal page's first statement (a round trip to PostgreSQL costs the portal more than the rows it reads):
+ * the live session, its person, and as JSON the same rows `childRelations` reads.
+ */
+function sessionWithPeople(db: Queryable) {
+  return preparedStatement(db, "session_with_people", (d) =>
+    d
+      .select({
+        session: getTableColumns(sessions),
+        person: personColumns,
+        children: sql<ChildRelation[] | string>`coalesce((
+          select json_agg(json_build_object(
+                   'childPersonId', ${guardianships.childPersonId}, 'active', ${guardianships.active},
+                   'blocked', ${guardianships.blocked}, 'periodStart', ${guardianships.periodStart},
+                   'periodEnd', ${guardianships.periodEnd},
+                   'child', json_build_object(
+                     'id', c.id, 'givenName', c.given_name, 'familyName', c.family_name, 'birthDate', c.birth_date,
+                     'personnummer', c.personnummer, 'samordningsnummer', c.samordningsnummer, 'deceased', c.deceased,
+                     'protectedIdentity', c.protected_identity)))
+            from ${guardianships}
+            join ${people} c on c.id = ${guardianships.childPersonId} and c.deleted_at is null
+           where ${guardianships.deletedAt} is null and ${guardianIs(sessions.personId)}), '[]'::json)`,
+      })
+      .from(sessions)
+      .leftJoin(people, and(eq(people.id, sessions.personId), isNull(people.deletedAt)))
+      .where(liveSessionWhere())
+      .prepare("session_with_people"),
+  );
+}
+
+/** postgres.js hands drizzle JSON as text; PGlite parses it. */
+function parsedJson<T>(value: T | string): T {
+  return typeof value === "string" ? (JSON.parse(value) as T) : value;
 }
 
 /** Where to send someone who must log in first: back to this page afterwards (path only: no query in the URL). */
@@ -158,7 +214,7 @@ function findPerson(db: Queryable, personId: string): Promise<PersonFacts | null
  * The guardian relation rows of this guardian: matched by person id, or while the feed has not resolved the guardian
  * yet, by personnummer or by the guardian's Patient `link` to the RelatedPerson.
  */
-function guardianIs(guardianPersonId: Placeholder) {
+function guardianIs(guardianPersonId: Placeholder | typeof sessions.personId) {
   return or(
     eq(guardianships.guardianPersonId, guardianPersonId),
     and(
@@ -184,6 +240,29 @@ const guardianshipColumns = {
   periodStart: guardianships.periodStart,
   periodEnd: guardianships.periodEnd,
 };
+
+type PersonRow = Parameters<typeof toFacts>[0];
+
+/** One guardian relation row of a guardian, with the child's facts. */
+interface ChildRelation extends GuardianshipFacts {
+  childPersonId: string;
+  child: PersonRow;
+}
+
+/** Every guardian relation of this guardian, with the child (not removed); once per request. */
+function childRelations(db: Queryable, guardianPersonId: string): Promise<ChildRelation[]> {
+  return oncePerRequest(`children:${guardianPersonId}`, () => {
+    const statement = preparedStatement(db, "children_of_guardian", (d) =>
+      d
+        .select({ ...guardianshipColumns, child: personColumns })
+        .from(guardianships)
+        .innerJoin(people, and(eq(people.id, guardianships.childPersonId), isNull(people.deletedAt)))
+        .where(and(isNull(guardianships.deletedAt), guardianIs(sql.placeholder("guardianId"))))
+        .prepare("children_of_guardian"),
+    );
+    return statement.execute({ guardianId: guardianPersonId });
+  });
+}
 
 /** What `actorPersonId` may do for `subjectPersonId` at `now`. Every query names the subject in its WHERE clause. */
 export async function decideAccess(db: Queryable, actorPersonId: string, subjectPersonId: string, now: Date): Promise<Decision> {
@@ -231,15 +310,7 @@ export async function actingOptions(db: Queryable, personId: string, now: Date =
   const today = swedishDate(now);
   const self = await findPerson(db, personId);
   if (!self) return [];
-  const childrenOfGuardian = preparedStatement(db, "children_of_guardian", (d) =>
-    d
-      .select({ ...guardianshipColumns, child: personColumns })
-      .from(guardianships)
-      .innerJoin(people, and(eq(people.id, guardianships.childPersonId), isNull(people.deletedAt)))
-      .where(and(isNull(guardianships.deletedAt), guardianIs(sql.placeholder("guardianId"))))
-      .prepare("children_of_guardian"),
-  );
-  const relations = await childrenOfGuardian.execute({ guardianId: personId });
+  const relations = await childRelations(db, personId);
   const byChild = new Map<string, { child: PersonFacts; relations: GuardianshipFacts[] }>();
   for (const r of relations) {
     const childId = r.child.id;

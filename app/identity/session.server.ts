@@ -51,7 +51,7 @@ export function newToken(): string {
   return randomBytes(32).toString("base64url");
 }
 
-function toRecord(row: typeof sessions.$inferSelect): SessionRecord {
+export function sessionRecordOf(row: typeof sessions.$inferSelect): SessionRecord {
   return {
     sessionId: row.idHash,
     personId: row.personId,
@@ -120,26 +120,32 @@ function touchIntervalMs(settings: Pick<SessionSettings, "idleMs">): number {
   return Math.min(60_000, settings.idleMs / 10);
 }
 
-/** Every page asks for its session: one prepared statement, looked up by its primary key (at most one row). */
-function liveSession(db: Queryable) {
-  return preparedStatement(db, "live_session", (d) =>
-    d
-      .select()
-      .from(sessions)
-      .where(
-        and(
-          eq(sessions.idHash, sql.placeholder("idHash")),
-          gt(sessions.expiresAt, sql.placeholder("now")),
-          gt(sessions.lastSeenAt, sql.placeholder("idleSince")),
-        ),
-      )
-      .prepare("live_session"),
+/** A live session, by the placeholders of `liveSessionValues`: its id, not past its absolute lifetime, not idle too long. */
+export function liveSessionWhere() {
+  return and(
+    eq(sessions.idHash, sql.placeholder("idHash")),
+    gt(sessions.expiresAt, sql.placeholder("now")),
+    gt(sessions.lastSeenAt, sql.placeholder("idleSince")),
   );
+}
+
+export function liveSessionValues(token: string, now: Date, settings: Pick<SessionSettings, "idleMs">) {
+  // Placeholders skip the columns' encoders: instants go as ISO strings, which both drivers pass to PostgreSQL as text.
+  return {
+    idHash: hashToken(token),
+    now: now.toISOString(),
+    idleSince: new Date(now.getTime() - settings.idleMs).toISOString(),
+  };
+}
+
+/** Looked up by its primary key: at most one row. */
+function liveSession(db: Queryable) {
+  return preparedStatement(db, "live_session", (d) => d.select().from(sessions).where(liveSessionWhere()).prepare("live_session"));
 }
 
 /**
  * The live session behind a token, or null when there is none or it has expired (idle too long, or past its absolute
- * lifetime). Finding it counts as activity: the idle clock restarts (written at most once per touch interval).
+ * lifetime). Finding it counts as activity: the idle clock restarts (see `keepAlive`).
  */
 export async function resolveSession(
   db: Queryable,
@@ -148,19 +154,28 @@ export async function resolveSession(
   settings: SessionSettings = sessionSettings(),
 ): Promise<SessionRecord | null> {
   if (!token) return null;
-  const idHash = hashToken(token);
-  const idleSince = new Date(now.getTime() - settings.idleMs);
-  const live = and(eq(sessions.idHash, idHash), gt(sessions.expiresAt, now), gt(sessions.lastSeenAt, idleSince));
-  // Placeholders skip the columns' encoders: instants go as ISO strings, which both drivers pass to PostgreSQL as text.
-  const row = (await liveSession(db).execute({ idHash, now: now.toISOString(), idleSince: idleSince.toISOString() }))[0];
-  if (!row) return null;
-  if (now.getTime() - row.lastSeenAt.getTime() < touchIntervalMs(settings)) return toRecord(row);
-  // Conditional on the row still being live, so a process with an older view never revives an ended session.
+  const row = (await liveSession(db).execute(liveSessionValues(token, now, settings)))[0];
+  return row ? keepAlive(db, sessionRecordOf(row), now, settings) : null;
+}
+
+/**
+ * Restarts the idle clock of a session just found live, writing it at most once per touch interval. Conditional on the
+ * row still being live, so a process with an older view never revives an ended session.
+ */
+export async function keepAlive(db: Queryable, session: SessionRecord, now: Date, settings: SessionSettings): Promise<SessionRecord> {
+  if (now.getTime() - session.lastSeenAt.getTime() < touchIntervalMs(settings)) return session;
   await db
     .update(sessions)
     .set({ lastSeenAt: now })
-    .where(and(live, lt(sessions.lastSeenAt, now)));
-  return toRecord({ ...row, lastSeenAt: now });
+    .where(
+      and(
+        eq(sessions.idHash, session.sessionId),
+        gt(sessions.expiresAt, now),
+        gt(sessions.lastSeenAt, new Date(now.getTime() - settings.idleMs)),
+        lt(sessions.lastSeenAt, now),
+      ),
+    );
+  return { ...session, lastSeenAt: now };
 }
 
 /** Ends one session of a person; the person id in the WHERE clause means nobody can end another person's session. */
@@ -199,7 +214,7 @@ export async function listActiveSessions(
       ),
     )
     .orderBy(desc(sessions.lastSeenAt));
-  return rows.map(toRecord);
+  return rows.map(sessionRecordOf);
 }
 
 export async function setActingFor(db: Queryable, personId: string, sessionId: string, subjectPersonId: string): Promise<void> {

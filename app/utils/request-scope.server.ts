@@ -36,3 +36,11 @@ export function oncePerRequest<T>(key: string, compute: () => Promise<T>): Promi
   promise.catch(() => scope.delete(key));
   return promise;
 }
+
+/**
+ * Records what a statement already read as the answer to `key` in this request (when there is a request scope), so a
+ * later `oncePerRequest(key, …)` does not ask the database again.
+ */
+export function rememberForRequest<T>(key: string, value: T): void {
+  storage.getStore()?.set(key, Promise.resolve(value));
+}
