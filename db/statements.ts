@@ -1,4 +1,4 @@
-import { Placeholder, type Query, type SQL } from "drizzle-orm";
+import { Placeholder, sql, type Query, type SQL } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import { rowsOf, type Queryable } from "./connection";
 
@@ -53,4 +53,33 @@ export async function runShaped<T>(
     if (texts.size < MAX_SHAPES) texts.set(shape, query);
   }
   return rowsOf<T>(await db._.session.prepareQuery(query, undefined, undefined, false).execute(values));
+}
+
+export interface TogetherPart {
+  query: SQL;
+  /** The order of the rows in the array, over the query's output columns. */
+  orderBy?: SQL;
+}
+
+/**
+ * Several selects in one round trip: each part's rows come back as one JSON array (keys: its output columns), so a
+ * page's queries cost one statement. JSON carries instants as ISO text and numerics as numbers.
+ */
+export async function selectTogether<T extends Record<string, unknown[]>>(
+  db: Queryable,
+  parts: { [K in keyof T]: TogetherPart },
+): Promise<T> {
+  const names = Object.keys(parts) as (keyof T & string)[];
+  const columns = names.map((name) => {
+    const { query, orderBy } = parts[name];
+    const order = orderBy ? sql` order by ${orderBy}` : sql``;
+    return sql`(select coalesce(json_agg(x${order}), '[]'::json) from (${query}) x) as ${sql.identifier(name)}`;
+  });
+  const row = rowsOf<Record<string, unknown>>(await db.execute(sql`select ${sql.join(columns, sql`, `)}`))[0] ?? {};
+  const out = {} as Record<string, unknown[]>;
+  for (const name of names) {
+    const value = row[name];
+    out[name] = (typeof value === "string" ? JSON.parse(value) : (value ?? [])) as unknown[];
+  }
+  return out as T;
 }

@@ -4,7 +4,7 @@ import { generateDemoResources } from "~/feed/demo/generate";
 import { ingestStream } from "~/feed/ingest.server";
 import { recordRules } from "~/record/exclusions.server";
 import { loadOverview } from "~/record/overview.server";
-import { listSectionEntries, resultTrend, sectionFacets } from "~/record/queries.server";
+import { resultTrend, sectionPage } from "~/record/queries.server";
 import { parseSectionFilters } from "~/record/sections";
 import type { Database, DatabaseHandle } from "../../db/connection";
 import * as schema from "../../db/schema";
@@ -53,11 +53,10 @@ export async function recordPageQueries(handle: DatabaseHandle, personId: string
     const scope = { subjectPersonId: personId, hideEntriesAfter: null, rules };
     const steps: [string, () => Promise<unknown>][] = [
       ["overview", () => loadOverview(db, scope, { readRecord: true, now: new Date() })],
-      ["results list", () => listSectionEntries(db, scope, "results", parseSectionFilters(new URLSearchParams()))],
-      ["results list facets", () => sectionFacets(db, scope, "results")],
+      ["results list (entries and facets)", () => sectionPage(db, scope, "results", parseSectionFilters(new URLSearchParams()))],
       ["trend", () => resultTrend(db, scope, trendCode)],
-      ["notes list", () => listSectionEntries(db, scope, "notes", parseSectionFilters(new URLSearchParams()))],
-      ["notes search", () => listSectionEntries(db, scope, "notes", parseSectionFilters(new URLSearchParams("q=blodtryck")))],
+      ["notes list (entries and facets)", () => sectionPage(db, scope, "notes", parseSectionFilters(new URLSearchParams()))],
+      ["notes search", () => sectionPage(db, scope, "notes", parseSectionFilters(new URLSearchParams("q=blodtryck")))],
     ];
     for (const [name, run] of steps) {
       current = name;

@@ -1,8 +1,9 @@
-import { sql } from "drizzle-orm";
-import { rowsOf, type Queryable } from "../../db/connection";
+import { sql, type SQL } from "drizzle-orm";
+import type { Queryable } from "../../db/connection";
+import { selectTogether } from "../../db/statements";
 import type { ProviderKind } from "../../db/schema/care";
 import { inList } from "./exclusions.server";
-import { listHighlights, type EntryView } from "./queries.server";
+import { highlightsOf, highlightsQuery, type Highlights } from "./queries.server";
 import { toIso, type RecordScope } from "./visibility.server";
 
 export interface AppointmentView {
@@ -26,7 +27,7 @@ export interface Overview {
   unreadMessages: MessageView[];
   unreadCount: number;
   /** Null when the subject's record is not shown online (13–15): the page shows appointments and messages only. */
-  record: { results: EntryView[]; medications: EntryView[]; allergies: EntryView[] } | null;
+  record: Highlights | null;
 }
 
 export const OVERVIEW_APPOINTMENTS = 3;
@@ -38,14 +39,26 @@ function providerKind(v: string | null): ProviderKind {
   return v === "region" || v === "municipality" || v === "private" ? v : "unknown";
 }
 
-/** The subject's next appointments, soonest first, and how many there are. Read only. */
-export async function upcomingAppointments(
-  db: Queryable,
-  subjectPersonId: string,
-  now: Date,
-  limit = OVERVIEW_APPOINTMENTS,
-): Promise<{ appointments: AppointmentView[]; count: number }> {
-  const result = await db.execute(sql`
+interface AppointmentRow {
+  id: string;
+  starts_at: Date | string;
+  what: string | null;
+  unit_name: string | null;
+  provider_kind: string | null;
+  total: number;
+}
+
+interface MessageRow {
+  id: string;
+  topic: string | null;
+  sent_at: Date | string | null;
+  unit_name: string | null;
+  total: number;
+}
+
+/** The subject's next appointments, soonest first, each row with how many there are. Read only. */
+function upcomingAppointmentsQuery(subjectPersonId: string, now: Date, limit: number): SQL {
+  return sql`
     select a.id, a.starts_at, coalesce(t.name, a.description) as what, u.name as unit_name, u.provider_kind,
            count(*) over ()::int as total
       from appointments a
@@ -54,27 +67,12 @@ export async function upcomingAppointments(
      where a.person_id = ${subjectPersonId} and a.deleted_at is null
        and a.starts_at >= ${now.toISOString()}::timestamptz and a.status in ${UPCOMING_STATUSES}
      order by a.starts_at, a.id
-     limit ${limit}`);
-  const rows = rowsOf<{ id: string; starts_at: Date | string; what: string | null; unit_name: string | null; provider_kind: string | null; total: number }>(result);
-  return {
-    count: Number(rows[0]?.total ?? 0),
-    appointments: rows.map((r) => ({
-      ref: `Appointment/${r.id}`,
-      startsAt: toIso(r.starts_at) ?? "",
-      what: r.what,
-      careUnitName: r.unit_name,
-      providerKind: providerKind(r.provider_kind),
-    })),
-  };
+     limit ${limit}`;
 }
 
-/** Messages from the care team the subject has not read, newest first, and how many. Read only. */
-export async function unreadMessages(
-  db: Queryable,
-  scope: RecordScope,
-  limit = OVERVIEW_MESSAGES,
-): Promise<{ messages: MessageView[]; count: number }> {
-  const result = await db.execute(sql`
+/** Messages from the care team the subject has not read, newest first, each row with how many. Read only. */
+function unreadMessagesQuery(scope: RecordScope, limit: number): SQL {
+  return sql`
     select m.id, m.topic, m.sent_at, u.name as unit_name, count(*) over ()::int as total
       from messages m
       left join care_units u on u.id = m.care_unit_id
@@ -82,26 +80,28 @@ export async function unreadMessages(
        and m.direction = 'care' and m.read_at is null
        and not ${inList(sql`coalesce(m.care_unit_id, '')`, scope.rules.excludedUnitIds)}
      order by m.sent_at desc nulls last, m.id
-     limit ${limit}`);
-  const rows = rowsOf<{ id: string; topic: string | null; sent_at: Date | string | null; unit_name: string | null; total: number }>(result);
-  return {
-    count: Number(rows[0]?.total ?? 0),
-    messages: rows.map((r) => ({ ref: `Communication/${r.id}`, topic: r.topic, sentAt: toIso(r.sent_at), careUnitName: r.unit_name })),
-  };
+     limit ${limit}`;
 }
 
-/** The overview of the subject on screen: a handful of indexed queries, run side by side. */
+/** The overview of the subject on screen: a handful of indexed queries, in one statement. */
 export async function loadOverview(db: Queryable, scope: RecordScope, options: { readRecord: boolean; now: Date }): Promise<Overview> {
-  const [appointments, messages, record] = await Promise.all([
-    upcomingAppointments(db, scope.subjectPersonId, options.now),
-    unreadMessages(db, scope),
-    options.readRecord ? listHighlights(db, scope) : Promise.resolve(null),
-  ]);
+  const rows = await selectTogether<{ appointments: AppointmentRow[]; messages: MessageRow[]; highlights: unknown[] }>(db, {
+    appointments: { query: upcomingAppointmentsQuery(scope.subjectPersonId, options.now, OVERVIEW_APPOINTMENTS), orderBy: sql`starts_at, id` },
+    messages: { query: unreadMessagesQuery(scope, OVERVIEW_MESSAGES), orderBy: sql`sent_at desc nulls last, id` },
+    // Not asked for when the record is not shown (13–15): the part reads no entries.
+    highlights: options.readRecord ? highlightsQuery(scope) : { query: sql`select 1 where false` },
+  });
   return {
-    appointments: appointments.appointments,
-    upcomingCount: appointments.count,
-    unreadMessages: messages.messages,
-    unreadCount: messages.count,
-    record,
+    appointments: rows.appointments.map((r) => ({
+      ref: `Appointment/${r.id}`,
+      startsAt: toIso(r.starts_at) ?? "",
+      what: r.what,
+      careUnitName: r.unit_name,
+      providerKind: providerKind(r.provider_kind),
+    })),
+    upcomingCount: Number(rows.appointments[0]?.total ?? 0),
+    unreadMessages: rows.messages.map((r) => ({ ref: `Communication/${r.id}`, topic: r.topic, sentAt: toIso(r.sent_at), careUnitName: r.unit_name })),
+    unreadCount: Number(rows.messages[0]?.total ?? 0),
+    record: options.readRecord ? highlightsOf(rows.highlights) : null,
   };
 }

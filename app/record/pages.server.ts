@@ -5,7 +5,7 @@ import { notFound, requireAccess, type Access } from "~/identity/access.server";
 import { recordRules } from "./exclusions.server";
 import { exportFileName, recordBundle } from "./export.server";
 import { loadOverview } from "./overview.server";
-import { exportEntries, listSectionEntries, printEntries, resultTrend, sectionFacets } from "./queries.server";
+import { exportEntries, printEntries, resultTrend, sectionPage } from "./queries.server";
 import { parseSectionFilters, RESULT_CODE, sectionOfSlug, sectionOrder } from "./sections";
 import type { RecordScope } from "./visibility.server";
 
@@ -31,7 +31,7 @@ export async function loadSectionPage(request: Request, section: RecordSection) 
   const db = database();
   const scope = await scopeOf(access);
   const filters = parseSectionFilters(new URL(request.url).searchParams);
-  const [page, facets] = await Promise.all([listSectionEntries(db, scope, section, filters), sectionFacets(db, scope, section)]);
+  const { page, facets } = await sectionPage(db, scope, section, filters);
   await logAccess(db, access, section, page.entries.map((e) => e.ref));
   return { section, filters, page, facets, hideEntriesAfter: access.hideEntriesAfter?.toISOString() ?? null };
 }

@@ -5,7 +5,7 @@ import { recordBundle } from "./export.server";
 import { resolveRecordRules, type RecordRules } from "./exclusions.server";
 import { r4Problems } from "./fhir-r4";
 import { loadOverview } from "./overview.server";
-import { exportEntries, listSectionEntries, printEntries, resultTrend, sectionFacets } from "./queries.server";
+import { exportEntries, listSectionEntries, printEntries, resultTrend, sectionFacets, sectionPage } from "./queries.server";
 import { PAGE_SIZE } from "./sections";
 import { createAppointment, createCareUnit, createEntry, createMessage, createPractitioner } from "./test-factories";
 import type { RecordScope } from "./visibility.server";
@@ -129,6 +129,22 @@ describe("exclusion rules", () => {
     expect(facets.units.find((u) => u.id === unit.homeCare)).toMatchObject({ providerKind: "municipality", providerName: "Göteborgs Stad" });
   });
 
+  it("a section page's one statement gives the same entries and facets as the two queries", async () => {
+    const sections = ["notes", "diagnoses", "medications", "results", "vaccinations", "allergies", "care_contacts", "referrals"] as const;
+    const filterSets = [{}, { provider: "region" }, { from: "2026-04-01", to: "2026-05-01" }, { q: "halsont" }, { page: 2 }];
+    for (const section of sections) {
+      for (const filters of filterSets) {
+        for (const pageSize of [2, PAGE_SIZE]) {
+          const together = await sectionPage(db.db, scope(), section, filters, pageSize);
+          expect(together.page).toEqual(await listSectionEntries(db.db, scope(), section, filters, pageSize));
+          expect(together.facets).toEqual(await sectionFacets(db.db, scope(), section));
+        }
+      }
+    }
+    const results = await sectionPage(db.db, scope(), "results", {});
+    expect(results.page.entries.some((e) => e.valueNumber !== null && e.referenceLow !== null && e.occurredAt !== null)).toBe(true);
+  });
+
   it("report nothing withheld where nothing was", async () => {
     expect((await sectionFacets(db.db, scope(), "medications")).withheld).toEqual([]);
   });
@@ -250,6 +266,10 @@ describe("overview", () => {
     expect(refsOf(overview.record!.medications)).toEqual([refs.medCurrent]);
     expect(refsOf(overview.record!.allergies)).toEqual([refs.allergy]);
     expect(overview.record!.allergies[0]?.criticality).toBe("high");
+    // Read through JSON in one statement: instants come back as ISO text in UTC, numerics as numbers.
+    expect(overview.appointments[0]?.startsAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(overview.record!.results[0]).toMatchObject({ valueNumber: 44, referenceLow: 27, referenceHigh: 42, valueUnit: "mmol/mol" });
+    expect(overview.record!.results[0]?.occurredAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
   });
 
   it("without the record, shows appointments and messages only", async () => {

@@ -1,5 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import { rowsOf, type Queryable } from "../../db/connection";
+import { selectTogether, type TogetherPart } from "../../db/statements";
 import type { ProviderKind } from "../../db/schema/care";
 import type { RecordSection } from "../../db/schema/record";
 import { swedishMidnight } from "~/audit/access-log.server";
@@ -187,6 +188,31 @@ export interface EntryPage {
   hasNext: boolean;
 }
 
+/** How every list of entries is ordered: newest first, and a stable order among entries of the same instant. */
+const NEWEST_FIRST = sql`occurred_at desc nulls last, resource_type, id`;
+
+/** One page of a section (one entry more than the page, to tell whether there is a next): the statement and the page. */
+function sectionListQuery(
+  scope: RecordScope,
+  section: RecordSection,
+  filters: Partial<SectionFilters>,
+  pageSize: number,
+): { query: SQL; page: number } {
+  const page = Math.max(1, Math.floor(filters.page ?? 1));
+  const { select, joins } = columnsFor(needsOf[section]);
+  const query = sql`
+    select ${select}
+      from ${entryFrom}${joins}
+     where ${entryScope(scope)} and e.section = ${section} and ${shownOnline(scope.rules)}${filterConditions(section, filters)}
+     order by e.occurred_at desc nulls last, e.resource_type, e.id
+     limit ${pageSize + 1} offset ${(page - 1) * pageSize}`;
+  return { query, page };
+}
+
+function entryPageOf(rows: EntryRow[], page: number, pageSize: number): EntryPage {
+  return { entries: rows.slice(0, pageSize).map(toView), page, pageSize, hasNext: rows.length > pageSize };
+}
+
 /**
  * One page of a section, newest first: the subject's live entries shown online, filtered. One indexed query on
  * (person_id, section, occurred_at desc).
@@ -198,16 +224,8 @@ export async function listSectionEntries(
   filters: Partial<SectionFilters>,
   pageSize = PAGE_SIZE,
 ): Promise<EntryPage> {
-  const page = Math.max(1, Math.floor(filters.page ?? 1));
-  const { select, joins } = columnsFor(needsOf[section]);
-  const result = await db.execute(sql`
-    select ${select}
-      from ${entryFrom}${joins}
-     where ${entryScope(scope)} and e.section = ${section} and ${shownOnline(scope.rules)}${filterConditions(section, filters)}
-     order by e.occurred_at desc nulls last, e.resource_type, e.id
-     limit ${pageSize + 1} offset ${(page - 1) * pageSize}`);
-  const rows = rowsOf<EntryRow>(result);
-  return { entries: rows.slice(0, pageSize).map(toView), page, pageSize, hasNext: rows.length > pageSize };
+  const { query, page } = sectionListQuery(scope, section, filters, pageSize);
+  return entryPageOf(rowsOf<EntryRow>(await db.execute(query)), page, pageSize);
 }
 
 /** Whom to ask about information that is not shown online. */
@@ -270,13 +288,9 @@ function facetsOf(rows: FacetRow[]): SectionFacets {
   return { units, withheld: notices };
 }
 
-/**
- * For a section (or the whole record): the units its shown entries come from, and where something was withheld, whom
- * to ask. One aggregate over the subject's entries of the section; no withheld entry's content leaves this function.
- */
-export async function sectionFacets(db: Queryable, scope: RecordScope, section: RecordSection | null): Promise<SectionFacets> {
+function sectionFacetsQuery(scope: RecordScope, section: RecordSection | null): SQL {
   const inSection = section ? sql` and e.section = ${section}` : sql``;
-  const result = await db.execute(sql`
+  return sql`
     select u.id as unit_id, u.name as unit_name, u.phone as unit_phone, u.provider_kind, u.provider_id,
            root.name as provider_name, root.phone as provider_phone,
            case when ${fromExcludedUnit(scope.rules)} then 'unit'
@@ -284,8 +298,31 @@ export async function sectionFacets(db: Queryable, scope: RecordScope, section: 
       from ${entryFrom}
       left join care_units root on root.id = u.provider_id
      where ${entryScope(scope)}${inSection}
-     group by 1, 2, 3, 4, 5, 6, 7, 8`);
-  return facetsOf(rowsOf<FacetRow>(result));
+     group by 1, 2, 3, 4, 5, 6, 7, 8`;
+}
+
+/**
+ * For a section (or the whole record): the units its shown entries come from, and where something was withheld, whom
+ * to ask. One aggregate over the subject's entries of the section; no withheld entry's content leaves this function.
+ */
+export async function sectionFacets(db: Queryable, scope: RecordScope, section: RecordSection | null): Promise<SectionFacets> {
+  return facetsOf(rowsOf<FacetRow>(await db.execute(sectionFacetsQuery(scope, section))));
+}
+
+/** What a section page shows: one page of entries (as `listSectionEntries`) and its facets (as `sectionFacets`), in one statement. */
+export async function sectionPage(
+  db: Queryable,
+  scope: RecordScope,
+  section: RecordSection,
+  filters: Partial<SectionFilters>,
+  pageSize = PAGE_SIZE,
+): Promise<{ page: EntryPage; facets: SectionFacets }> {
+  const list = sectionListQuery(scope, section, filters, pageSize);
+  const rows = await selectTogether<{ entries: EntryRow[]; facets: FacetRow[] }>(db, {
+    entries: { query: list.query, orderBy: NEWEST_FIRST },
+    facets: { query: sectionFacetsQuery(scope, section) },
+  });
+  return { page: entryPageOf(rows.entries, list.page, pageSize), facets: facetsOf(rows.facets) };
 }
 
 export interface TrendPoint {
@@ -439,12 +476,10 @@ export const HIGHLIGHT_ALLERGIES = 10;
 
 /**
  * What the overview shows of the record: the newest results, current medications and active allergies and other
- * warnings. One query: three index scans on (person_id, section, occurred_at desc), each stopping at its limit.
+ * warnings. One query: three index scans on (person_id, section, occurred_at desc), each stopping at its limit. A part
+ * of the overview's statement (selectTogether); `highlightsOf` reads its rows.
  */
-export async function listHighlights(
-  db: Queryable,
-  scope: RecordScope,
-): Promise<{ results: EntryView[]; medications: EntryView[]; allergies: EntryView[] }> {
+export function highlightsQuery(scope: RecordScope): TogetherPart {
   const { select, joins } = columnsFor({ text: true, author: false, value: true, referral: false, medication: true, criticality: true });
   const part = (section: RecordSection, condition: SQL, limit: number) => sql`(
     select ${select}
@@ -452,16 +487,28 @@ export async function listHighlights(
      where ${entryScope(scope)} and e.section = ${section} and ${shownOnline(scope.rules)}${condition}
      order by e.occurred_at desc nulls last, e.resource_type, e.id
      limit ${limit})`;
-  const result = await db.execute(sql`
-    ${part("results", sql``, HIGHLIGHT_RESULTS)}
-    union all
-    ${part("medications", sql` and ${currentMedication}`, HIGHLIGHT_MEDICATIONS)}
-    union all
-    ${part("allergies", sql` and (e.status = 'active' or e.status is null)`, HIGHLIGHT_ALLERGIES)}`);
-  const rows = rowsOf<EntryRow>(result).map(toView);
   return {
-    results: rows.filter((r) => r.section === "results"),
-    medications: rows.filter((r) => r.section === "medications"),
-    allergies: rows.filter((r) => r.section === "allergies"),
+    query: sql`
+      ${part("results", sql``, HIGHLIGHT_RESULTS)}
+      union all
+      ${part("medications", sql` and ${currentMedication}`, HIGHLIGHT_MEDICATIONS)}
+      union all
+      ${part("allergies", sql` and (e.status = 'active' or e.status is null)`, HIGHLIGHT_ALLERGIES)}`,
+    orderBy: sql`section, ${NEWEST_FIRST}`,
+  };
+}
+
+export interface Highlights {
+  results: EntryView[];
+  medications: EntryView[];
+  allergies: EntryView[];
+}
+
+export function highlightsOf(rows: unknown[]): Highlights {
+  const views = (rows as EntryRow[]).map(toView);
+  return {
+    results: views.filter((r) => r.section === "results"),
+    medications: views.filter((r) => r.section === "medications"),
+    allergies: views.filter((r) => r.section === "allergies"),
   };
 }
