@@ -32,40 +32,103 @@ const instances = new Map<Language, i18n>(
   languages.map((lng) => {
     const instance = i18next.createInstance();
     void instance.init({ ...i18nOptions, lng });
-    rememberPlainTranslations(instance);
+    rememberTranslations(instance);
     return [lng, instance];
   }),
 );
 
-const PLAIN_OPTIONS = new Set(["lng", "lngs", "ns", "keyPrefix"]);
-const MAX_REMEMBERED = 10_000;
-
-/** Options that only say where to look (what fixedT passes), nothing that changes the text: no values, count, context. */
-function isPlain(options: unknown): options is { lng?: string; lngs?: readonly string[]; ns?: string | readonly string[] } {
-  if (options === undefined) return true;
-  if (typeof options !== "object" || options === null) return false;
-  for (const [name, value] of Object.entries(options)) {
-    if (!PLAIN_OPTIONS.has(name) || (name === "keyPrefix" && value)) return false;
-  }
-  return true;
+type Values = Record<string, unknown>;
+/** A text with values, cut at its placeholders: texts[0] name[0] texts[1] name[1] … texts[n]. */
+interface Template {
+  texts: string[];
+  names: string[];
 }
 
+const PLACEHOLDER = /{{\s*([A-Za-z0-9_]+)\s*}}/g;
+
+/** Null for a text i18next does more with than put values in ({{- x}}, {{x, format}}, $t(…) nesting). */
+function templateOf(raw: string): Template | null {
+  const texts: string[] = [];
+  const names: string[] = [];
+  let at = 0;
+  for (const m of raw.matchAll(PLACEHOLDER)) {
+    texts.push(raw.slice(at, m.index));
+    names.push(m[1] as string);
+    at = (m.index ?? 0) + m[0].length;
+  }
+  texts.push(raw.slice(at));
+  return texts.some((t) => t.includes("{{") || t.includes("$t(")) ? null : { texts, names };
+}
+
+/** The text when `values` names exactly the template's placeholders, with strings and numbers; otherwise null. */
+function filled(template: Template, values: Values): string | null {
+  let count = 0;
+  for (const name in values) {
+    if (!template.names.includes(name)) return null;
+    count++;
+  }
+  if (count === 0 && template.names.length > 0) return null;
+  let out = template.texts[0] as string;
+  for (let i = 0; i < template.names.length; i++) {
+    const value = values[template.names[i] as string];
+    if (typeof value !== "string" && typeof value !== "number") return null;
+    out += String(value) + (template.texts[i + 1] as string);
+  }
+  return out;
+}
+
+const MAX_REMEMBERED = 10_000;
+
 /**
- * The resources are bundled and never change while the process runs, yet i18next resolves every key afresh, and a
- * record page asks for "Date" once per entry: a tenth of the page's time went there. Texts of plain keys (no
- * interpolation, count or context) are remembered per language and namespace; all other calls go to i18next.
+ * The resources are bundled and never change while the process runs, yet i18next resolves every call afresh, and a
+ * record page makes hundreds ("Date" once per entry): about a tenth of the page's time went there. Each fixed
+ * translator (one per language and namespace, as react-i18next asks for) remembers the text of each plain key, and
+ * the template of each key with values, which it fills itself when the values are plain strings and numbers. Anything
+ * else (a count, a context, options, nesting, formats) goes to i18next as before.
  */
-export function rememberPlainTranslations(instance: i18n): void {
-  const translate = instance.t.bind(instance) as (key: unknown, options?: unknown) => unknown;
-  const remembered = new Map<string, unknown>();
-  instance.t = ((key: unknown, options?: unknown) => {
-    if (typeof key !== "string" || !isPlain(options)) return translate(key, options);
-    const where = `${options?.lng ?? ""}|${String(options?.lngs ?? "")}|${String(options?.ns ?? "")}|${key}`;
-    if (remembered.has(where)) return remembered.get(where);
-    const text = translate(key, options);
-    if (typeof text === "string" && remembered.size < MAX_REMEMBERED) remembered.set(where, text);
-    return text;
-  }) as i18n["t"];
+export function rememberTranslations(instance: i18n): void {
+  const original = instance.getFixedT.bind(instance) as (...args: unknown[]) => TFunction;
+  const translators = new Map<string, TFunction>();
+  instance.getFixedT = ((lngAsked: unknown, ns: unknown, keyPrefix: unknown, ...rest: unknown[]) => {
+    // react-i18next asks with no language for the instance's own (constant here: one instance per language).
+    const lng = lngAsked ?? instance.language;
+    if (typeof lng !== "string" || (ns !== undefined && ns !== null && typeof ns !== "string") || keyPrefix || rest.length > 0) {
+      return original(lngAsked, ns, keyPrefix, ...rest);
+    }
+    const namespace = (ns as string | null | undefined) ?? instance.options.defaultNS?.toString() ?? "translation";
+    const where = `${lng}|${namespace}`;
+    let translator = translators.get(where);
+    if (!translator) {
+      translator = rememberingTranslator(instance, original(lng, ns), lng, namespace);
+      translators.set(where, translator);
+    }
+    return translator;
+  }) as unknown as i18n["getFixedT"];
+}
+
+function rememberingTranslator(instance: i18n, t: TFunction & { lng?: unknown; ns?: unknown; keyPrefix?: unknown }, lng: string, ns: string): TFunction {
+  const plain = new Map<string, string>();
+  const templates = new Map<string, Template | null>();
+  const call = t as unknown as (...args: unknown[]) => unknown;
+  const remembering = (key: unknown, options?: unknown, ...rest: unknown[]): unknown => {
+    if (typeof key !== "string" || rest.length > 0) return call(key, options, ...rest);
+    if (options === undefined) {
+      const known = plain.get(key);
+      if (known !== undefined) return known;
+      const text = call(key);
+      if (typeof text === "string" && plain.size < MAX_REMEMBERED) plain.set(key, text);
+      return text;
+    }
+    if (typeof options !== "object" || options === null) return call(key, options);
+    let template = templates.get(key);
+    if (template === undefined) {
+      const raw: unknown = instance.getResource(lng, ns, key);
+      template = typeof raw === "string" ? templateOf(raw) : null;
+      if (templates.size < MAX_REMEMBERED) templates.set(key, template);
+    }
+    return (template && filled(template, options as Values)) ?? call(key, options);
+  };
+  return Object.assign(remembering, { lng: t.lng, ns: t.ns, keyPrefix: t.keyPrefix }) as unknown as TFunction;
 }
 
 export function i18nFor(lng: Language): i18n {
