@@ -38,6 +38,8 @@ async function answerNewEntries(page: Page, t: TFunction, scan: () => Promise<vo
   await scan();
   await page.getByLabel(hideRecent ? t("identity:newEntries.hideRecent") : t("identity:newEntries.showAll")).check();
   await page.getByRole("button", { name: t("identity:newEntries.save") }).click();
+  // The choice is saved once the portal has sent the browser on; a test that navigates before that races the POST.
+  await page.waitForURL((url) => url.pathname !== "/login/new-entries");
 }
 
 async function accessLogRows(page: Page): Promise<number> {
