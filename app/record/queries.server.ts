@@ -213,21 +213,6 @@ function entryPageOf(rows: EntryRow[], page: number, pageSize: number): EntryPag
   return { entries: rows.slice(0, pageSize).map(toView), page, pageSize, hasNext: rows.length > pageSize };
 }
 
-/**
- * One page of a section, newest first: the subject's live entries shown online, filtered. One indexed query on
- * (person_id, section, occurred_at desc).
- */
-export async function listSectionEntries(
-  db: Queryable,
-  scope: RecordScope,
-  section: RecordSection,
-  filters: Partial<SectionFilters>,
-  pageSize = PAGE_SIZE,
-): Promise<EntryPage> {
-  const { query, page } = sectionListQuery(scope, section, filters, pageSize);
-  return entryPageOf(rowsOf<EntryRow>(await db.execute(query)), page, pageSize);
-}
-
 /** Whom to ask about information that is not shown online. */
 export interface WithheldNotice {
   /** The unit to ask (for a withheld note: its unit; for an excluded unit: the provider it belongs to), if known. */
@@ -288,8 +273,11 @@ function facetsOf(rows: FacetRow[]): SectionFacets {
   return { units, withheld: notices };
 }
 
-function sectionFacetsQuery(scope: RecordScope, section: RecordSection | null): SQL {
-  const inSection = section ? sql` and e.section = ${section}` : sql``;
+/**
+ * For a section: the units its shown entries come from, and where something was withheld, whom
+ * to ask. One aggregate over the subject's entries of the section; no withheld entry's content leaves the query.
+ */
+function sectionFacetsQuery(scope: RecordScope, section: RecordSection): SQL {
   return sql`
     select u.id as unit_id, u.name as unit_name, u.phone as unit_phone, u.provider_kind, u.provider_id,
            root.name as provider_name, root.phone as provider_phone,
@@ -297,19 +285,14 @@ function sectionFacetsQuery(scope: RecordScope, section: RecordSection | null): 
                 when ${holdsExcludedKeyword(scope.rules)} then 'keyword' end as withheld
       from ${entryFrom}
       left join care_units root on root.id = u.provider_id
-     where ${entryScope(scope)}${inSection}
+     where ${entryScope(scope)} and e.section = ${section}
      group by 1, 2, 3, 4, 5, 6, 7, 8`;
 }
 
 /**
- * For a section (or the whole record): the units its shown entries come from, and where something was withheld, whom
- * to ask. One aggregate over the subject's entries of the section; no withheld entry's content leaves this function.
+ * What a section page shows, in one statement: one page of the subject's live entries shown online, filtered, newest
+ * first (an indexed query on (person_id, section, occurred_at desc)), and the section's facets.
  */
-export async function sectionFacets(db: Queryable, scope: RecordScope, section: RecordSection | null): Promise<SectionFacets> {
-  return facetsOf(rowsOf<FacetRow>(await db.execute(sectionFacetsQuery(scope, section))));
-}
-
-/** What a section page shows: one page of entries (as `listSectionEntries`) and its facets (as `sectionFacets`), in one statement. */
 export async function sectionPage(
   db: Queryable,
   scope: RecordScope,
