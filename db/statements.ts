@@ -79,7 +79,12 @@ export async function selectTogether<T extends Record<string, unknown[]>>(
   const out = {} as Record<string, unknown[]>;
   for (const name of names) {
     const value = row[name];
-    out[name] = (typeof value === "string" ? JSON.parse(value) : (value ?? [])) as unknown[];
+    out[name] = jsonValue<unknown[] | null>(value as unknown[] | string | null) ?? [];
   }
   return out as T;
+}
+
+/** A json column's value: postgres.js (through drizzle) hands it over as text, PGlite already parsed. */
+export function jsonValue<T>(value: T | string): T {
+  return typeof value === "string" ? (JSON.parse(value) as T) : value;
 }

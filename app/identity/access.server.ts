@@ -2,7 +2,7 @@ import { redirect } from "@remix-run/node";
 import { and, eq, getTableColumns, isNotNull, isNull, or, sql, type Placeholder } from "drizzle-orm";
 import { database, type Queryable } from "../../db/connection";
 import { guardianships, people, personLinks, sessions } from "../../db/schema";
-import { preparedStatement } from "../../db/statements";
+import { jsonValue, preparedStatement } from "../../db/statements";
 import {
   birthDateFromIdentityNumber,
   guardianRefusal,
@@ -23,6 +23,7 @@ import {
   sessionToken,
   setActingFor,
   type SessionRecord,
+  type SessionSettings,
 } from "./session.server";
 
 /**
@@ -67,15 +68,26 @@ export function currentSession(request: Request, now: Date = new Date()): Promis
   const settings = sessionSettings();
   const token = sessionToken(request, settings);
   if (!token) return Promise.resolve(null);
-  return oncePerRequest("session", async () => {
-    const db = database();
-    const row = (await sessionWithPeople(db).execute(liveSessionValues(token, now, settings)))[0];
-    if (!row) return null;
-    const personId = row.session.personId;
-    rememberForRequest(`person:${personId}`, row.person ? toFacts(row.person) : null);
-    rememberForRequest(`children:${personId}`, parsedJson(row.children));
-    return keepAlive(db, sessionRecordOf(row.session), now, settings);
-  });
+  return oncePerRequest("session", () => resolveSessionWithPeople(database(), token, now, settings));
+}
+
+/**
+ * `resolveSession` (the same expiry and idle clock) in the statement that also reads the person and the children
+ * they are guardian of, and keeps both for the rest of the request.
+ */
+export async function resolveSessionWithPeople(
+  db: Queryable,
+  token: string | null,
+  now: Date,
+  settings: SessionSettings,
+): Promise<SessionRecord | null> {
+  if (!token) return null;
+  const row = (await sessionWithPeople(db).execute(liveSessionValues(token, now, settings)))[0];
+  if (!row) return null;
+  const personId = row.session.personId;
+  rememberForRequest(`person:${personId}`, row.person ? toFacts(row.person) : null);
+  rememberForRequest(`children:${personId}`, jsonValue(row.children));
+  return keepAlive(db, sessionRecordOf(row.session), now, settings);
 }
 
 /**
@@ -106,11 +118,6 @@ function sessionWithPeople(db: Queryable) {
       .where(liveSessionWhere())
       .prepare("session_with_people"),
   );
-}
-
-/** postgres.js hands drizzle JSON as text; PGlite parses it. */
-function parsedJson<T>(value: T | string): T {
-  return typeof value === "string" ? (JSON.parse(value) as T) : value;
 }
 
 /** Where to send someone who must log in first: back to this page afterwards (path only: no query in the URL). */

@@ -14,6 +14,7 @@ import {
   setHideEntriesAfter,
   type SessionSettings,
 } from "./session.server";
+import { resolveSessionWithPeople } from "./access.server";
 import { createPerson } from "./test-factories";
 
 const settings: SessionSettings = { idleMs: 15 * 60_000, absoluteMs: 8 * 3_600_000, secureCookie: true };
@@ -58,7 +59,11 @@ describe("session ids", () => {
   });
 });
 
-describe("expiry", () => {
+// The same rules for both lookups: resolveSession, and the statement every page runs (with the person and children).
+describe.each([
+  ["resolveSession", resolveSession],
+  ["resolveSessionWithPeople", resolveSessionWithPeople],
+] as const)("expiry (%s)", (_name, resolveSession) => {
   it("idle: ends 15 minutes after the last request, and every request restarts the clock", async () => {
     const s = await createSession(db.db, { personId: anna, now: T0 }, settings);
     expect(await resolveSession(db.db, s.token, minutes(14), settings)).not.toBeNull();
