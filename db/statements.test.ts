@@ -1,8 +1,12 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { people } from "./schema";
-import { preparedStatement, runShaped } from "./statements";
-import { createTestDatabase, type TestDatabase } from "./testing";
+import { preparedStatement, runShaped, selectNamed } from "./statements";
+import { rowsOf } from "./connection";
+import { createTestDatabase, testServerUrl, type TestDatabase } from "./testing";
+
+/** PostgreSQL's own prepared statements; PGlite runs every statement as before. */
+const testServerUrlSet = () => testServerUrl() !== undefined;
 
 let handle: TestDatabase;
 beforeAll(async () => {
@@ -60,4 +64,19 @@ describe("reused statements", () => {
       /not a placeholder/,
     );
   });
+
+  it.runIf(testServerUrlSet())(
+    "a named statement is kept by its connection and run again without a new parse (one round trip)",
+    async () => {
+      await handle.db.transaction(async (tx) => {
+        const text = "select given_name from people where id = $1 and 'test:named' <> ''";
+        const nameOf = (id: string) =>
+          selectNamed<{ given_name: string }>(tx, sql`select given_name from people where id = ${id} and 'test:named' <> ''`);
+        expect(await nameOf("p-anna")).toEqual([{ given_name: "Anna" }]);
+        expect(await nameOf("p-bo")).toEqual([{ given_name: "Bo" }]);
+        const kept = await tx.execute(sql`select count(*)::int as n from pg_prepared_statements where statement = ${text}`);
+        expect(rowsOf<{ n: number }>(kept)[0]?.n).toBe(1);
+      });
+    },
+  );
 });

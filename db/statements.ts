@@ -32,13 +32,30 @@ function onlyPlaceholders(name: string, query: Query): void {
 }
 
 const dialect = new PgDialect({ casing: "snake_case" });
+
+/**
+ * Runs a statement as a named prepared statement of its connection. postgres.js sends an unnamed statement with values
+ * in two round trips (first to learn the values' types, then to run it); a named one is described once per connection
+ * and then runs in one round trip, and PostgreSQL parses it once. postgres.js keeps each connection's statements
+ * without bound, so the text must depend on the statement's shape (which section, which filters are set), never on
+ * values: values go in as parameters. (PGlite runs it as before.)
+ */
+export async function runNamed<T>(db: Queryable, query: Query, values?: Record<string, unknown>): Promise<T[]> {
+  return rowsOf<T>(await db._.session.prepareQuery(query, undefined, NAMED, false).execute(values));
+}
+// drizzle's postgres.js driver names nothing itself: any name asks postgres.js to prepare and keep the statement.
+const NAMED = "named";
+
+/** `runNamed` for a drizzle `sql` statement, its values as parameters. */
+export function selectNamed<T>(db: Queryable, query: SQL): Promise<T[]> {
+  return runNamed<T>(db, dialect.sqlToQuery(query));
+}
 const texts = new Map<string, Query>();
 const MAX_SHAPES = 2_000;
 
 /**
  * Runs a raw statement whose text depends on `shape` only (which section, which filters are set, how many excluded
- * units…), and whose values all come from `values` through placeholders. Planned afresh at every call, as
- * `db.execute` is: the best plan for a record page depends on the values.
+ * units…), and whose values all come from `values` through placeholders; a named statement (see `runNamed`).
  */
 export async function runShaped<T>(
   db: Queryable,
@@ -52,7 +69,7 @@ export async function runShaped<T>(
     onlyPlaceholders(shape, query);
     if (texts.size < MAX_SHAPES) texts.set(shape, query);
   }
-  return rowsOf<T>(await db._.session.prepareQuery(query, undefined, undefined, false).execute(values));
+  return runNamed<T>(db, query, values);
 }
 
 export interface TogetherPart {
@@ -75,7 +92,7 @@ export async function selectTogether<T extends Record<string, unknown[]>>(
     const order = orderBy ? sql` order by ${orderBy}` : sql``;
     return sql`(select coalesce(json_agg(x${order}), '[]'::json) from (${query}) x) as ${sql.identifier(name)}`;
   });
-  const row = rowsOf<Record<string, unknown>>(await db.execute(sql`select ${sql.join(columns, sql`, `)}`))[0] ?? {};
+  const row = (await selectNamed<Record<string, unknown>>(db, sql`select ${sql.join(columns, sql`, `)}`))[0] ?? {};
   const out = {} as Record<string, unknown[]>;
   for (const name of names) {
     const value = row[name];

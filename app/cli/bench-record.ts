@@ -6,7 +6,8 @@
 //             page of the same build that reads no patient data), and their ratio;
 //   latency   p50/p95/p99 per page at a fixed arrival rate (open loop: requests are sent on a schedule, whatever the
 //             server's speed, and latency counts from the scheduled time, so queueing is not hidden);
-//   plans     EXPLAIN (ANALYZE, BUFFERS) of every query the pages make, for one patient.
+//   plans     EXPLAIN (ANALYZE, BUFFERS) of every query the pages make, for one patient: planned for its values, and
+//             the generic plan PostgreSQL may keep for the prepared statement.
 // Flags: --sizes 2000,20000  --capacity-seconds 10  --latency-seconds 30  --rate 50  --users 200
 //        --keep (keep each size's database)  --reuse NAME (measure a kept database again, without loading; one size)
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
@@ -217,27 +218,41 @@ async function latency(base: string, users: User[]): Promise<Map<string, number[
   return byPage;
 }
 
-async function explainPlans(handle: DatabaseHandle, personId: string, trendCode: string): Promise<string[]> {
+/**
+ * Each query's plan twice: planned for these values (as the first runs of a statement are), and the generic plan
+ * PostgreSQL may keep for the prepared statement the portal runs it as (see runNamed), forced here to show it.
+ */
+async function explainPlans(handle: DatabaseHandle, databaseUrl: string, personId: string, trendCode: string): Promise<string[]> {
   const out: string[] = [];
-  for (const { name, query } of await recordPageQueries(handle, personId, trendCode)) {
-    const plan = rowsOf<Record<string, string>>(
-      await handle.db.execute(sql.raw(`explain (analyze, buffers, costs off, timing on) ${inline(query.sql, query.params)}`)),
-    )
-      .map((r) => Object.values(r)[0])
-      .join("\n");
-    out.push(`── ${name}\n${plan}`);
+  const queries = await recordPageQueries(handle, personId, trendCode);
+  const client = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+  try {
+    await client.unsafe("set plan_cache_mode = force_generic_plan");
+    for (const [i, { name, query }] of queries.entries()) {
+      const custom = rowsOf<Record<string, string>>(
+        await handle.db.execute(sql.raw(`explain (analyze, buffers, costs off, timing on) ${inline(query.sql, query.params)}`)),
+      );
+      await client.unsafe(`prepare plan_${i} as ${query.sql}`);
+      const args = query.params.length > 0 ? `(${query.params.map((v) => literal(v)).join(", ")})` : "";
+      const generic = await client.unsafe<Record<string, string>[]>(`explain (analyze, buffers, costs off, timing on) execute plan_${i}${args}`);
+      const text = (rows: Record<string, string>[]) => rows.map((r) => Object.values(r)[0]).join("\n");
+      out.push(`── ${name}, planned for its values\n${text(custom)}\n── ${name}, generic plan of the prepared statement\n${text(generic)}`);
+    }
+  } finally {
+    await client.end();
   }
   return out;
 }
 
+function literal(v: unknown): string {
+  if (v === null || v === undefined) return "null";
+  if (typeof v === "number" || typeof v === "boolean") return String(v);
+  if (v instanceof Date) return `'${v.toISOString()}'`;
+  return `'${String(v).replace(/'/g, "''")}'`;
+}
+
 function inline(text: string, params: unknown[]): string {
-  return text.replace(/\$(\d+)/g, (_, n: string) => {
-    const v = params[Number(n) - 1];
-    if (v === null || v === undefined) return "null";
-    if (typeof v === "number" || typeof v === "boolean") return String(v);
-    if (v instanceof Date) return `'${v.toISOString()}'`;
-    return `'${String(v).replace(/'/g, "''")}'`;
-  });
+  return text.replace(/\$(\d+)/g, (_, n: string) => literal(params[Number(n) - 1]));
 }
 
 async function benchSize(patients: number) {
@@ -292,7 +307,7 @@ async function benchSize(patients: number) {
     const loggedInBaseline = cap.get(NO_DATA_PAGE_LOGGED_IN) as Capacity;
     const lat = await latency(portal.url, users);
     process.env.BENCH_CAPTURE_URL = databaseUrl;
-    const plans = await explainPlans(handle, (subjects[0] as { person_id: string }).person_id, (users[0] as User).trendCode);
+    const plans = await explainPlans(handle, databaseUrl, (subjects[0] as { person_id: string }).person_id, (users[0] as User).trendCode);
     return { patients: people, users: users.length, cap, baseline, loggedInBaseline, lat, plans, resources: loaded.resources };
   } finally {
     portal?.child.kill("SIGTERM");

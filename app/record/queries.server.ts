@@ -1,6 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
-import { rowsOf, type Queryable } from "../../db/connection";
-import { selectTogether, type TogetherPart } from "../../db/statements";
+import type { Queryable } from "../../db/connection";
+import { selectNamed, selectTogether, type TogetherPart } from "../../db/statements";
 import type { ProviderKind } from "../../db/schema/care";
 import type { RecordSection } from "../../db/schema/record";
 import { swedishMidnight } from "~/audit/access-log.server";
@@ -354,7 +354,7 @@ export const TREND_LIMIT = 1000;
  * on (person_id, code, occurred_at desc); null when the subject has no such result at all.
  */
 export async function resultTrend(db: Queryable, scope: RecordScope, code: string): Promise<Trend | null> {
-  const result = await db.execute(sql`
+  const rows = await selectNamed<TrendRow>(db, sql`
     select * from (
       select e.resource_type, e.id, e.occurred_at, e.title, e.value_number, e.value_text, e.unit as value_unit,
              e.reference_low, e.reference_high, e.reference_text, e.interpretation,
@@ -369,7 +369,6 @@ export async function resultTrend(db: Queryable, scope: RecordScope, code: strin
        limit ${TREND_LIMIT}
     ) newest
     order by occurred_at asc nulls first, resource_type, id`);
-  const rows = rowsOf<TrendRow>(result);
   if (rows.length === 0) return null;
   const shown = rows.filter((r) => r.withheld === null);
   const { withheld } = facetsOf(rows.filter((r) => r.withheld !== null));
@@ -413,7 +412,7 @@ export async function printEntries(
     sections.map((s) => sql`(${s}::text)`),
     sql`, `,
   );
-  const result = await db.execute(sql`
+  const result = await selectNamed<EntryRow>(db, sql`
     select x.* from (values ${wanted}) as s(section)
     cross join lateral (
       select ${select}
@@ -422,7 +421,7 @@ export async function printEntries(
        order by e.occurred_at desc nulls last, e.resource_type, e.id
        limit ${PRINT_LIMIT + 1}
     ) x`);
-  const rows = rowsOf<EntryRow>(result).map(toView);
+  const rows = result.map(toView);
   return sections.map((section) => {
     const mine = rows.filter((r) => r.section === section);
     return { section, entries: mine.slice(0, PRINT_LIMIT), truncated: mine.length > PRINT_LIMIT };
@@ -442,12 +441,12 @@ export async function exportEntries(
   filters: Partial<SectionFilters> = {},
 ): Promise<ExportedEntry[]> {
   const inSection = section ? sql` and e.section = ${section}` : sql``;
-  const result = await db.execute(sql`
+  const result = await selectNamed<{ resource_type: string; id: string; raw: Record<string, unknown> | string }>(db, sql`
     select e.resource_type, e.id, e.raw
       from ${entryFrom}
      where ${entryScope(scope)}${inSection} and ${shownOnline(scope.rules)}${filterConditions(section, filters)}
      order by e.section, e.occurred_at desc nulls last, e.resource_type, e.id`);
-  return rowsOf<{ resource_type: string; id: string; raw: Record<string, unknown> | string }>(result).map((r) => ({
+  return result.map((r) => ({
     ref: `${r.resource_type}/${r.id}`,
     resource: typeof r.raw === "string" ? (JSON.parse(r.raw) as Record<string, unknown>) : r.raw,
   }));
