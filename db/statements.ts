@@ -76,23 +76,66 @@ export interface TogetherPart {
   query: SQL;
   /** The order of the rows in the array, over the query's output columns. */
   orderBy?: SQL;
+  /**
+   * Which of the part's rows the page shows, for a write in the same statement (see `selectTogether`): each row's
+   * reference (an expression over the row `x`), only rows matching `where`, at most `limit` of them in `orderBy` order.
+   */
+  shown?: { ref: SQL; where?: SQL; limit?: number };
 }
+
+/**
+ * A write made in the statement that reads, given the references of the rows shown (a jsonb array, null when none) and
+ * whether the parts that show rows found any row at all (boolean).
+ */
+export type WriteWithRead = (shownRefs: SQL, anyRow: SQL) => SQL;
 
 /**
  * Several selects in one round trip: each part's rows come back as one JSON array (keys: its output columns), so a
  * page's queries cost one statement. JSON carries instants as ISO text and numerics as numbers.
+ *
+ * With `write`, the statement also makes that write (a data-modifying WITH query, run exactly once, whatever the
+ * select reads of it): a page's read and the access-log row naming what it shows are one statement, so there is
+ * never one without the other, and no second round trip.
  */
 export async function selectTogether<T extends Record<string, unknown[]>>(
   db: Queryable,
   parts: { [K in keyof T]: TogetherPart },
+  options: { write?: WriteWithRead } = {},
 ): Promise<T> {
   const names = Object.keys(parts) as (keyof T & string)[];
-  const columns = names.map((name) => {
-    const { query, orderBy } = parts[name];
+  const source = (i: number): SQL => sql`${sql.identifier(`part_${i}`)}`;
+  const column = (name: string, from: SQL) => {
+    const { orderBy } = parts[name as keyof T];
     const order = orderBy ? sql` order by ${orderBy}` : sql``;
-    return sql`(select coalesce(json_agg(x${order}), '[]'::json) from (${query}) x) as ${sql.identifier(name)}`;
-  });
-  const row = (await selectNamed<Record<string, unknown>>(db, sql`select ${sql.join(columns, sql`, `)}`))[0] ?? {};
+    return sql`(select coalesce(json_agg(x${order}), '[]'::json) from ${from} x) as ${sql.identifier(name)}`;
+  };
+  let statement: SQL;
+  if (!options.write) {
+    statement = sql`select ${sql.join(
+      names.map((name) => column(name, sql`(${parts[name].query})`)),
+      sql`, `,
+    )}`;
+  } else {
+    const withParts = names.map((name, i) => sql`${source(i)} as (${parts[name].query})`);
+    const showing = names.flatMap((name, i) => (parts[name].shown ? [{ i, part: parts[name] }] : []));
+    const shownRows = showing.map(({ i, part }) => {
+      const { ref, where, limit } = part.shown as NonNullable<TogetherPart["shown"]>;
+      const order = part.orderBy ? sql`order by ${part.orderBy}` : sql``;
+      return sql`(select ${sql.raw(String(i))} as part, row_number() over (${order}) as n, ${ref} as ref
+                    from ${source(i)} x${where ? sql` where ${where}` : sql``}
+                    ${order}${limit !== undefined ? sql` limit ${sql.raw(String(Math.trunc(limit)))}` : sql``})`;
+    });
+    const refs =
+      shownRows.length > 0 ? sql`(select jsonb_agg(ref order by part, n) from (${sql.join(shownRows, sql` union all `)}) shown)` : sql`null::jsonb`;
+    const anyRow =
+      showing.length > 0 ? sql.join(showing.map(({ i }) => sql`exists (select 1 from ${source(i)})`), sql` or `) : sql`false`;
+    statement = sql`with ${sql.join(withParts, sql`, `)}, written as (${options.write(refs, anyRow)})
+      select ${sql.join(
+        names.map((name, i) => column(name, source(i))),
+        sql`, `,
+      )}`;
+  }
+  const row = (await selectNamed<Record<string, unknown>>(db, statement))[0] ?? {};
   const out = {} as Record<string, unknown[]>;
   for (const name of names) {
     const value = row[name];

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { rowsOf, type Queryable } from "../../db/connection";
-import { runShaped } from "../../db/statements";
+import { runShaped, type WriteWithRead } from "../../db/statements";
 import { accessLog } from "../../db/schema";
 import type { Access } from "~/identity/access.server";
 
@@ -25,6 +25,18 @@ export async function logAccess(db: Queryable, access: Access, section: string, 
       refs: resourceRefs && resourceRefs.length > 0 ? JSON.stringify(resourceRefs) : null,
     },
   );
+}
+
+/**
+ * The same row, written by the statement that reads what the page shows (`selectTogether`'s write): the references
+ * are those of the rows the statement marks as shown. With `onlyIfFound`, nothing is written when the read found no
+ * row at all (the page answers 404).
+ */
+export function accessLogWrite(access: Access, section: string, options: { onlyIfFound?: boolean } = {}): WriteWithRead {
+  return (shownRefs, anyRow) => sql`
+    insert into ${accessLog} (subject_person_id, actor_person_id, acting_as, section, resource_refs, channel)
+    select ${access.subjectPersonId}, ${access.actorPersonId}, ${access.actingAs}, ${section}, ${shownRefs}, 'portal'
+    ${options.onlyIfFound ? sql`where ${anyRow}` : sql``}`;
 }
 
 export const ACCESS_LOG_PAGE_SIZE = 25;

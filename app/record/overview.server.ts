@@ -1,6 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Queryable } from "../../db/connection";
-import { selectTogether } from "../../db/statements";
+import { selectTogether, type WriteWithRead } from "../../db/statements";
 import type { ProviderKind } from "../../db/schema/care";
 import { inList } from "./exclusions.server";
 import { highlightsOf, highlightsQuery, type Highlights } from "./queries.server";
@@ -84,13 +84,29 @@ function unreadMessagesQuery(scope: RecordScope, limit: number): SQL {
 }
 
 /** The overview of the subject on screen: a handful of indexed queries, in one statement. */
-export async function loadOverview(db: Queryable, scope: RecordScope, options: { readRecord: boolean; now: Date }): Promise<Overview> {
-  const rows = await selectTogether<{ appointments: AppointmentRow[]; messages: MessageRow[]; highlights: unknown[] }>(db, {
-    appointments: { query: upcomingAppointmentsQuery(scope.subjectPersonId, options.now, OVERVIEW_APPOINTMENTS), orderBy: sql`starts_at, id` },
-    messages: { query: unreadMessagesQuery(scope, OVERVIEW_MESSAGES), orderBy: sql`sent_at desc nulls last, id` },
-    // Not asked for when the record is not shown (13–15): the part reads no entries.
-    highlights: options.readRecord ? highlightsQuery(scope) : { query: sql`select 1 where false` },
-  });
+export async function loadOverview(
+  db: Queryable,
+  scope: RecordScope,
+  options: { readRecord: boolean; now: Date; logRead?: WriteWithRead },
+): Promise<Overview> {
+  const rows = await selectTogether<{ appointments: AppointmentRow[]; messages: MessageRow[]; highlights: unknown[] }>(
+    db,
+    {
+      appointments: {
+        query: upcomingAppointmentsQuery(scope.subjectPersonId, options.now, OVERVIEW_APPOINTMENTS),
+        orderBy: sql`starts_at, id`,
+        shown: { ref: sql`'Appointment/' || x.id` },
+      },
+      messages: {
+        query: unreadMessagesQuery(scope, OVERVIEW_MESSAGES),
+        orderBy: sql`sent_at desc nulls last, id`,
+        shown: { ref: sql`'Communication/' || x.id` },
+      },
+      // Not asked for when the record is not shown (13–15): the part reads no entries.
+      highlights: options.readRecord ? highlightsQuery(scope) : { query: sql`select 1 where false` },
+    },
+    { write: options.logRead },
+  );
   return {
     appointments: rows.appointments.map((r) => ({
       ref: `Appointment/${r.id}`,

@@ -6,6 +6,7 @@ import { createTestDatabase, type TestDatabase } from "../../db/testing";
 import { createSession, setActingFor, setHideEntriesAfter } from "~/identity/session.server";
 import { createGuardianship, createPerson, requestWithCookie } from "~/identity/test-factories";
 import { exportResponse, loadOverviewPage, loadPrintPage, loadSectionPage, loadTrendPage } from "./pages.server";
+import { PAGE_SIZE } from "./sections";
 import { createCareUnit, createEntry } from "./test-factories";
 
 /**
@@ -115,6 +116,34 @@ describe("reading one's own record", () => {
       { section: "print", refs: [refs.parentNew, refs.parentOld], actingAs: "self", actor: people.parent.id },
       { section: "export", refs: [refs.parentNew, refs.parentOld], actingAs: "self", actor: people.parent.id },
     ]);
+  });
+
+  it("logs exactly the page's entries: not the one read past the page to know there is a next", async () => {
+    const reader = await createPerson(db.db, { givenName: "Sigrid", birthDate: "1960-01-01" });
+    const unit = await createCareUnit(db.db, { name: "Labbet", providerKind: "private" });
+    const made: string[] = [];
+    for (let i = 0; i < PAGE_SIZE + 2; i++) {
+      made.push(
+        await createEntry(db.db, { personId: reader.id, section: "vaccinations", occurredAt: new Date(Date.now() - (i + 1) * DAY), careUnitId: unit, title: `V${i}` }),
+      );
+    }
+    const s = await sessionFor(reader.id);
+    const first = await loadSectionPage(s.request("/record/vaccinations"), "vaccinations");
+    expect(first.page.hasNext).toBe(true);
+    expect((await logged(reader.id)).at(-1)?.refs).toEqual(made.slice(0, PAGE_SIZE));
+    const second = await loadSectionPage(s.request("/record/vaccinations?page=2"), "vaccinations");
+    expect(second.page.entries.map((e) => e.ref)).toEqual(made.slice(PAGE_SIZE));
+    expect((await logged(reader.id)).at(-1)?.refs).toEqual(made.slice(PAGE_SIZE));
+    const beyond = await loadSectionPage(s.request("/record/vaccinations?page=3"), "vaccinations");
+    expect(beyond.page.entries).toEqual([]);
+    expect((await logged(reader.id)).at(-1)).toEqual({ section: "vaccinations", refs: null, actingAs: "self", actor: reader.id });
+  });
+
+  it("a result the subject has no value of answers 404 and writes nothing to the log", async () => {
+    const s = await sessionFor(people.parent.id);
+    const before = (await logged(people.parent.id)).length;
+    expect(await status(loadTrendPage(s.request("/record/results/1-1"), "1-1"))).toBe(404);
+    expect(await logged(people.parent.id)).toHaveLength(before);
   });
 
   it("downloads a FHIR Bundle as an attachment named by date only", async () => {

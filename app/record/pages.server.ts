@@ -1,6 +1,6 @@
 import { database } from "../../db/connection";
 import type { RecordSection } from "../../db/schema/record";
-import { logAccess } from "~/audit/access-log.server";
+import { accessLogWrite, logAccess } from "~/audit/access-log.server";
 import { notFound, requireAccess, type Access } from "~/identity/access.server";
 import { recordRules } from "./exclusions.server";
 import { exportFileName, recordBundle } from "./export.server";
@@ -31,8 +31,8 @@ export async function loadSectionPage(request: Request, section: RecordSection) 
   const db = database();
   const scope = await scopeOf(access);
   const filters = parseSectionFilters(new URL(request.url).searchParams);
-  const { page, facets } = await sectionPage(db, scope, section, filters);
-  await logAccess(db, access, section, page.entries.map((e) => e.ref));
+  // The read and its access-log row (naming exactly the entries shown) are one statement.
+  const { page, facets } = await sectionPage(db, scope, section, filters, undefined, accessLogWrite(access, section));
   return { section, filters, page, facets, hideEntriesAfter: access.hideEntriesAfter?.toISOString() ?? null };
 }
 
@@ -42,10 +42,10 @@ export async function loadTrendPage(request: Request, code: string | undefined) 
   const access = await requireAccess(request, "read_record");
   if (!code || !RESULT_CODE.test(code)) throw notFound();
   const db = database();
-  const trend = await resultTrend(db, await scopeOf(access), code);
+  // Read and logged in one statement; a code the subject has no result of is neither shown nor logged.
+  const trend = await resultTrend(db, await scopeOf(access), code, accessLogWrite(access, "results", { onlyIfFound: true }));
   // No such result for this subject. (When every value is withheld, the page shows the notice and no chart.)
   if (!trend) throw notFound();
-  await logAccess(db, access, "results", trend.points.map((p) => p.ref));
   return { trend, hideEntriesAfter: access.hideEntriesAfter?.toISOString() ?? null };
 }
 
@@ -64,13 +64,8 @@ export async function loadOverviewPage(request: Request, now = new Date()) {
     readRecord = false;
   }
   const db = database();
-  const overview = await loadOverview(db, await scopeOf(access), { readRecord, now });
-  const shown = [
-    ...overview.appointments.map((a) => a.ref),
-    ...overview.unreadMessages.map((m) => m.ref),
-    ...(overview.record ? [...overview.record.results, ...overview.record.medications, ...overview.record.allergies].map((e) => e.ref) : []),
-  ];
-  await logAccess(db, access, "overview", shown);
+  // Read and logged (the appointments, messages and entries shown) in one statement.
+  const overview = await loadOverview(db, await scopeOf(access), { readRecord, now, logRead: accessLogWrite(access, "overview") });
   return { overview, hideEntriesAfter: access.hideEntriesAfter?.toISOString() ?? null };
 }
 

@@ -1,6 +1,9 @@
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { accessLog } from "../../db/schema";
 import { createTestDatabase, type TestDatabase } from "../../db/testing";
 import type { RecordSection } from "../../db/schema/record";
+import { accessLogWrite } from "~/audit/access-log.server";
 import { createPerson } from "~/identity/test-factories";
 import { recordBundle } from "./export.server";
 import { resolveRecordRules, type RecordRules } from "./exclusions.server";
@@ -265,6 +268,16 @@ describe("overview", () => {
     expect(overview.appointments[0]?.startsAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     expect(overview.record!.results[0]).toMatchObject({ valueNumber: 44, referenceLow: 27, referenceHigh: 42, valueUnit: "mmol/mol" });
     expect(overview.record!.results[0]?.occurredAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  });
+
+  it("writes the access-log row in the statement that reads, naming every appointment, message and entry shown", async () => {
+    const access = { sessionId: "s", actorPersonId: anna, subjectPersonId: anna, actingAs: "self" as const, hideEntriesAfter: null };
+    const overview = await loadOverview(db.db, scope(), { readRecord: true, now: NOW, logRead: accessLogWrite(access, "overview") });
+    const rows = await db.db.select().from(accessLog).where(eq(accessLog.subjectPersonId, anna));
+    expect(rows).toHaveLength(1);
+    const record = overview.record!;
+    const shown = [overview.appointments, overview.unreadMessages, record.allergies, record.medications, record.results].flatMap(refsOf);
+    expect(rows[0]).toMatchObject({ section: "overview", actorPersonId: anna, actingAs: "self", resourceRefs: shown });
   });
 
   it("without the record, shows appointments and messages only", async () => {

@@ -1,6 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Queryable } from "../../db/connection";
-import { selectNamed, selectTogether, type TogetherPart } from "../../db/statements";
+import { selectNamed, selectTogether, type TogetherPart, type WriteWithRead } from "../../db/statements";
 import type { ProviderKind } from "../../db/schema/care";
 import type { RecordSection } from "../../db/schema/record";
 import { swedishMidnight } from "~/audit/access-log.server";
@@ -191,6 +191,9 @@ export interface EntryPage {
 /** How every list of entries is ordered: newest first, and a stable order among entries of the same instant. */
 const NEWEST_FIRST = sql`occurred_at desc nulls last, resource_type, id`;
 
+/** An entry row's reference ("Observation/123"), over a selectTogether part's row `x`: what the access log names. */
+export const ENTRY_REF = sql`x.resource_type || '/' || x.id`;
+
 /** One page of a section (one entry more than the page, to tell whether there is a next): the statement and the page. */
 function sectionListQuery(
   scope: RecordScope,
@@ -299,12 +302,18 @@ export async function sectionPage(
   section: RecordSection,
   filters: Partial<SectionFilters>,
   pageSize = PAGE_SIZE,
+  logRead?: WriteWithRead,
 ): Promise<{ page: EntryPage; facets: SectionFacets }> {
   const list = sectionListQuery(scope, section, filters, pageSize);
-  const rows = await selectTogether<{ entries: EntryRow[]; facets: FacetRow[] }>(db, {
-    entries: { query: list.query, orderBy: NEWEST_FIRST },
-    facets: { query: sectionFacetsQuery(scope, section) },
-  });
+  const rows = await selectTogether<{ entries: EntryRow[]; facets: FacetRow[] }>(
+    db,
+    {
+      // The query reads one entry past the page, to tell whether there is a next page: that one is not shown.
+      entries: { query: list.query, orderBy: NEWEST_FIRST, shown: { ref: ENTRY_REF, limit: pageSize } },
+      facets: { query: sectionFacetsQuery(scope, section) },
+    },
+    { write: logRead },
+  );
   return { page: entryPageOf(rows.entries, list.page, pageSize), facets: facetsOf(rows.facets) };
 }
 
@@ -353,22 +362,29 @@ export const TREND_LIMIT = 1000;
  * Every value of one result (by its code) over time, oldest first, and whether values of it were withheld. One query
  * on (person_id, code, occurred_at desc); null when the subject has no such result at all.
  */
-export async function resultTrend(db: Queryable, scope: RecordScope, code: string): Promise<Trend | null> {
-  const rows = await selectNamed<TrendRow>(db, sql`
-    select * from (
-      select e.resource_type, e.id, e.occurred_at, e.title, e.value_number, e.value_text, e.unit as value_unit,
-             e.reference_low, e.reference_high, e.reference_text, e.interpretation,
-             u.id as unit_id, u.name as unit_name, u.phone as unit_phone, u.provider_kind, u.provider_id,
-             root.name as provider_name, root.phone as provider_phone,
-             case when ${fromExcludedUnit(scope.rules)} then 'unit'
-                  when ${holdsExcludedKeyword(scope.rules)} then 'keyword' end as withheld
-        from ${entryFrom}
-        left join care_units root on root.id = u.provider_id
-       where ${entryScope(scope)} and e.code = ${code} and e.section = 'results'
-       order by e.occurred_at desc nulls last, e.resource_type, e.id
-       limit ${TREND_LIMIT}
-    ) newest
-    order by occurred_at asc nulls first, resource_type, id`);
+export async function resultTrend(db: Queryable, scope: RecordScope, code: string, logRead?: WriteWithRead): Promise<Trend | null> {
+  const { points: rows } = await selectTogether<{ points: TrendRow[] }>(
+    db,
+    {
+      points: {
+        query: sql`
+          select e.resource_type, e.id, e.occurred_at, e.title, e.value_number, e.value_text, e.unit as value_unit,
+                 e.reference_low, e.reference_high, e.reference_text, e.interpretation,
+                 u.id as unit_id, u.name as unit_name, u.phone as unit_phone, u.provider_kind, u.provider_id,
+                 root.name as provider_name, root.phone as provider_phone,
+                 case when ${fromExcludedUnit(scope.rules)} then 'unit'
+                      when ${holdsExcludedKeyword(scope.rules)} then 'keyword' end as withheld
+            from ${entryFrom}
+            left join care_units root on root.id = u.provider_id
+           where ${entryScope(scope)} and e.code = ${code} and e.section = 'results'
+           order by e.occurred_at desc nulls last, e.resource_type, e.id
+           limit ${TREND_LIMIT}`,
+        orderBy: sql`occurred_at asc nulls first, resource_type, id`,
+        shown: { ref: ENTRY_REF, where: sql`x.withheld is null` },
+      },
+    },
+    { write: logRead },
+  );
   if (rows.length === 0) return null;
   const shown = rows.filter((r) => r.withheld === null);
   const { withheld } = facetsOf(rows.filter((r) => r.withheld !== null));
@@ -477,6 +493,7 @@ export function highlightsQuery(scope: RecordScope): TogetherPart {
       union all
       ${part("allergies", sql` and (e.status = 'active' or e.status is null)`, HIGHLIGHT_ALLERGIES)}`,
     orderBy: sql`section, ${NEWEST_FIRST}`,
+    shown: { ref: ENTRY_REF },
   };
 }
 
