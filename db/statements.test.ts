@@ -1,7 +1,7 @@
-import { eq, sql } from "drizzle-orm";
+import { eq, sql, type SQL } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { people } from "./schema";
-import { preparedStatement, runShaped, selectNamed } from "./statements";
+import { jsonValue, preparedStatement, runShaped, selectNamed, selectTogether, type TogetherPart, type WriteWithRead } from "./statements";
 import { rowsOf } from "./connection";
 import { createTestDatabase, testServerUrl, type TestDatabase } from "./testing";
 
@@ -79,4 +79,28 @@ describe("reused statements", () => {
       });
     },
   );
+
+  it("reads several parts in one statement and makes the write once, with the references of the rows shown", async () => {
+    const write: WriteWithRead = (refs, anyRow) => sql`
+      insert into access_log (subject_person_id, actor_person_id, acting_as, section, resource_refs)
+      select 'p-anna', 'p-anna', 'self', 'test:together', ${refs} where ${anyRow}`;
+    const people = (where: SQL): TogetherPart => ({
+      query: sql`select id, given_name from people where ${where}`,
+      orderBy: sql`id desc`,
+      shown: { ref: sql`'Patient/' || x.id`, where: sql`x.given_name <> 'Bo'`, limit: 1 },
+    });
+    const read = await selectTogether<{ everyone: { id: string }[]; nobody: { id: string }[] }>(
+      handle.db,
+      { everyone: people(sql`true`), nobody: people(sql`false`) },
+      { write },
+    );
+    expect(read.everyone.map((p) => p.id)).toEqual(["p-bo", "p-anna"]);
+    expect(read.nobody).toEqual([]);
+    const written = async () =>
+      rowsOf<{ refs: unknown }>(await handle.db.execute(sql`select resource_refs as refs from access_log where section = 'test:together'`));
+    // Bo is not shown (where), Anna is the one row within the limit.
+    expect((await written()).map((r) => jsonValue(r.refs as string))).toEqual([["Patient/p-anna"]]);
+    await selectTogether(handle.db, { nobody: people(sql`false`) }, { write });
+    expect(await written()).toHaveLength(1);
+  });
 });

@@ -50,6 +50,7 @@ const NAMED = "named";
 export function selectNamed<T>(db: Queryable, query: SQL): Promise<T[]> {
   return runNamed<T>(db, dialect.sqlToQuery(query));
 }
+
 const texts = new Map<string, Query>();
 const MAX_SHAPES = 2_000;
 
@@ -123,7 +124,7 @@ export async function selectTogether<T extends Record<string, unknown[]>>(
       const order = part.orderBy ? sql`order by ${part.orderBy}` : sql``;
       return sql`(select ${sql.raw(String(i))} as part, row_number() over (${order}) as n, ${ref} as ref
                     from ${source(i)} x${where ? sql` where ${where}` : sql``}
-                    ${order}${limit !== undefined ? sql` limit ${sql.raw(String(Math.trunc(limit)))}` : sql``})`;
+                    ${order}${limit !== undefined ? sql` limit ${limit}` : sql``})`;
     });
     const refs =
       shownRows.length > 0 ? sql`(select jsonb_agg(ref order by part, n) from (${sql.join(shownRows, sql` union all `)}) shown)` : sql`null::jsonb`;
