@@ -1,11 +1,12 @@
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
+import { accessLogWrite } from "~/audit/access-log.server";
 import { generateDemoResources } from "~/feed/demo/generate";
 import { ingestStream } from "~/feed/ingest.server";
 import { recordRules } from "~/record/exclusions.server";
 import { loadOverview } from "~/record/overview.server";
 import { resultTrend, sectionPage } from "~/record/queries.server";
-import { parseSectionFilters } from "~/record/sections";
+import { PAGE_SIZE, parseSectionFilters } from "~/record/sections";
 import type { Database, DatabaseHandle } from "../../db/connection";
 import * as schema from "../../db/schema";
 
@@ -51,12 +52,15 @@ export async function recordPageQueries(handle: DatabaseHandle, personId: string
   try {
     const rules = await recordRules(db);
     const scope = { subjectPersonId: personId, hideEntriesAfter: null, rules };
+    // As the pages run them: with the access-log row written by the same statement.
+    const access = { sessionId: "bench", actorPersonId: personId, subjectPersonId: personId, actingAs: "self" as const, hideEntriesAfter: null };
+    const filters = (query = "") => parseSectionFilters(new URLSearchParams(query));
     const steps: [string, () => Promise<unknown>][] = [
-      ["overview", () => loadOverview(db, scope, { readRecord: true, now: new Date() })],
-      ["results list (entries and facets)", () => sectionPage(db, scope, "results", parseSectionFilters(new URLSearchParams()))],
-      ["trend", () => resultTrend(db, scope, trendCode)],
-      ["notes list (entries and facets)", () => sectionPage(db, scope, "notes", parseSectionFilters(new URLSearchParams()))],
-      ["notes search", () => sectionPage(db, scope, "notes", parseSectionFilters(new URLSearchParams("q=blodtryck")))],
+      ["overview", () => loadOverview(db, scope, { readRecord: true, now: new Date(), logRead: accessLogWrite(access, "overview") })],
+      ["results list (entries and facets)", () => sectionPage(db, scope, "results", filters(), PAGE_SIZE, accessLogWrite(access, "results"))],
+      ["trend", () => resultTrend(db, scope, trendCode, accessLogWrite(access, "results", { onlyIfFound: true }))],
+      ["notes list (entries and facets)", () => sectionPage(db, scope, "notes", filters(), PAGE_SIZE, accessLogWrite(access, "notes"))],
+      ["notes search", () => sectionPage(db, scope, "notes", filters("q=blodtryck"), PAGE_SIZE, accessLogWrite(access, "notes"))],
     ];
     for (const [name, run] of steps) {
       current = name;
