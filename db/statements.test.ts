@@ -1,7 +1,7 @@
 import { eq, sql, type SQL } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { people } from "./schema";
-import { jsonValue, preparedStatement, runShaped, selectNamed, selectTogether, type TogetherPart, type WriteWithRead } from "./statements";
+import { jsonValue, preparedStatement, runNamed, selectTogether, type TogetherPart, type WriteWithRead } from "./statements";
 import { rowsOf } from "./connection";
 import { createTestDatabase, testServerUrl, type TestDatabase } from "./testing";
 
@@ -37,32 +37,12 @@ describe("reused statements", () => {
     expect(made).toBe(1);
   });
 
-  it("a shaped statement is built once per shape and answers each call with that call's values", async () => {
-    let built = 0;
-    const nameOf = (id: string) =>
-      runShaped<{ given_name: string }>(
-        handle.db,
-        "test:name_of",
-        () => {
-          built++;
-          return sql`select given_name from people where id = ${sql.placeholder("id")}`;
-        },
-        { id },
-      );
-    expect(await nameOf("p-anna")).toEqual([{ given_name: "Anna" }]);
-    expect(await nameOf("p-bo")).toEqual([{ given_name: "Bo" }]);
-    expect(built).toBe(1);
-  });
-
   it("refuses a statement that would keep a value: the next caller would be answered with the first one's", async () => {
     expect(() =>
       preparedStatement(handle.db, "test_kept_value", (d) =>
         d.select({ id: people.id }).from(people).where(eq(people.id, "p-anna")).prepare("test_kept_value"),
       ),
     ).toThrow(/not a placeholder/);
-    await expect(runShaped(handle.db, "test:kept_value", () => sql`select id from people where id = ${"p-anna"}`, {})).rejects.toThrow(
-      /not a placeholder/,
-    );
   });
 
   it.runIf(testServerUrlSet())(
@@ -71,7 +51,7 @@ describe("reused statements", () => {
       await handle.db.transaction(async (tx) => {
         const text = "select given_name from people where id = $1 and 'test:named' <> ''";
         const nameOf = (id: string) =>
-          selectNamed<{ given_name: string }>(tx, sql`select given_name from people where id = ${id} and 'test:named' <> ''`);
+          runNamed<{ given_name: string }>(tx, sql`select given_name from people where id = ${id} and 'test:named' <> ''`);
         expect(await nameOf("p-anna")).toEqual([{ given_name: "Anna" }]);
         expect(await nameOf("p-bo")).toEqual([{ given_name: "Bo" }]);
         const kept = await tx.execute(sql`select count(*)::int as n from pg_prepared_statements where statement = ${text}`);

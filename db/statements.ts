@@ -3,16 +3,17 @@ import { PgDialect } from "drizzle-orm/pg-core";
 import { rowsOf, type Queryable } from "./connection";
 
 /**
- * Statements the pages run on every request, with their text built once and reused with new values. drizzle builds a
- * statement's text anew at every call, and on a record page that cost the portal more CPU than reading the answers.
- * Both helpers take the values only as `sql.placeholder(name)`, so a value can never be kept in a reused statement.
+ * How the pages' statements reach PostgreSQL: as named prepared statements, one round trip each (`runNamed`), a
+ * page's selects together in one statement (`selectTogether`), and drizzle's own prepared statements built once
+ * (`preparedStatement`).
  */
 
 const prepared = new WeakMap<Queryable, Map<string, unknown>>();
 
 /**
- * A drizzle prepared statement (`….prepare(name)`), made once per database (or transaction) and name. PostgreSQL keeps
- * its plan too: for lookups by key (a session, a person), never for queries whose best plan depends on the values.
+ * A drizzle prepared statement (`….prepare(name)`), made once per database (or transaction) and name, so its text is
+ * built once: for the lookups by key every request makes (a session, a person). Its values must be
+ * `sql.placeholder(name)`, so a value can never be kept in the reused statement.
  */
 export function preparedStatement<T extends { getQuery(): Query }>(db: Queryable, name: string, prepare: (db: Queryable) => T): T {
   let statements = prepared.get(db);
@@ -20,18 +21,17 @@ export function preparedStatement<T extends { getQuery(): Query }>(db: Queryable
   let statement = statements.get(name) as T | undefined;
   if (statement === undefined) {
     statement = prepare(db);
-    onlyPlaceholders(name, statement.getQuery());
+    const query = statement.getQuery();
+    const inline = query.params.findIndex((p) => !(p instanceof Placeholder));
+    if (inline >= 0) throw new Error(`statement "${name}": value $${inline + 1} is not a placeholder`);
     statements.set(name, statement);
   }
   return statement;
 }
 
-function onlyPlaceholders(name: string, query: Query): void {
-  const inline = query.params.findIndex((p) => !(p instanceof Placeholder));
-  if (inline >= 0) throw new Error(`statement "${name}": value $${inline + 1} is not a placeholder`);
-}
-
 const dialect = new PgDialect({ casing: "snake_case" });
+// drizzle's postgres.js driver names nothing itself: any name asks postgres.js to prepare and keep the statement.
+const NAMED = "named";
 
 /**
  * Runs a statement as a named prepared statement of its connection. postgres.js sends an unnamed statement with values
@@ -40,37 +40,8 @@ const dialect = new PgDialect({ casing: "snake_case" });
  * without bound, so the text must depend on the statement's shape (which section, which filters are set), never on
  * values: values go in as parameters. (PGlite runs it as before.)
  */
-export async function runNamed<T>(db: Queryable, query: Query, values?: Record<string, unknown>): Promise<T[]> {
-  return rowsOf<T>(await db._.session.prepareQuery(query, undefined, NAMED, false).execute(values));
-}
-// drizzle's postgres.js driver names nothing itself: any name asks postgres.js to prepare and keep the statement.
-const NAMED = "named";
-
-/** `runNamed` for a drizzle `sql` statement, its values as parameters. */
-export function selectNamed<T>(db: Queryable, query: SQL): Promise<T[]> {
-  return runNamed<T>(db, dialect.sqlToQuery(query));
-}
-
-const texts = new Map<string, Query>();
-const MAX_SHAPES = 2_000;
-
-/**
- * Runs a raw statement whose text depends on `shape` only (which section, which filters are set, how many excluded
- * units…), and whose values all come from `values` through placeholders; a named statement (see `runNamed`).
- */
-export async function runShaped<T>(
-  db: Queryable,
-  shape: string,
-  build: () => SQL,
-  values: Record<string, unknown>,
-): Promise<T[]> {
-  let query = texts.get(shape);
-  if (!query) {
-    query = dialect.sqlToQuery(build());
-    onlyPlaceholders(shape, query);
-    if (texts.size < MAX_SHAPES) texts.set(shape, query);
-  }
-  return runNamed<T>(db, query, values);
+export async function runNamed<T>(db: Queryable, statement: SQL): Promise<T[]> {
+  return rowsOf<T>(await db._.session.prepareQuery(dialect.sqlToQuery(statement), undefined, NAMED, false).execute());
 }
 
 export interface TogetherPart {
@@ -104,20 +75,10 @@ export async function selectTogether<T extends Record<string, unknown[]>>(
   options: { write?: WriteWithRead } = {},
 ): Promise<T> {
   const names = Object.keys(parts) as (keyof T & string)[];
+  // Each part is a WITH query: PostgreSQL inlines one read once, and keeps the rows of one the write reads too.
   const source = (i: number): SQL => sql`${sql.identifier(`part_${i}`)}`;
-  const column = (name: string, from: SQL) => {
-    const { orderBy } = parts[name as keyof T];
-    const order = orderBy ? sql` order by ${orderBy}` : sql``;
-    return sql`(select coalesce(json_agg(x${order}), '[]'::json) from ${from} x) as ${sql.identifier(name)}`;
-  };
-  let statement: SQL;
-  if (!options.write) {
-    statement = sql`select ${sql.join(
-      names.map((name) => column(name, sql`(${parts[name].query})`)),
-      sql`, `,
-    )}`;
-  } else {
-    const withParts = names.map((name, i) => sql`${source(i)} as (${parts[name].query})`);
+  const withParts = names.map((name, i) => sql`${source(i)} as (${parts[name].query})`);
+  if (options.write) {
     const showing = names.flatMap((name, i) => (parts[name].shown ? [{ i, part: parts[name] }] : []));
     const shownRows = showing.map(({ i, part }) => {
       const { ref, where, limit } = part.shown as NonNullable<TogetherPart["shown"]>;
@@ -130,13 +91,14 @@ export async function selectTogether<T extends Record<string, unknown[]>>(
       shownRows.length > 0 ? sql`(select jsonb_agg(ref order by part, n) from (${sql.join(shownRows, sql` union all `)}) shown)` : sql`null::jsonb`;
     const anyRow =
       showing.length > 0 ? sql.join(showing.map(({ i }) => sql`exists (select 1 from ${source(i)})`), sql` or `) : sql`false`;
-    statement = sql`with ${sql.join(withParts, sql`, `)}, written as (${options.write(refs, anyRow)})
-      select ${sql.join(
-        names.map((name, i) => column(name, source(i))),
-        sql`, `,
-      )}`;
+    withParts.push(sql`written as (${options.write(refs, anyRow)})`);
   }
-  const row = (await selectNamed<Record<string, unknown>>(db, statement))[0] ?? {};
+  const columns = names.map((name, i) => {
+    const { orderBy } = parts[name];
+    const order = orderBy ? sql` order by ${orderBy}` : sql``;
+    return sql`(select coalesce(json_agg(x${order}), '[]'::json) from ${source(i)} x) as ${sql.identifier(name)}`;
+  });
+  const row = (await runNamed<Record<string, unknown>>(db, sql`with ${sql.join(withParts, sql`, `)} select ${sql.join(columns, sql`, `)}`))[0] ?? {};
   const out = {} as Record<string, unknown[]>;
   for (const name of names) {
     const value = row[name];

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { rowsOf, type Queryable } from "../../db/connection";
-import { runShaped, type WriteWithRead } from "../../db/statements";
+import { runNamed, type WriteWithRead } from "../../db/statements";
 import { accessLog } from "../../db/schema";
 import type { Access } from "~/identity/access.server";
 
@@ -9,27 +9,14 @@ import type { Access } from "~/identity/access.server";
  * database refuses to change or remove what is there (migration 0001), so this is the only write there is.
  */
 export async function logAccess(db: Queryable, access: Access, section: string, resourceRefs?: string[]): Promise<void> {
-  // Every page view writes one: a statement built once (db/statements.ts). The refs go as JSON text, cast in SQL.
-  await runShaped(
-    db,
-    "access_log:insert",
-    () => sql`
-      insert into ${accessLog} (subject_person_id, actor_person_id, acting_as, section, resource_refs, channel)
-      values (${sql.placeholder("subject")}, ${sql.placeholder("actor")}, ${sql.placeholder("actingAs")},
-              ${sql.placeholder("section")}, ${sql.placeholder("refs")}::text::jsonb, 'portal')`,
-    {
-      subject: access.subjectPersonId,
-      actor: access.actorPersonId,
-      actingAs: access.actingAs,
-      section,
-      refs: resourceRefs && resourceRefs.length > 0 ? JSON.stringify(resourceRefs) : null,
-    },
-  );
+  // The refs go as JSON text, cast in SQL: the statement's text stays the same whatever was shown.
+  const refs = resourceRefs && resourceRefs.length > 0 ? JSON.stringify(resourceRefs) : null;
+  await runNamed(db, accessLogWrite(access, section)(sql`${refs}::text::jsonb`, sql`true`));
 }
 
 /**
- * The same row, written by the statement that reads what the page shows (`selectTogether`'s write): the references
- * are those of the rows the statement marks as shown. With `onlyIfFound`, nothing is written when the read found no
+ * The access-log row as a write, given the references shown: written by the statement that reads what the page
+ * shows (`selectTogether`'s write, the references of the rows it marks as shown), or alone by `logAccess`. With `onlyIfFound`, nothing is written when the read found no
  * row at all (the page answers 404).
  */
 export function accessLogWrite(access: Access, section: string, options: { onlyIfFound?: boolean } = {}): WriteWithRead {

@@ -6,7 +6,7 @@ import { recordRules } from "./exclusions.server";
 import { exportFileName, recordBundle } from "./export.server";
 import { loadOverview } from "./overview.server";
 import { exportEntries, printEntries, resultTrend, sectionPage } from "./queries.server";
-import { parseSectionFilters, RESULT_CODE, sectionOfSlug, sectionOrder } from "./sections";
+import { PAGE_SIZE, parseSectionFilters, RESULT_CODE, sectionOfSlug, sectionOrder } from "./sections";
 import type { RecordScope } from "./visibility.server";
 
 /**
@@ -32,7 +32,7 @@ export async function loadSectionPage(request: Request, section: RecordSection) 
   const scope = await scopeOf(access);
   const filters = parseSectionFilters(new URL(request.url).searchParams);
   // The read and its access-log row (naming exactly the entries shown) are one statement.
-  const { page, facets } = await sectionPage(db, scope, section, filters, undefined, accessLogWrite(access, section));
+  const { page, facets } = await sectionPage(db, scope, section, filters, PAGE_SIZE, accessLogWrite(access, section));
   return { section, filters, page, facets, hideEntriesAfter: access.hideEntriesAfter?.toISOString() ?? null };
 }
 

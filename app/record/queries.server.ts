@@ -1,6 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Queryable } from "../../db/connection";
-import { selectNamed, selectTogether, type TogetherPart, type WriteWithRead } from "../../db/statements";
+import { runNamed, selectTogether, type TogetherPart, type WriteWithRead } from "../../db/statements";
 import type { ProviderKind } from "../../db/schema/care";
 import type { RecordSection } from "../../db/schema/record";
 import { swedishMidnight } from "~/audit/access-log.server";
@@ -428,7 +428,7 @@ export async function printEntries(
     sections.map((s) => sql`(${s}::text)`),
     sql`, `,
   );
-  const result = await selectNamed<EntryRow>(db, sql`
+  const result = await runNamed<EntryRow>(db, sql`
     select x.* from (values ${wanted}) as s(section)
     cross join lateral (
       select ${select}
@@ -457,7 +457,7 @@ export async function exportEntries(
   filters: Partial<SectionFilters> = {},
 ): Promise<ExportedEntry[]> {
   const inSection = section ? sql` and e.section = ${section}` : sql``;
-  const result = await selectNamed<{ resource_type: string; id: string; raw: Record<string, unknown> | string }>(db, sql`
+  const result = await runNamed<{ resource_type: string; id: string; raw: Record<string, unknown> | string }>(db, sql`
     select e.resource_type, e.id, e.raw
       from ${entryFrom}
      where ${entryScope(scope)}${inSection} and ${shownOnline(scope.rules)}${filterConditions(section, filters)}
