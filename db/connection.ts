@@ -30,11 +30,25 @@ export interface OpenOptions {
   poolSize?: number;
 }
 
+/**
+ * A server on this machine is reached through its Unix socket, as libpq names it: `?host=/var/run/postgresql` (the
+ * socket's folder). postgres.js takes the socket's path as an option instead, and would send `host` to the server.
+ */
+export function socketOf(databaseUrl: string): { url: string; socketPath?: string } {
+  const url = new URL(databaseUrl);
+  const host = url.searchParams.get("host");
+  if (!host?.startsWith("/")) return { url: databaseUrl };
+  url.searchParams.delete("host");
+  return { url: url.toString(), socketPath: `${host.replace(/\/$/, "")}/.s.PGSQL.${url.port || 5432}` };
+}
+
 /** DATABASE_URL set → postgres.js to that server; otherwise the embedded PGlite persisted under pgliteDir. */
 export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle> {
   if (options.databaseUrl) {
-    const client = postgres(options.databaseUrl, {
+    const { url, socketPath } = socketOf(options.databaseUrl);
+    const client = postgres(url, {
       max: options.poolSize ?? 10,
+      ...(socketPath ? { path: socketPath } : {}),
       onnotice: () => {},
       connection: { application_name: "citizen-portal" },
     });

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { rowsOf, type Queryable } from "../../db/connection";
-import { runNamed, type WriteWithRead } from "../../db/statements";
+import { arg, runShaped, valuesOf, type ReadsWrite } from "../../db/statements";
 import { accessLog } from "../../db/schema";
 import type { Access } from "~/identity/access.server";
 
@@ -11,19 +11,24 @@ import type { Access } from "~/identity/access.server";
 export async function logAccess(db: Queryable, access: Access, section: string, resourceRefs?: string[]): Promise<void> {
   // The refs go as JSON text, cast in SQL: the statement's text stays the same whatever was shown.
   const refs = resourceRefs && resourceRefs.length > 0 ? JSON.stringify(resourceRefs) : null;
-  await runNamed(db, accessLogWrite(access, section)(sql`${refs}::text::jsonb`, sql`true`));
+  const { write, values } = accessLogWrite(access, section);
+  await runShaped(db, "access_log", () => write(sql`${arg("refs")}::text::jsonb`, sql`true`), valuesOf(values, { refs }));
 }
 
 /**
- * The access-log row as a write, given the references shown: written by the statement that reads what the page
- * shows (`selectTogether`'s write, the references of the rows it marks as shown), or alone by `logAccess`. With `onlyIfFound`, nothing is written when the read found no
- * row at all (the page answers 404).
+ * The access-log row as a write, given the references shown, and the values of its placeholders: written by the
+ * statement that reads what the page shows (`selectTogether`'s write, the references of the rows it marks as shown), or
+ * alone by `logAccess`. Its subject is the statement's `subject`: the subject whose data the statement reads. With
+ * `onlyIfFound`, nothing is written when the read found no row at all (the page answers 404).
  */
-export function accessLogWrite(access: Access, section: string, options: { onlyIfFound?: boolean } = {}): WriteWithRead {
-  return (shownRefs, anyRow) => sql`
-    insert into ${accessLog} (subject_person_id, actor_person_id, acting_as, section, resource_refs, channel)
-    select ${access.subjectPersonId}, ${access.actorPersonId}, ${access.actingAs}, ${section}, ${shownRefs}, 'portal'
-    ${options.onlyIfFound ? sql`where ${anyRow}` : sql``}`;
+export function accessLogWrite(access: Access, section: string, options: { onlyIfFound?: boolean } = {}): ReadsWrite {
+  return {
+    write: (shownRefs, anyRow) => sql`
+      insert into ${accessLog} (subject_person_id, actor_person_id, acting_as, section, resource_refs, channel)
+      select ${arg("subject")}, ${arg("actor")}, ${arg("actingAs")}, ${arg("logSection")}, ${shownRefs}, 'portal'
+      ${options.onlyIfFound ? sql`where ${anyRow}` : sql``}`,
+    values: { subject: access.subjectPersonId, actor: access.actorPersonId, actingAs: access.actingAs, logSection: section },
+  };
 }
 
 export const ACCESS_LOG_PAGE_SIZE = 25;

@@ -34,6 +34,10 @@ const { values: args } = parseArgs({
     "server-url": { type: "string", default: process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres" },
     keep: { type: "boolean", default: false },
     reuse: { type: "string" },
+    // Only the pages whose names contain one of these (comma-separated), for quick before-and-after runs.
+    pages: { type: "string" },
+    // A V8 CPU profile of the portal process, written into this folder when it stops (node --cpu-prof).
+    profile: { type: "string" },
   },
 });
 
@@ -60,7 +64,7 @@ interface Page {
 const NO_DATA_PAGE = "no-data page (accessibility statement)";
 const NO_DATA_PAGE_LOGGED_IN = "  the same page, logged in";
 
-const pages: Page[] = [
+const allPages: Page[] = [
   { name: "overview", path: () => "/record", loggedIn: true, record: true },
   { name: "results list", path: () => "/record/results", loggedIn: true, record: true },
   { name: "trend", path: (u) => `/record/results/${encodeURIComponent(u.trendCode)}`, loggedIn: true, record: true },
@@ -70,6 +74,9 @@ const pages: Page[] = [
   // The same page for a logged-in citizen: with the session lookup and page header every personal page has.
   { name: NO_DATA_PAGE_LOGGED_IN, path: () => "/accessibility", loggedIn: true, record: false },
 ];
+
+const pageFilter = args.pages?.split(",").map((s) => s.trim());
+const pages = pageFilter ? allPages.filter((p) => !p.record || pageFilter.some((f) => p.name.includes(f))) : allPages;
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -108,7 +115,8 @@ async function dropDatabase(serverUrl: string, name: string): Promise<void> {
 async function startPortal(databaseUrl: string): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, ["--import", "tsx", "app/server/main.ts"], {
+  const profiling = args.profile ? ["--cpu-prof", `--cpu-prof-dir=${args.profile}`] : [];
+  const child = spawn(process.execPath, [...profiling, "--import", "tsx", "app/server/main.ts"], {
     env: {
       ...process.env,
       // A production process, as the region runs it (React's production build, Secure cookies). Login itself is not

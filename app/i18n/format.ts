@@ -1,23 +1,37 @@
 import { intlLocale, isLanguage, type Language } from "./config";
 
-const cache = new Map<string, Intl.DateTimeFormat | Intl.NumberFormat>();
+type DateStyle = "date" | "shortDate" | "dateTime" | "calendarDate";
 
-function dateFormat(lng: Language, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-  const key = `d|${lng}|${JSON.stringify(options)}`;
-  let f = cache.get(key) as Intl.DateTimeFormat | undefined;
+const DATE_OPTIONS: Record<DateStyle, Intl.DateTimeFormatOptions> = {
+  date: { dateStyle: "long" },
+  shortDate: { dateStyle: "short" },
+  dateTime: { dateStyle: "long", timeStyle: "short" },
+  // A calendar date (YYYY-MM-DD) is read as UTC midnight, so it is shown in UTC: never shifted across midnight.
+  calendarDate: { dateStyle: "long", timeZone: "UTC" },
+};
+
+// Made once per language and style: a record page formats a date or a number for every entry it shows.
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+const numberFormats = new Map<string, Intl.NumberFormat>();
+
+function dateFormat(lng: string, style: DateStyle): Intl.DateTimeFormat {
+  const language = asLanguage(lng);
+  const key = `${language}|${style}`;
+  let f = dateFormats.get(key);
   if (!f) {
-    f = new Intl.DateTimeFormat(intlLocale[lng], { timeZone: "Europe/Stockholm", ...options });
-    cache.set(key, f);
+    f = new Intl.DateTimeFormat(intlLocale[language], { timeZone: "Europe/Stockholm", ...DATE_OPTIONS[style] });
+    dateFormats.set(key, f);
   }
   return f;
 }
 
-function numberFormat(lng: Language, options: Intl.NumberFormatOptions): Intl.NumberFormat {
-  const key = `n|${lng}|${JSON.stringify(options)}`;
-  let f = cache.get(key) as Intl.NumberFormat | undefined;
+function numberFormat(lng: string, maximumFractionDigits: number | undefined): Intl.NumberFormat {
+  const language = asLanguage(lng);
+  const key = `${language}|${maximumFractionDigits ?? ""}`;
+  let f = numberFormats.get(key);
   if (!f) {
-    f = new Intl.NumberFormat(intlLocale[lng], options);
-    cache.set(key, f);
+    f = new Intl.NumberFormat(intlLocale[language], maximumFractionDigits === undefined ? {} : { maximumFractionDigits });
+    numberFormats.set(key, f);
   }
   return f;
 }
@@ -32,24 +46,25 @@ function asDate(value: Date | string | number): Date {
 
 /** "22 november 2026" / "22 November 2026". */
 export function formatDate(value: Date | string | number, lng: string): string {
-  return dateFormat(asLanguage(lng), { dateStyle: "long" }).format(asDate(value));
+  return dateFormat(lng, "date").format(asDate(value));
 }
 
 /** "2026-11-22" / "22/11/2026": compact, for tables. */
 export function formatShortDate(value: Date | string | number, lng: string): string {
-  return dateFormat(asLanguage(lng), { dateStyle: "short" }).format(asDate(value));
+  return dateFormat(lng, "shortDate").format(asDate(value));
 }
 
 /** "22 november 2026 14:05" / "22 November 2026, 14:05". */
 export function formatDateTime(value: Date | string | number, lng: string): string {
-  return dateFormat(asLanguage(lng), { dateStyle: "long", timeStyle: "short" }).format(asDate(value));
+  return dateFormat(lng, "dateTime").format(asDate(value));
 }
 
-export function formatNumber(value: number, lng: string, options: Intl.NumberFormatOptions = {}): string {
-  return numberFormat(asLanguage(lng), options).format(value);
+/** "1 234,5" / "1,234.5"; at most `maximumFractionDigits` decimals when given. */
+export function formatNumber(value: number, lng: string, options: { maximumFractionDigits?: number } = {}): string {
+  return numberFormat(lng, options.maximumFractionDigits).format(value);
 }
 
 /** A calendar date (YYYY-MM-DD, no time zone) without shifting it across midnight. */
 export function formatCalendarDate(isoDate: string, lng: string): string {
-  return dateFormat(asLanguage(lng), { dateStyle: "long", timeZone: "UTC" }).format(new Date(`${isoDate}T00:00:00Z`));
+  return dateFormat(lng, "calendarDate").format(new Date(`${isoDate}T00:00:00Z`));
 }

@@ -36,22 +36,14 @@ export function exclusionSettings(): ExclusionSettings {
   };
 }
 
-/** `expr in (…)`, false (never null) when expr is null, and false for an empty list (which SQL cannot spell). */
-export function inList(expr: SQL, values: readonly string[]): SQL {
-  if (values.length === 0) return sql`false`;
-  return sql`coalesce(${expr} in (${sql.join(
-    values.map((v) => sql`${v}`),
-    sql`, `,
-  )}), false)`;
+/** `expr` is one of `list` (a text[] expression); false (never null) when expr is null or the list is empty. */
+export function inList(expr: SQL, list: SQL): SQL {
+  return sql`coalesce(${expr} = any(${list}), false)`;
 }
 
-/** `expr not in (…)` that is true (never null) when expr is null, and true for an empty list. */
-export function notInList(expr: SQL, values: readonly string[]): SQL {
-  if (values.length === 0) return sql`true`;
-  return sql`(${expr} is null or ${expr} not in (${sql.join(
-    values.map((v) => sql`${v}`),
-    sql`, `,
-  )}))`;
+/** `expr` is none of `list` (a text[] expression); true (never null) when expr is null or the list is empty. */
+export function notInList(expr: SQL, list: SQL): SQL {
+  return sql`(${expr} is null or ${expr} <> all(${list}))`;
 }
 
 /** Reads the unit tree once: the listed units (by HSA-id or id) and all their descendants. */
@@ -62,7 +54,7 @@ export async function resolveRecordRules(db: Queryable, settings: ExclusionSetti
   if (units.length > 0) {
     const result = await db.execute(sql`
       with recursive excluded(id) as (
-        select id from care_units where ${inList(sql`hsa_id`, units)} or ${inList(sql`id`, units)}
+        select id from care_units where ${inList(sql`hsa_id`, sql`${sql.param(units)}::text[]`)} or ${inList(sql`id`, sql`${sql.param(units)}::text[]`)}
         union
         select c.id from care_units c join excluded x on c.parent_id = x.id
       )

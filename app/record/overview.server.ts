@@ -1,10 +1,9 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Queryable } from "../../db/connection";
-import { selectTogether, type WriteWithRead } from "../../db/statements";
+import { arg, selectTogether, valuesOf, type ReadsWrite } from "../../db/statements";
 import type { ProviderKind } from "../../db/schema/care";
-import { inList } from "./exclusions.server";
 import { highlightsOf, highlightsQuery, type Highlights } from "./queries.server";
-import { toIso, type RecordScope } from "./visibility.server";
+import { fromExcludedUnitId, scopeShape, scopeValues, toIso, type RecordScope } from "./visibility.server";
 
 export interface AppointmentView {
   ref: string;
@@ -57,55 +56,61 @@ interface MessageRow {
 }
 
 /** The subject's next appointments, soonest first, each row with how many there are. Read only. */
-function upcomingAppointmentsQuery(subjectPersonId: string, now: Date, limit: number): SQL {
+function upcomingAppointmentsQuery(limit: number): SQL {
   return sql`
     select a.id, a.starts_at, coalesce(t.name, a.description) as what, u.name as unit_name, u.provider_kind,
            count(*) over ()::int as total
       from appointments a
       left join appointment_types t on t.id = a.appointment_type_id
       left join care_units u on u.id = coalesce(a.care_unit_id, t.care_unit_id)
-     where a.person_id = ${subjectPersonId} and a.deleted_at is null
-       and a.starts_at >= ${now.toISOString()}::timestamptz and a.status in ${UPCOMING_STATUSES}
+     where a.person_id = ${arg("subject")} and a.deleted_at is null
+       and a.starts_at >= ${arg("now")}::timestamptz and a.status in ${UPCOMING_STATUSES}
      order by a.starts_at, a.id
-     limit ${limit}`;
+     limit ${sql.raw(String(limit))}`;
 }
 
 /** Messages from the care team the subject has not read, newest first, each row with how many. Read only. */
-function unreadMessagesQuery(scope: RecordScope, limit: number): SQL {
+function unreadMessagesQuery(limit: number): SQL {
   return sql`
     select m.id, m.topic, m.sent_at, u.name as unit_name, count(*) over ()::int as total
       from messages m
       left join care_units u on u.id = m.care_unit_id
-     where m.person_id = ${scope.subjectPersonId} and m.deleted_at is null
+     where m.person_id = ${arg("subject")} and m.deleted_at is null
        and m.direction = 'care' and m.read_at is null
-       and not ${inList(sql`coalesce(m.care_unit_id, '')`, scope.rules.excludedUnitIds)}
+       and not ${fromExcludedUnitId(sql`coalesce(m.care_unit_id, '')`)}
      order by m.sent_at desc nulls last, m.id
-     limit ${limit}`;
+     limit ${sql.raw(String(limit))}`;
 }
 
 /** The overview of the subject on screen: a handful of indexed queries, in one statement. */
 export async function loadOverview(
   db: Queryable,
   scope: RecordScope,
-  options: { readRecord: boolean; now: Date; logRead?: WriteWithRead },
+  options: { readRecord: boolean; now: Date; logRead?: ReadsWrite },
 ): Promise<Overview> {
   const rows = await selectTogether<{ appointments: AppointmentRow[]; messages: MessageRow[]; highlights: unknown[] }>(
     db,
+    () => ({
+      parts: {
+        appointments: {
+          query: upcomingAppointmentsQuery(OVERVIEW_APPOINTMENTS),
+          orderBy: sql`starts_at, id`,
+          shown: { ref: sql`'Appointment/' || x.id` },
+        },
+        messages: {
+          query: unreadMessagesQuery(OVERVIEW_MESSAGES),
+          orderBy: sql`sent_at desc nulls last, id`,
+          shown: { ref: sql`'Communication/' || x.id` },
+        },
+        // Not asked for when the record is not shown (13–15): the part reads no entries.
+        highlights: options.readRecord ? highlightsQuery(scope) : { query: sql`select 1 where false` },
+      },
+      write: options.logRead?.write,
+    }),
     {
-      appointments: {
-        query: upcomingAppointmentsQuery(scope.subjectPersonId, options.now, OVERVIEW_APPOINTMENTS),
-        orderBy: sql`starts_at, id`,
-        shown: { ref: sql`'Appointment/' || x.id` },
-      },
-      messages: {
-        query: unreadMessagesQuery(scope, OVERVIEW_MESSAGES),
-        orderBy: sql`sent_at desc nulls last, id`,
-        shown: { ref: sql`'Communication/' || x.id` },
-      },
-      // Not asked for when the record is not shown (13–15): the part reads no entries.
-      highlights: options.readRecord ? highlightsQuery(scope) : { query: sql`select 1 where false` },
+      shape: `overview|${scopeShape(scope)}|${options.readRecord ? "record" : "no-record"}|${options.logRead ? "logged" : "read"}`,
+      values: valuesOf(scopeValues(scope), { now: options.now.toISOString() }, options.logRead?.values ?? {}),
     },
-    { write: options.logRead },
   );
   return {
     appointments: rows.appointments.map((r) => ({

@@ -5,7 +5,16 @@ import { accessLog } from "../../db/schema";
 import { createTestDatabase, type TestDatabase } from "../../db/testing";
 import { createSession, setActingFor, setHideEntriesAfter } from "~/identity/session.server";
 import { createGuardianship, createPerson, requestWithCookie } from "~/identity/test-factories";
-import { exportResponse, loadOverviewPage, loadPrintPage, loadSectionPage, loadTrendPage } from "./pages.server";
+import {
+  exportResponse,
+  loadOverviewPage,
+  loadPrintPage,
+  loadSectionPage,
+  loadTrendPage,
+  readOverviewPage,
+  readSectionPage,
+  readTrendPage,
+} from "./pages.server";
 import { PAGE_SIZE } from "./sections";
 import { createCareUnit, createEntry } from "./test-factories";
 
@@ -76,14 +85,14 @@ afterAll(async () => {
 describe("reading one's own record", () => {
   it("shows the subject's entries and logs the section with exactly the entries shown", async () => {
     const s = await sessionFor(people.parent.id);
-    const page = await loadSectionPage(s.request("/record/results"), "results");
+    const page = await readSectionPage(s.request("/record/results"), "results");
     expect(page.page.entries.map((e) => e.ref)).toEqual([refs.parentNew, refs.parentOld]);
     expect((await logged(people.parent.id)).at(-1)).toEqual({ section: "results", refs: [refs.parentNew, refs.parentOld], actingAs: "self", actor: people.parent.id });
   });
 
   it("takes the filters from the query string", async () => {
     const s = await sessionFor(people.parent.id);
-    const page = await loadSectionPage(s.request(`/record/results?from=${new Date(Date.now() - 10 * DAY).toISOString().slice(0, 10)}&page=x`), "results");
+    const page = await readSectionPage(s.request(`/record/results?from=${new Date(Date.now() - 10 * DAY).toISOString().slice(0, 10)}&page=x`), "results");
     expect(page.page.entries.map((e) => e.ref)).toEqual([refs.parentNew]);
     expect(page.filters.page).toBe(1);
   });
@@ -91,12 +100,12 @@ describe("reading one's own record", () => {
   it("hides entries newer than the session's choice, everywhere", async () => {
     const s = await sessionFor(people.parent.id);
     await setHideEntriesAfter(db.db, people.parent.id, s.sessionId, new Date(Date.now() - 14 * DAY));
-    const page = await loadSectionPage(s.request("/record/results"), "results");
+    const page = await readSectionPage(s.request("/record/results"), "results");
     expect(page.page.entries.map((e) => e.ref)).toEqual([refs.parentOld]);
     expect(page.hideEntriesAfter).not.toBeNull();
-    const trend = await loadTrendPage(s.request("/record/results/59261-8"), "59261-8");
+    const trend = await readTrendPage(s.request("/record/results/59261-8"), "59261-8");
     expect(trend.trend.points.map((p) => p.ref)).toEqual([refs.parentOld]);
-    const overview = await loadOverviewPage(s.request("/record"));
+    const overview = await readOverviewPage(s.request("/record"));
     expect(overview.overview.record?.results.map((r) => r.ref)).toEqual([refs.parentOld]);
     const download = await exportResponse(s.request("/record/export.json"));
     const bundle = (await download.json()) as { entry: unknown[] };
@@ -128,13 +137,13 @@ describe("reading one's own record", () => {
       );
     }
     const s = await sessionFor(reader.id);
-    const first = await loadSectionPage(s.request("/record/vaccinations"), "vaccinations");
+    const first = await readSectionPage(s.request("/record/vaccinations"), "vaccinations");
     expect(first.page.hasNext).toBe(true);
     expect((await logged(reader.id)).at(-1)?.refs).toEqual(made.slice(0, PAGE_SIZE));
-    const second = await loadSectionPage(s.request("/record/vaccinations?page=2"), "vaccinations");
+    const second = await readSectionPage(s.request("/record/vaccinations?page=2"), "vaccinations");
     expect(second.page.entries.map((e) => e.ref)).toEqual(made.slice(PAGE_SIZE));
     expect((await logged(reader.id)).at(-1)?.refs).toEqual(made.slice(PAGE_SIZE));
-    const beyond = await loadSectionPage(s.request("/record/vaccinations?page=3"), "vaccinations");
+    const beyond = await readSectionPage(s.request("/record/vaccinations?page=3"), "vaccinations");
     expect(beyond.page.entries).toEqual([]);
     expect((await logged(reader.id)).at(-1)).toEqual({ section: "vaccinations", refs: null, actingAs: "self", actor: reader.id });
   });
@@ -177,7 +186,7 @@ describe("reading one's own record", () => {
 describe("guardians and young people", () => {
   it("a guardian reads a child under 13, logged as acting as guardian", async () => {
     const s = await sessionFor(people.parent.id, people.small.id);
-    const page = await loadSectionPage(s.request("/record/vaccinations"), "vaccinations");
+    const page = await readSectionPage(s.request("/record/vaccinations"), "vaccinations");
     expect(page.page.entries.map((e) => e.ref)).toEqual([refs.smallVaccination]);
     expect((await logged(people.small.id)).at(-1)).toEqual({ section: "vaccinations", refs: [refs.smallVaccination], actingAs: "guardian", actor: people.parent.id });
   });
@@ -192,7 +201,7 @@ describe("guardians and young people", () => {
 
   it("a 14-year-old has an overview without a record, and no section or download", async () => {
     const s = await sessionFor(people.fourteen.id);
-    const overview = await loadOverviewPage(s.request("/record"));
+    const overview = await readOverviewPage(s.request("/record"));
     expect(overview.overview.record).toBeNull();
     expect(await status(loadSectionPage(s.request("/record/notes"), "notes"))).toBe(404);
     expect(await status(loadPrintPage(s.request("/record/print")))).toBe(404);
@@ -202,7 +211,7 @@ describe("guardians and young people", () => {
 
   it("never shows another person's entries", async () => {
     const s = await sessionFor(people.other.id);
-    const page = await loadSectionPage(s.request("/record/results"), "results");
+    const page = await readSectionPage(s.request("/record/results"), "results");
     expect(page.page.entries.map((e) => e.ref)).toEqual([refs.otherResult]);
   });
 });

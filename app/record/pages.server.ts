@@ -3,6 +3,10 @@ import type { RecordSection } from "../../db/schema/record";
 import { accessLogWrite, logAccess } from "~/audit/access-log.server";
 import { notFound, requireAccess, type Access } from "~/identity/access.server";
 import { recordRules } from "./exclusions.server";
+import { entryList } from "./markup/entries.server";
+import { highlightsMarkup } from "./markup/overview.server";
+import { recordTexts } from "./markup/texts.server";
+import { trendMarkup } from "./markup/trend.server";
 import { exportFileName, recordBundle } from "./export.server";
 import { loadOverview } from "./overview.server";
 import { exportEntries, printEntries, resultTrend, sectionPage } from "./queries.server";
@@ -26,7 +30,8 @@ function isNotFound(thrown: unknown): boolean {
   return thrown instanceof Response && thrown.status === 404;
 }
 
-export async function loadSectionPage(request: Request, section: RecordSection) {
+/** A section page as read: authorized, the subject's entries on it, and its access-log row written with the read. */
+export async function readSectionPage(request: Request, section: RecordSection) {
   const access = await requireAccess(request, "read_record");
   const db = database();
   const scope = await scopeOf(access);
@@ -36,9 +41,21 @@ export async function loadSectionPage(request: Request, section: RecordSection) 
   return { section, filters, page, facets, hideEntriesAfter: access.hideEntriesAfter?.toISOString() ?? null };
 }
 
+/** What a section page's component gets: the entries as markup (see ServerHtml), and what its controls need. */
+export async function loadSectionPage(request: Request, section: RecordSection) {
+  const [read, texts] = await Promise.all([readSectionPage(request, section), recordTexts(request)]);
+  const { entries, ...page } = read.page;
+  return {
+    ...read,
+    page: { ...page, shown: entries.length },
+    entriesHtml: entries.length > 0 ? entryList(texts, entries).html : null,
+  };
+}
+
 export type SectionPageData = Awaited<ReturnType<typeof loadSectionPage>>;
 
-export async function loadTrendPage(request: Request, code: string | undefined) {
+/** A result over time as read: authorized, and logged with the read. */
+export async function readTrendPage(request: Request, code: string | undefined) {
   const access = await requireAccess(request, "read_record");
   if (!code || !RESULT_CODE.test(code)) throw notFound();
   const db = database();
@@ -49,11 +66,24 @@ export async function loadTrendPage(request: Request, code: string | undefined) 
   return { trend, hideEntriesAfter: access.hideEntriesAfter?.toISOString() ?? null };
 }
 
+/** What the trend page's component gets: the chart and the table as markup. */
+export async function loadTrendPage(request: Request, code: string | undefined) {
+  const [{ trend, hideEntriesAfter }, texts] = await Promise.all([readTrendPage(request, code), recordTexts(request)]);
+  const title = trend.title ?? trend.code;
+  return {
+    title,
+    count: trend.points.length,
+    withheld: trend.withheld,
+    trendHtml: trend.points.length > 0 ? trendMarkup(texts, title, trend.points).html : null,
+    hideEntriesAfter,
+  };
+}
+
 /**
  * The page after login. A young person of 13–15 has no online record but books and messages: they get the overview's
  * appointments and messages; a guardian whose access has ended gets the 404 requireAccess answers.
  */
-export async function loadOverviewPage(request: Request, now = new Date()) {
+export async function readOverviewPage(request: Request, now = new Date()) {
   let access: Access;
   let readRecord = true;
   try {
@@ -69,7 +99,14 @@ export async function loadOverviewPage(request: Request, now = new Date()) {
   return { overview, hideEntriesAfter: access.hideEntriesAfter?.toISOString() ?? null };
 }
 
-export async function loadPrintPage(request: Request) {
+/** What the overview's component gets: appointments and messages as data, the record's highlights as markup. */
+export async function loadOverviewPage(request: Request, now = new Date()) {
+  const [{ overview, hideEntriesAfter }, texts] = await Promise.all([readOverviewPage(request, now), recordTexts(request)]);
+  const { record, ...rest } = overview;
+  return { overview: rest, highlightsHtml: record ? highlightsMarkup(texts, record).html : null, hideEntriesAfter };
+}
+
+export async function readPrintPage(request: Request) {
   const access = await requireAccess(request, "read_record");
   const params = new URL(request.url).searchParams;
   const slug = params.get("section");
@@ -85,6 +122,19 @@ export async function loadPrintPage(request: Request) {
     sections,
     printedAt: new Date().toISOString(),
     hideEntriesAfter: access.hideEntriesAfter?.toISOString() ?? null,
+  };
+}
+
+/** What the printout's component gets: each section's entries as markup, without links. */
+export async function loadPrintPage(request: Request) {
+  const [read, texts] = await Promise.all([readPrintPage(request), recordTexts(request)]);
+  return {
+    ...read,
+    sections: read.sections.map(({ entries, ...s }) => ({
+      ...s,
+      shown: entries.length,
+      entriesHtml: entries.length > 0 ? entryList(texts, entries, { linkTrends: false }).html : null,
+    })),
   };
 }
 

@@ -1,8 +1,8 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Queryable } from "../../db/connection";
-import { runNamed, selectTogether, type TogetherPart, type WriteWithRead } from "../../db/statements";
+import { arg, runNamed, selectTogether, valuesOf, type ReadsWrite, type TogetherPart, type Values } from "../../db/statements";
 import type { ProviderKind } from "../../db/schema/care";
-import type { RecordSection } from "../../db/schema/record";
+import { recordSections, type RecordSection } from "../../db/schema/record";
 import { swedishMidnight } from "~/audit/access-log.server";
 import { PAGE_SIZE, PRINT_LIMIT, providerKindFilters, type SectionFilters } from "./sections";
 import {
@@ -12,6 +12,8 @@ import {
   holdsExcludedKeyword,
   likePattern,
   nextDay,
+  scopeShape,
+  scopeValues,
   shownOnline,
   toIso,
   type RecordScope,
@@ -154,31 +156,58 @@ function toView(r: EntryRow): EntryView {
   };
 }
 
+type Filters = Partial<SectionFilters>;
+
+/** What decides the text of `filterConditions`: which filters are set (their values go in as placeholders). */
+function filterShape(section: RecordSection | null, filters: Filters): string {
+  const provider = !filters.provider
+    ? ""
+    : filters.provider === "unknown"
+      ? "unknown"
+      : (providerKindFilters as readonly string[]).includes(filters.provider)
+        ? "kind"
+        : "unit";
+  const q = filters.q && (section === "notes" || section === null) ? "q" : "";
+  const status = filters.status && section === "medications" ? filters.status : "";
+  return `${filters.from ? "from" : ""}|${filters.to ? "to" : ""}|${provider}|${q}|${status}`;
+}
+
 /** The filter conditions of a section page (period, provider, notes search, medication status). */
-function filterConditions(section: RecordSection | null, filters: Partial<SectionFilters>): SQL {
+function filterConditions(section: RecordSection | null, filters: Filters): SQL {
   const parts: SQL[] = [];
-  if (filters.from) parts.push(sql` and e.occurred_at >= ${swedishMidnight(filters.from).toISOString()}::timestamptz`);
-  if (filters.to) parts.push(sql` and e.occurred_at < ${swedishMidnight(nextDay(filters.to)).toISOString()}::timestamptz`);
+  if (filters.from) parts.push(sql` and e.occurred_at >= ${arg("from")}::timestamptz`);
+  if (filters.to) parts.push(sql` and e.occurred_at < ${arg("until")}::timestamptz`);
   if (filters.provider) {
     if ((providerKindFilters as readonly string[]).includes(filters.provider)) {
       // On the bare column (not coalesce(...)): the planner estimates it from statistics and keeps the date-ordered scan.
-      parts.push(
-        filters.provider === "unknown"
-          ? sql` and (u.provider_kind = 'unknown' or u.id is null)`
-          : sql` and u.provider_kind = ${filters.provider}`,
-      );
+      parts.push(filters.provider === "unknown" ? sql` and (u.provider_kind = 'unknown' or u.id is null)` : sql` and u.provider_kind = ${arg("provider")}`);
     } else {
-      parts.push(sql` and (u.id = ${filters.provider} or u.provider_id = ${filters.provider})`);
+      parts.push(sql` and (u.id = ${arg("provider")} or u.provider_id = ${arg("provider")})`);
     }
   }
   if (filters.q && (section === "notes" || section === null)) {
-    const p = likePattern(filters.q);
-    parts.push(sql` and (e.text ilike ${p} or e.title ilike ${p})`);
+    parts.push(sql` and (e.text ilike ${arg("pattern")} or e.title ilike ${arg("pattern")})`);
   }
   if (filters.status && section === "medications") {
     parts.push(filters.status === "current" ? sql` and ${currentMedication}` : sql` and not ${currentMedication}`);
   }
   return sql.join(parts, sql``);
+}
+
+/** The values of `filterConditions`' placeholders. */
+function filterValues(filters: Filters): Values {
+  return {
+    from: filters.from ? swedishMidnight(filters.from).toISOString() : null,
+    until: filters.to ? swedishMidnight(nextDay(filters.to)).toISOString() : null,
+    provider: filters.provider ?? null,
+    pattern: filters.q ? likePattern(filters.q) : null,
+  };
+}
+
+/** A section as a literal of the statement's text (the sections are a fixed list): for statements over several. */
+function sectionLiteral(section: RecordSection): SQL {
+  if (!recordSections.includes(section)) throw new Error(`no such section: ${String(section)}`);
+  return sql.raw(`'${section}'`);
 }
 
 export interface EntryPage {
@@ -194,22 +223,15 @@ const NEWEST_FIRST = sql`occurred_at desc nulls last, resource_type, id`;
 /** An entry row's reference ("Observation/123"), over a selectTogether part's row `x`: what the access log names. */
 export const ENTRY_REF = sql`x.resource_type || '/' || x.id`;
 
-/** One page of a section (one entry more than the page, to tell whether there is a next): the statement and the page. */
-function sectionListQuery(
-  scope: RecordScope,
-  section: RecordSection,
-  filters: Partial<SectionFilters>,
-  pageSize: number,
-): { query: SQL; page: number } {
-  const page = Math.max(1, Math.floor(filters.page ?? 1));
+/** One page of a section (one entry more than the page, to tell whether there is a next). */
+function sectionListQuery(scope: RecordScope, section: RecordSection, filters: Filters): SQL {
   const { select, joins } = columnsFor(needsOf[section]);
-  const query = sql`
+  return sql`
     select ${select}
       from ${entryFrom}${joins}
-     where ${entryScope(scope)} and e.section = ${section} and ${shownOnline(scope.rules)}${filterConditions(section, filters)}
+     where ${entryScope(scope)} and e.section = ${arg("section")} and ${shownOnline(scope)}${filterConditions(section, filters)}
      order by e.occurred_at desc nulls last, e.resource_type, e.id
-     limit ${pageSize + 1} offset ${(page - 1) * pageSize}`;
-  return { query, page };
+     limit ${arg("pageSize")}::int + 1 offset ${arg("offset")}`;
 }
 
 function entryPageOf(rows: EntryRow[], page: number, pageSize: number): EntryPage {
@@ -280,15 +302,15 @@ function facetsOf(rows: FacetRow[]): SectionFacets {
  * For a section: the units its shown entries come from, and where something was withheld, whom
  * to ask. One aggregate over the subject's entries of the section; no withheld entry's content leaves the query.
  */
-function sectionFacetsQuery(scope: RecordScope, section: RecordSection): SQL {
+function sectionFacetsQuery(scope: RecordScope): SQL {
   return sql`
     select u.id as unit_id, u.name as unit_name, u.phone as unit_phone, u.provider_kind, u.provider_id,
            root.name as provider_name, root.phone as provider_phone,
-           case when ${fromExcludedUnit(scope.rules)} then 'unit'
-                when ${holdsExcludedKeyword(scope.rules)} then 'keyword' end as withheld
+           case when ${fromExcludedUnit()} then 'unit'
+                when ${holdsExcludedKeyword(scope)} then 'keyword' end as withheld
       from ${entryFrom}
       left join care_units root on root.id = u.provider_id
-     where ${entryScope(scope)} and e.section = ${section}
+     where ${entryScope(scope)} and e.section = ${arg("section")}
      group by 1, 2, 3, 4, 5, 6, 7, 8`;
 }
 
@@ -300,21 +322,27 @@ export async function sectionPage(
   db: Queryable,
   scope: RecordScope,
   section: RecordSection,
-  filters: Partial<SectionFilters>,
+  filters: Filters,
   pageSize = PAGE_SIZE,
-  logRead?: WriteWithRead,
+  logRead?: ReadsWrite,
 ): Promise<{ page: EntryPage; facets: SectionFacets }> {
-  const list = sectionListQuery(scope, section, filters, pageSize);
+  const page = Math.max(1, Math.floor(filters.page ?? 1));
   const rows = await selectTogether<{ entries: EntryRow[]; facets: FacetRow[] }>(
     db,
+    () => ({
+      parts: {
+        // The query reads one entry past the page, to tell whether there is a next page: that one is not shown.
+        entries: { query: sectionListQuery(scope, section, filters), orderBy: NEWEST_FIRST, shown: { ref: ENTRY_REF, limit: sql`${arg("pageSize")}` } },
+        facets: { query: sectionFacetsQuery(scope) },
+      },
+      write: logRead?.write,
+    }),
     {
-      // The query reads one entry past the page, to tell whether there is a next page: that one is not shown.
-      entries: { query: list.query, orderBy: NEWEST_FIRST, shown: { ref: ENTRY_REF, limit: pageSize } },
-      facets: { query: sectionFacetsQuery(scope, section) },
+      shape: `section|${section}|${scopeShape(scope)}|${filterShape(section, filters)}|${logRead ? "logged" : "read"}`,
+      values: valuesOf(scopeValues(scope), filterValues(filters), { section, pageSize, offset: (page - 1) * pageSize }, logRead?.values ?? {}),
     },
-    { write: logRead },
   );
-  return { page: entryPageOf(rows.entries, list.page, pageSize), facets: facetsOf(rows.facets) };
+  return { page: entryPageOf(rows.entries, page, pageSize), facets: facetsOf(rows.facets) };
 }
 
 export interface TrendPoint {
@@ -362,28 +390,31 @@ export const TREND_LIMIT = 1000;
  * Every value of one result (by its code) over time, oldest first, and whether values of it were withheld. One query
  * on (person_id, code, occurred_at desc); null when the subject has no such result at all.
  */
-export async function resultTrend(db: Queryable, scope: RecordScope, code: string, logRead?: WriteWithRead): Promise<Trend | null> {
+export async function resultTrend(db: Queryable, scope: RecordScope, code: string, logRead?: ReadsWrite): Promise<Trend | null> {
   const { points: rows } = await selectTogether<{ points: TrendRow[] }>(
     db,
-    {
-      points: {
-        query: sql`
-          select e.resource_type, e.id, e.occurred_at, e.title, e.value_number, e.value_text, e.unit as value_unit,
-                 e.reference_low, e.reference_high, e.reference_text, e.interpretation,
-                 u.id as unit_id, u.name as unit_name, u.phone as unit_phone, u.provider_kind, u.provider_id,
-                 root.name as provider_name, root.phone as provider_phone,
-                 case when ${fromExcludedUnit(scope.rules)} then 'unit'
-                      when ${holdsExcludedKeyword(scope.rules)} then 'keyword' end as withheld
-            from ${entryFrom}
-            left join care_units root on root.id = u.provider_id
-           where ${entryScope(scope)} and e.code = ${code} and e.section = 'results'
-           order by e.occurred_at desc nulls last, e.resource_type, e.id
-           limit ${TREND_LIMIT}`,
-        orderBy: sql`occurred_at asc nulls first, resource_type, id`,
-        shown: { ref: ENTRY_REF, where: sql`x.withheld is null` },
+    () => ({
+      parts: {
+        points: {
+          query: sql`
+            select e.resource_type, e.id, e.occurred_at, e.title, e.value_number, e.value_text, e.unit as value_unit,
+                   e.reference_low, e.reference_high, e.reference_text, e.interpretation,
+                   u.id as unit_id, u.name as unit_name, u.phone as unit_phone, u.provider_kind, u.provider_id,
+                   root.name as provider_name, root.phone as provider_phone,
+                   case when ${fromExcludedUnit()} then 'unit'
+                        when ${holdsExcludedKeyword(scope)} then 'keyword' end as withheld
+              from ${entryFrom}
+              left join care_units root on root.id = u.provider_id
+             where ${entryScope(scope)} and e.code = ${arg("code")} and e.section = 'results'
+             order by e.occurred_at desc nulls last, e.resource_type, e.id
+             limit ${sql.raw(String(TREND_LIMIT))}`,
+          orderBy: sql`occurred_at asc nulls first, resource_type, id`,
+          shown: { ref: ENTRY_REF, where: sql`x.withheld is null` },
+        },
       },
-    },
-    { write: logRead },
+      write: logRead?.write,
+    }),
+    { shape: `trend|${scopeShape(scope)}|${logRead ? "logged" : "read"}`, values: valuesOf(scopeValues(scope), { code }, logRead?.values ?? {}) },
   );
   if (rows.length === 0) return null;
   const shown = rows.filter((r) => r.withheld === null);
@@ -424,19 +455,20 @@ export async function printEntries(
   filters: Partial<SectionFilters>,
 ): Promise<PrintSection[]> {
   const { select, joins } = columnsFor(ALL_NEEDS);
-  const wanted = sql.join(
-    sections.map((s) => sql`(${s}::text)`),
-    sql`, `,
-  );
-  const result = await runNamed<EntryRow>(db, sql`
-    select x.* from (values ${wanted}) as s(section)
+  const periodAndProvider = { ...filters, q: undefined, status: undefined };
+  const result = await runNamed<EntryRow>(
+    db,
+    sql`
+    select x.* from unnest(${arg("sections")}::text[]) as s(section)
     cross join lateral (
       select ${select}
         from ${entryFrom}${joins}
-       where ${entryScope(scope)} and e.section = s.section and ${shownOnline(scope.rules)}${filterConditions(null, { ...filters, q: undefined, status: undefined })}
+       where ${entryScope(scope)} and e.section = s.section and ${shownOnline(scope)}${filterConditions(null, periodAndProvider)}
        order by e.occurred_at desc nulls last, e.resource_type, e.id
-       limit ${PRINT_LIMIT + 1}
-    ) x`);
+       limit ${sql.raw(String(PRINT_LIMIT + 1))}
+    ) x`,
+    valuesOf(scopeValues(scope), filterValues(periodAndProvider), { sections: [...sections] }),
+  );
   const rows = result.map(toView);
   return sections.map((section) => {
     const mine = rows.filter((r) => r.section === section);
@@ -456,12 +488,16 @@ export async function exportEntries(
   section: RecordSection | null,
   filters: Partial<SectionFilters> = {},
 ): Promise<ExportedEntry[]> {
-  const inSection = section ? sql` and e.section = ${section}` : sql``;
-  const result = await runNamed<{ resource_type: string; id: string; raw: Record<string, unknown> | string }>(db, sql`
+  const inSection = section ? sql` and e.section = ${arg("section")}` : sql``;
+  const result = await runNamed<{ resource_type: string; id: string; raw: Record<string, unknown> | string }>(
+    db,
+    sql`
     select e.resource_type, e.id, e.raw
       from ${entryFrom}
-     where ${entryScope(scope)}${inSection} and ${shownOnline(scope.rules)}${filterConditions(section, filters)}
-     order by e.section, e.occurred_at desc nulls last, e.resource_type, e.id`);
+     where ${entryScope(scope)}${inSection} and ${shownOnline(scope)}${filterConditions(section, filters)}
+     order by e.section, e.occurred_at desc nulls last, e.resource_type, e.id`,
+    valuesOf(scopeValues(scope), filterValues(filters), { section }),
+  );
   return result.map((r) => ({
     ref: `${r.resource_type}/${r.id}`,
     resource: typeof r.raw === "string" ? (JSON.parse(r.raw) as Record<string, unknown>) : r.raw,
@@ -482,9 +518,9 @@ export function highlightsQuery(scope: RecordScope): TogetherPart {
   const part = (section: RecordSection, condition: SQL, limit: number) => sql`(
     select ${select}
       from ${entryFrom}${joins}
-     where ${entryScope(scope)} and e.section = ${section} and ${shownOnline(scope.rules)}${condition}
+     where ${entryScope(scope)} and e.section = ${sectionLiteral(section)} and ${shownOnline(scope)}${condition}
      order by e.occurred_at desc nulls last, e.resource_type, e.id
-     limit ${limit})`;
+     limit ${sql.raw(String(limit))})`;
   return {
     query: sql`
       ${part("results", sql``, HIGHLIGHT_RESULTS)}

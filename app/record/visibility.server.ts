@@ -1,4 +1,5 @@
 import { sql, type SQL } from "drizzle-orm";
+import { arg, type Values } from "../../db/statements";
 import { inList, notInList, type RecordRules } from "./exclusions.server";
 
 /**
@@ -21,25 +22,52 @@ export const entryFrom = sql`record_entries e
     on enc.resource_type = 'Encounter' and enc.id = e.encounter_id and enc.person_id = e.person_id
   left join care_units u on u.id = coalesce(e.care_unit_id, enc.care_unit_id)`;
 
+/**
+ * The statements' text is built once per shape and kept (runShaped): what varies from page to page goes in as
+ * placeholders, filled from `scopeValues`. Only whether entries are hidden, and whether keywords are excluded at all,
+ * change the text.
+ */
+export function scopeShape(scope: RecordScope): string {
+  return `${scope.hideEntriesAfter ? "hidden" : "all"}|${scope.rules.keywords.length > 0 ? "keywords" : "no-keywords"}`;
+}
+
+/** The values of the placeholders of `entryScope`, `shownOnline`, `fromExcludedUnit` and `holdsExcludedKeyword`. */
+export function scopeValues(scope: RecordScope): Values {
+  return {
+    subject: scope.subjectPersonId,
+    hideAfter: scope.hideEntriesAfter?.toISOString() ?? null,
+    excludedUnitIds: scope.rules.excludedUnitIds,
+    excludedUnitRefs: scope.rules.excludedUnitRefs,
+    keywords: scope.rules.keywords.length > 0 ? keywordPattern(scope.rules.keywords) : null,
+  };
+}
+
+const EXCLUDED_IDS = sql`${arg("excludedUnitIds")}::text[]`;
+const EXCLUDED_REFS = sql`${arg("excludedUnitRefs")}::text[]`;
+const KEYWORDS = arg("keywords");
+
 /** The subject's live entries (tombstones never show), without the ones hidden by the session's choice. */
 export function entryScope(scope: RecordScope): SQL {
-  const cutoff = scope.hideEntriesAfter?.toISOString();
   // Spelled out rather than coalesce(...) <= cutoff, so that the planner can estimate it from the columns' statistics.
-  const hide = cutoff
-    ? sql` and (e.recorded_at <= ${cutoff}::timestamptz or (e.recorded_at is null and coalesce(e.occurred_at, e.last_updated) <= ${cutoff}::timestamptz))`
+  const hide = scope.hideEntriesAfter
+    ? sql` and (e.recorded_at <= ${arg("hideAfter")}::timestamptz or (e.recorded_at is null and coalesce(e.occurred_at, e.last_updated) <= ${arg("hideAfter")}::timestamptz))`
     : sql``;
-  return sql`e.person_id = ${scope.subjectPersonId} and e.deleted_at is null${hide}`;
+  return sql`e.person_id = ${arg("subject")} and e.deleted_at is null${hide}`;
 }
 
 /** Withheld because the entry comes from (or, for a referral, goes to) an excluded unit. */
-export function fromExcludedUnit(rules: RecordRules): SQL {
-  const ids = rules.excludedUnitIds;
-  return sql`(${inList(sql`e.care_unit_id`, ids)}
-    or ${inList(sql`enc.care_unit_id`, ids)}
-    or ${inList(sql`e.care_unit_reference`, rules.excludedUnitRefs)}
-    or ${inList(sql`(e.details->>'toUnitId')`, ids)}
-    or ${inList(sql`(e.details->>'fromUnitId')`, ids)}
-    or ${inList(sql`(e.details->>'toUnitReference')`, rules.excludedUnitRefs)})`;
+export function fromExcludedUnit(): SQL {
+  return sql`(${inList(sql`e.care_unit_id`, EXCLUDED_IDS)}
+    or ${inList(sql`enc.care_unit_id`, EXCLUDED_IDS)}
+    or ${inList(sql`e.care_unit_reference`, EXCLUDED_REFS)}
+    or ${inList(sql`(e.details->>'toUnitId')`, EXCLUDED_IDS)}
+    or ${inList(sql`(e.details->>'fromUnitId')`, EXCLUDED_IDS)}
+    or ${inList(sql`(e.details->>'toUnitReference')`, EXCLUDED_REFS)})`;
+}
+
+/** A message (or anything else with a care unit) from an excluded unit. */
+export function fromExcludedUnitId(unitId: SQL): SQL {
+  return inList(unitId, EXCLUDED_IDS);
 }
 
 export function likePattern(text: string): string {
@@ -52,10 +80,9 @@ export function keywordPattern(keywords: readonly string[]): string {
 }
 
 /** Withheld because the entry's title or text holds an excluded keyword (case-insensitive). */
-export function holdsExcludedKeyword(rules: RecordRules): SQL {
-  if (rules.keywords.length === 0) return sql`false`;
-  const p = keywordPattern(rules.keywords);
-  return sql`(coalesce(e.title, '') ~* ${p} or coalesce(e.text, '') ~* ${p})`;
+export function holdsExcludedKeyword(scope: RecordScope): SQL {
+  if (scope.rules.keywords.length === 0) return sql`false`;
+  return sql`(coalesce(e.title, '') ~* ${KEYWORDS} or coalesce(e.text, '') ~* ${KEYWORDS})`;
 }
 
 /**
@@ -63,16 +90,15 @@ export function holdsExcludedKeyword(rules: RecordRules): SQL {
  * written as conditions the planner estimates from column statistics (a page must stay an index scan in date order
  * that stops at the page's end, not a sort of the whole record).
  */
-export function shownOnline(rules: RecordRules): SQL {
-  const ids = rules.excludedUnitIds;
-  const refs = rules.excludedUnitRefs;
-  const keywords = rules.keywords.length === 0 ? sql`` : sql` and coalesce(e.title, '') !~* ${keywordPattern(rules.keywords)} and coalesce(e.text, '') !~* ${keywordPattern(rules.keywords)}`;
-  return sql`${notInList(sql`e.care_unit_id`, ids)}
-    and ${notInList(sql`enc.care_unit_id`, ids)}
-    and ${notInList(sql`e.care_unit_reference`, refs)}
-    and ${notInList(sql`(e.details->>'toUnitId')`, ids)}
-    and ${notInList(sql`(e.details->>'fromUnitId')`, ids)}
-    and ${notInList(sql`(e.details->>'toUnitReference')`, refs)}${keywords}`;
+export function shownOnline(scope: RecordScope): SQL {
+  const keywords =
+    scope.rules.keywords.length === 0 ? sql`` : sql` and coalesce(e.title, '') !~* ${KEYWORDS} and coalesce(e.text, '') !~* ${KEYWORDS}`;
+  return sql`${notInList(sql`e.care_unit_id`, EXCLUDED_IDS)}
+    and ${notInList(sql`enc.care_unit_id`, EXCLUDED_IDS)}
+    and ${notInList(sql`e.care_unit_reference`, EXCLUDED_REFS)}
+    and ${notInList(sql`(e.details->>'toUnitId')`, EXCLUDED_IDS)}
+    and ${notInList(sql`(e.details->>'fromUnitId')`, EXCLUDED_IDS)}
+    and ${notInList(sql`(e.details->>'toUnitReference')`, EXCLUDED_REFS)}${keywords}`;
 }
 
 export function nextDay(isoDate: string): string {

@@ -3,32 +3,29 @@ import { data } from "@remix-run/node";
 import { Link, useLoaderData, useLocation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { PageTitle } from "~/components/page-title";
-import { entryTitle } from "~/components/record/entry-list";
-import { assessmentText, entryMeta, useEntryTexts, valueText } from "~/components/record/entry-parts";
 import { HiddenEntriesNotice } from "~/components/record/notices";
 import { TakeAway } from "~/components/record/section-controls";
+import { ServerHtml } from "~/components/server-html";
 import { formatDate, formatDateTime, formatNumber } from "~/i18n/format";
 import { loadOverviewPage } from "~/record/pages.server";
 import { sectionOrder, sectionPath } from "~/record/sections";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const page = await loadOverviewPage(request);
-  return data({ ...page, recordShown: page.overview.record !== null });
+  return data({ ...page, recordShown: page.highlightsHtml !== null });
 }
 
 /** The page after login: what is coming up, what is new, what matters now, and the way into every section. */
 export default function RecordOverview() {
-  const { overview, hideEntriesAfter } = useLoaderData<typeof loader>();
+  const { overview, highlightsHtml, hideEntriesAfter } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation("record");
   const location = useLocation();
-  const texts = useEntryTexts();
   const lng = i18n.language;
-  const { record } = overview;
   return (
     <div className="record-overview">
       <PageTitle>{t("overview.title")}</PageTitle>
       <p className="lead">{t("overview.intro")}</p>
-      {record ? (
+      {highlightsHtml ? (
         <HiddenEntriesNotice hideEntriesAfter={hideEntriesAfter} returnTo={location.pathname} />
       ) : (
         <section className="notice" aria-labelledby="no-record-title">
@@ -86,67 +83,9 @@ export default function RecordOverview() {
           ) : null}
         </section>
       </div>
-      {record ? (
+      {highlightsHtml ? (
         <>
-          <div className="overview-grid">
-            <section className="card" aria-labelledby="results-title">
-              <h2 id="results-title">{t("overview.newestResults")}</h2>
-              {record.results.length > 0 ? (
-                <ul className="plain-list">
-                  {record.results.map((r) => (
-                    <li key={r.ref}>
-                      <strong>{entryTitle(texts, r, true)}</strong> {valueText(texts, r)} {assessmentText(texts, r)}
-                      {entryMeta(texts, r)}
-                    </li>
-                  ))}
-                </ul>
-              ) : (
-                <p>{t("overview.noResults")}</p>
-              )}
-              <p>
-                <Link to={sectionPath("results")}>{t("overview.allOf", { section: t("nav.results").toLowerCase() })}</Link>
-              </p>
-            </section>
-            <section className="card" aria-labelledby="medications-title">
-              <h2 id="medications-title">{t("overview.currentMedications")}</h2>
-              {record.medications.length > 0 ? (
-                <ul className="plain-list">
-                  {record.medications.map((m) => (
-                    <li key={m.ref}>
-                      <strong>{m.title ?? t("entry.untitled")}</strong>
-                      {m.text ? <> – {m.text}</> : null}
-                      {entryMeta(texts, m)}
-                    </li>
-                  ))}
-                </ul>
-              ) : (
-                <p>{t("overview.noMedications")}</p>
-              )}
-              <p>
-                <Link to={sectionPath("medications")}>{t("overview.allOf", { section: t("nav.medications").toLowerCase() })}</Link>
-              </p>
-            </section>
-            <section className="card" aria-labelledby="warnings-title">
-              <h2 id="warnings-title">{t("overview.warnings")}</h2>
-              {record.allergies.length > 0 ? (
-                <ul className="plain-list">
-                  {record.allergies.map((a) => (
-                    <li key={a.ref}>
-                      <strong>{a.title ?? t("entry.untitled")}</strong>
-                      {a.text ? <> – {a.text}</> : null}
-                      {a.criticality === "high" ? <> ({t("status.criticality.high")})</> : null}
-                      {entryMeta(texts, a)}
-                    </li>
-                  ))}
-                </ul>
-              ) : (
-                <p>{t("overview.noWarnings")}</p>
-              )}
-              <p>
-                <Link to={sectionPath("allergies")}>{t("overview.allOf", { section: t("nav.allergies").toLowerCase() })}</Link>
-              </p>
-            </section>
-          </div>
+          <ServerHtml html={highlightsHtml} />
           <section aria-labelledby="sections-title">
             <h2 id="sections-title">{t("overview.sections")}</h2>
             <p>{t("overview.sectionsIntro")}</p>

@@ -4,8 +4,8 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { PageTitle } from "~/components/page-title";
-import { EntryList } from "~/components/record/entry-list";
 import { HiddenEntriesNotice } from "~/components/record/notices";
+import { ServerHtml } from "~/components/server-html";
 import recordStyles from "~/components/record/record.css";
 import { formatCalendarDate, formatDateTime } from "~/i18n/format";
 import { loadPrintPage } from "~/record/pages.server";
@@ -55,8 +55,8 @@ export default function PrintRecord() {
       {sections.map((s) => (
         <section key={s.section} aria-labelledby={`print-${s.section}`} className="print-section">
           <h2 id={`print-${s.section}`}>{t(`section.${s.section}.title`)}</h2>
-          {s.entries.length > 0 ? <EntryList section={s.section} entries={s.entries} linkTrends={false} /> : <p>{t("list.empty")}</p>}
-          {s.truncated ? <p className="notice">{t("print.truncated", { count: s.entries.length })}</p> : null}
+          {s.entriesHtml ? <ServerHtml html={s.entriesHtml} /> : <p>{t("list.empty")}</p>}
+          {s.truncated ? <p className="notice">{t("print.truncated", { count: s.shown })}</p> : null}
         </section>
       ))}
     </div>

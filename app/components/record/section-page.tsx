@@ -2,7 +2,7 @@ import { useLocation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { PageTitle } from "~/components/page-title";
 import type { SectionPageData } from "~/record/pages.server";
-import { EntryList } from "./entry-list";
+import { ServerHtml } from "~/components/server-html";
 import { HiddenEntriesNotice, WithheldNotices } from "./notices";
 import { Pager, SectionFilterForm, TakeAway } from "./section-controls";
 
@@ -22,11 +22,11 @@ export function SectionPage({ data }: { data: SectionPageData }) {
       <SectionFilterForm key={location.search} section={section} filters={filters} facets={facets} />
       <section aria-labelledby="entries-title" className="entries-section">
         <h2 id="entries-title">
-          {page.entries.length > 0 ? t("list.showing", { from: first, to: first + page.entries.length - 1 }) : t("list.newestFirst")}
+          {page.shown > 0 ? t("list.showing", { from: first, to: first + page.shown - 1 }) : t("list.newestFirst")}
         </h2>
         {filtered ? <p className="muted">{t("filters.active")}</p> : null}
-        {page.entries.length > 0 ? (
-          <EntryList section={section} entries={page.entries} />
+        {data.entriesHtml ? (
+          <ServerHtml html={data.entriesHtml} />
         ) : (
           <p>{filtered || page.page > 1 ? t("list.emptyFiltered") : t("list.empty")}</p>
         )}

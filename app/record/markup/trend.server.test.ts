@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { TrendPoint } from "~/record/queries.server";
-import { chartGeometry, niceTicks } from "./trend-chart";
+import { chartGeometry, niceTicks } from "./trend.server";
 
 const point = (day: string, value: number | null, low: number | null = 27, high: number | null = 42): TrendPoint => ({
   ref: `Observation/${day}`,
