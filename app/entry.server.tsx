@@ -4,7 +4,9 @@ import { RemixServer } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";
 import { I18nextProvider } from "react-i18next";
 import { NonceProvider } from "~/components/nonce";
+import { KeptMarkupProvider } from "~/components/server-html";
 import { i18nFor, languageOf } from "~/i18n/i18next.server";
+import { keptMarkup } from "~/utils/html.server";
 
 export const streamTimeout = 5_000;
 
@@ -38,7 +40,9 @@ export default async function handleRequest(
     const { pipe, abort } = renderToPipeableStream(
       <NonceProvider value={nonce}>
         <I18nextProvider i18n={i18n}>
-          <RemixServer context={remixContext} url={request.url} abortDelay={streamTimeout} nonce={nonce} />
+          <KeptMarkupProvider value={keptMarkup()}>
+            <RemixServer context={remixContext} url={request.url} abortDelay={streamTimeout} nonce={nonce} />
+          </KeptMarkupProvider>
         </I18nextProvider>
       </NonceProvider>,
       {

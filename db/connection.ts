@@ -42,16 +42,16 @@ export function socketOf(databaseUrl: string): { url: string; socketPath?: strin
   return { url: url.toString(), socketPath: `${host.replace(/\/$/, "")}/.s.PGSQL.${url.port || 5432}` };
 }
 
+/** A postgres.js client for a DATABASE_URL, by TCP or by the Unix socket it names (see socketOf). */
+export function postgresClient(databaseUrl: string, options: postgres.Options<Record<string, postgres.PostgresType>> = {}): postgres.Sql {
+  const { url, socketPath } = socketOf(databaseUrl);
+  return postgres(url, { onnotice: () => {}, ...options, ...(socketPath ? { path: socketPath } : {}) });
+}
+
 /** DATABASE_URL set → postgres.js to that server; otherwise the embedded PGlite persisted under pgliteDir. */
 export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle> {
   if (options.databaseUrl) {
-    const { url, socketPath } = socketOf(options.databaseUrl);
-    const client = postgres(url, {
-      max: options.poolSize ?? 10,
-      ...(socketPath ? { path: socketPath } : {}),
-      onnotice: () => {},
-      connection: { application_name: "citizen-portal" },
-    });
+    const client = postgresClient(options.databaseUrl, { max: options.poolSize ?? 10, connection: { application_name: "citizen-portal" } });
     const db = drizzlePostgres(client, { schema, casing: "snake_case" }) as unknown as Database;
     return { db, kind: "postgres", close: () => client.end({ timeout: 5 }) };
   }

@@ -75,6 +75,9 @@ export default defineConfig({
       NODE_ENV: "test",
       LOG_LEVEL: "warn",
       DEMO_DATA: "true",
+      // A whole run can outlast the 15-minute idle limit on a slow machine: the sessions a journey counts (the other
+      // language's logins of the same person) must not end while it counts them.
+      SESSION_IDLE_MINUTES: "120",
       FEED_TOKEN: process.env.E2E_FEED_TOKEN ?? "e2e-feed-token-0123456789abcdef0123456789",
     },
   },

@@ -26,6 +26,8 @@ for (const javaScriptEnabled of [true, false]) {
       await expect(page.getByTestId("hidden-entries")).toContainText(t("record:hidden.allShown"));
       await scan();
 
+      // With JavaScript, the record's plain links are followed within the page: the document is never reloaded.
+      if (javaScriptEnabled) await page.evaluate(() => Object.assign(window, { sameDocument: true }));
       const nav = page.getByRole("navigation", { name: t("record:nav.label") });
       for (const section of sectionOrder) {
         await nav.getByRole("link", { name: t(`record:nav.${section}`), exact: true }).click();
@@ -45,10 +47,19 @@ for (const javaScriptEnabled of [true, false]) {
         }
         await scan();
       }
+      await expect(nav.getByRole("link", { name: t("record:nav.referrals"), exact: true })).toHaveAttribute("aria-current", "page");
+      if (javaScriptEnabled) expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+      // Back one page: its list comes again, with the page's data.
+      await page.goBack();
+      await expect(page).toHaveURL(new RegExp(`${sectionPath("care_contacts")}$`));
+      await expect(page.locator("article.entry").first()).toBeVisible();
     });
 
     test("a citizen filters notes by provider and prints the filtered list", async ({ page, scan, t }) => {
       await loginAs(page, { t, scan, key: "main", returnTo: "/record/notes" });
+      await page.waitForLoadState("networkidle");
+      // The list came in the page's HTML only: the page, once running, keeps it.
+      await expect(page.locator("article.entry").first()).toBeVisible();
       await scan();
       await page.getByLabel(t("record:filters.provider")).selectOption("municipality");
       await page.getByRole("button", { name: t("record:filters.apply") }).click();

@@ -1,5 +1,4 @@
 import { drizzle } from "drizzle-orm/postgres-js";
-import postgres from "postgres";
 import { accessLogWrite } from "~/audit/access-log.server";
 import { generateDemoResources } from "~/feed/demo/generate";
 import { ingestStream } from "~/feed/ingest.server";
@@ -7,7 +6,7 @@ import { recordRules } from "~/record/exclusions.server";
 import { loadOverview } from "~/record/overview.server";
 import { resultTrend, sectionPage } from "~/record/queries.server";
 import { PAGE_SIZE, parseSectionFilters } from "~/record/sections";
-import type { Database, DatabaseHandle } from "../../db/connection";
+import { postgresClient, type Database, type DatabaseHandle } from "../../db/connection";
 import * as schema from "../../db/schema";
 
 /** Generated patients (the demo generator, no cast) loaded through the feed, as the clinical system would send them. */
@@ -43,7 +42,7 @@ export async function recordPageQueries(handle: DatabaseHandle, personId: string
   let current = "";
   const url = (handle as DatabaseHandle & { url?: string }).url ?? process.env.BENCH_CAPTURE_URL;
   if (!url) throw new Error("recordPageQueries needs the database URL");
-  const client = postgres(url, { max: 1, onnotice: () => {} });
+  const client = postgresClient(url, { max: 1 });
   const db = drizzle(client, {
     schema,
     casing: "snake_case",

@@ -3,35 +3,44 @@
 // For each size: a fresh PostgreSQL database, generated patients loaded through the feed, a production build of the
 // portal serving it, and virtual users (each a different patient, logged in by a session row of their own). Then:
 //   capacity  requests/s per page at saturation (10 connections, autocannon), beside the accessibility statement (a
-//             page of the same build that reads no patient data), and their ratio;
+//             page of the same build that reads no patient data), and their ratio; the pages take turns (--rounds);
 //   latency   p50/p95/p99 per page at a fixed arrival rate (open loop: requests are sent on a schedule, whatever the
 //             server's speed, and latency counts from the scheduled time, so queueing is not hidden);
 //   plans     EXPLAIN (ANALYZE, BUFFERS) of every query the pages make, for one patient: planned for its values, and
 //             the generic plan PostgreSQL may keep for the prepared statement.
-// Flags: --sizes 2000,20000  --capacity-seconds 10  --latency-seconds 30  --rate 50  --users 200
+// Flags: --sizes 2000,20000  --capacity-seconds 12 (per page, in --rounds 3 turns)  --latency-seconds 30  --rate 50  --users 200
 //        --keep (keep each size's database)  --reuse NAME (measure a kept database again, without loading; one size)
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import http from "node:http";
 import { createServer } from "node:net";
 import os from "node:os";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import { sql } from "drizzle-orm";
-import postgres from "postgres";
 import { createSession } from "~/identity/session.server";
-import { openDatabase, rowsOf, type DatabaseHandle } from "../../db/connection";
+import { openDatabase, postgresClient, rowsOf, type DatabaseHandle } from "../../db/connection";
 import { migrate } from "../../db/migrate";
 import { loadGeneratedPatients, recordPageQueries } from "./bench-record-data";
+
+/**
+ * The PostgreSQL server on this machine, through its Unix socket when it has one, as a region's server beside its
+ * database would be reached: a loopback TCP write charges the sender for the receiving side of the network stack too.
+ */
+function localServerUrl(): string {
+  const dir = "/var/run/postgresql";
+  return existsSync(`${dir}/.s.PGSQL.5432`) ? `postgres://postgres@localhost/postgres?host=${dir}` : "postgres://postgres@127.0.0.1:5432/postgres";
+}
 
 const { values: args } = parseArgs({
   options: {
     sizes: { type: "string", default: "2000,20000" },
-    "capacity-seconds": { type: "string", default: "10" },
+    "capacity-seconds": { type: "string", default: "12" },
+    rounds: { type: "string", default: "3" },
     "latency-seconds": { type: "string", default: "30" },
     rate: { type: "string", default: "50" },
     users: { type: "string", default: "200" },
-    "server-url": { type: "string", default: process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres" },
+    "server-url": { type: "string", default: process.env.BENCH_DATABASE_URL ?? localServerUrl() },
     keep: { type: "boolean", default: false },
     reuse: { type: "string" },
     // Only the pages whose names contain one of these (comma-separated), for quick before-and-after runs.
@@ -43,6 +52,7 @@ const { values: args } = parseArgs({
 
 const sizes = args.sizes.split(",").map((s) => Number(s.trim()));
 const capacitySeconds = Number(args["capacity-seconds"]);
+const rounds = Math.max(1, Number(args.rounds));
 const latencySeconds = Number(args["latency-seconds"]);
 const rate = Number(args.rate);
 const userCount = Number(args.users);
@@ -94,7 +104,7 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function createDatabase(serverUrl: string, name: string): Promise<string> {
-  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  const admin = postgresClient(serverUrl, { max: 1 });
   await admin.unsafe(`create database ${name}`);
   await admin.end();
   return databaseUrlFor(serverUrl, name);
@@ -107,7 +117,7 @@ function databaseUrlFor(serverUrl: string, name: string): string {
 }
 
 async function dropDatabase(serverUrl: string, name: string): Promise<void> {
-  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  const admin = postgresClient(serverUrl, { max: 1 });
   await admin.unsafe(`drop database if exists ${name} with (force)`);
   await admin.end();
 }
@@ -165,13 +175,20 @@ interface Capacity {
   cpuMsPerRequest: number;
 }
 
-async function capacity(base: string, pid: number | undefined, page: Page, users: User[]): Promise<Capacity> {
+interface Slice {
+  requests: number;
+  seconds: number;
+  cpuMs: number;
+}
+
+/** One slice of a page's capacity run: requests answered, in how long, and the portal's CPU for them. */
+async function capacitySlice(base: string, pid: number | undefined, page: Page, users: User[], seconds: number): Promise<Slice> {
   let next = 0;
   const cpuBefore = processCpuMs(pid);
   const result = await autocannon({
     url: base,
     connections: 10,
-    duration: capacitySeconds,
+    duration: seconds,
     requests: [
       {
         setupRequest: (req) => {
@@ -184,7 +201,26 @@ async function capacity(base: string, pid: number | undefined, page: Page, users
   if (result.non2xx > 0 || result.errors > 0) {
     console.warn(`  ! ${page.name}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
   }
-  return { rps: result.requests.average, cpuMsPerRequest: (processCpuMs(pid) - cpuBefore) / result.requests.total };
+  return { requests: result.requests.total, seconds: result.duration, cpuMs: processCpuMs(pid) - cpuBefore };
+}
+
+/**
+ * Every page's capacity, measured in turns: each round gives each page a slice of the time, so that a change in the
+ * machine's speed during the run (seen here: up to 2× within minutes) falls on all pages alike, not on whichever was
+ * measured then. A page's figure is over all its slices.
+ */
+async function capacities(base: string, pid: number | undefined, users: User[]): Promise<Map<string, Capacity>> {
+  const slices = new Map<string, Slice[]>(pages.map((p) => [p.name, []]));
+  for (let round = 0; round < rounds; round++) {
+    for (const page of pages) slices.get(page.name)?.push(await capacitySlice(base, pid, page, users, capacitySeconds / rounds));
+  }
+  const out = new Map<string, Capacity>();
+  for (const [name, list] of slices) {
+    const requests = list.reduce((n, s) => n + s.requests, 0);
+    const seconds = list.reduce((n, s) => n + s.seconds, 0);
+    out.set(name, { rps: requests / seconds, cpuMsPerRequest: list.reduce((n, s) => n + s.cpuMs, 0) / requests });
+  }
+  return out;
 }
 
 /** Open loop: request i is due at start + i/rate, whatever happened to the others; latency counts from then. */
@@ -233,7 +269,7 @@ async function latency(base: string, users: User[]): Promise<Map<string, number[
 async function explainPlans(handle: DatabaseHandle, databaseUrl: string, personId: string, trendCode: string): Promise<string[]> {
   const out: string[] = [];
   const queries = await recordPageQueries(handle, personId, trendCode);
-  const client = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+  const client = postgresClient(databaseUrl, { max: 1 });
   try {
     await client.unsafe("set plan_cache_mode = force_generic_plan");
     for (const [i, { name, query }] of queries.entries()) {
@@ -254,6 +290,7 @@ async function explainPlans(handle: DatabaseHandle, databaseUrl: string, personI
 
 function literal(v: unknown): string {
   if (v === null || v === undefined) return "null";
+  if (Array.isArray(v)) return `'{${v.map((x) => `"${String(x).replace(/["\\]/g, "\\$&").replace(/'/g, "''")}"`).join(",")}}'`;
   if (typeof v === "number" || typeof v === "boolean") return String(v);
   if (v instanceof Date) return `'${v.toISOString()}'`;
   return `'${String(v).replace(/'/g, "''")}'`;
@@ -312,8 +349,7 @@ async function benchSize(patients: number) {
     // Warm up: JIT, connection pool, PostgreSQL buffers.
     for (const page of pages) await autocannon({ url: portal.url, connections: 4, duration: 2, requests: [{ path: page.path(users[0] as User), headers: { cookie: (users[0] as User).cookie } }] });
 
-    const cap = new Map<string, Capacity>();
-    for (const page of pages) cap.set(page.name, await capacity(portal.url, portal.child.pid, page, users));
+    const cap = await capacities(portal.url, portal.child.pid, users);
     const baseline = cap.get(NO_DATA_PAGE) as Capacity;
     const loggedInBaseline = cap.get(NO_DATA_PAGE_LOGGED_IN) as Capacity;
     const lat = await latency(portal.url, users);

@@ -1,26 +1,37 @@
-import { useNavigate, type NavigateFunction } from "@remix-run/react";
-import type { MouseEvent } from "react";
+import { createContext, useContext, useEffect, useRef } from "react";
 
 /**
  * Markup the server built from escaped values (app/utils/html.server.ts): the record's lists, charts and tables. It is
- * placed as it is, on the server and in the browser alike; React does not render its elements one by one, nor does
- * the page carry their data a second time for hydration.
+ * placed as it is, on the server and in the browser alike; React does not render its elements one by one.
  *
- * Its links are plain links, so they work without JavaScript; with it, a click on one of the portal's own links
- * navigates within the page as a <Link> does. A click that asks for more (a new tab, a download) is left to the browser.
+ * A page's HTML document carries it once, in the page: the loader's data says only that the server kept it (`kept`),
+ * and hydration leaves the server's markup in place (React does not hydrate inside dangerouslySetInnerHTML). A
+ * client-side navigation gets it in the data (`html`).
  */
-export function ServerHtml({ html, className }: { html: string; className?: string }) {
-  const navigate = useNavigate();
-  // The wrapper only listens for clicks on the links inside it: keyboard users follow them with Enter as usual.
-  return <div className={className} onClick={(event) => followOwnLink(event, navigate)} dangerouslySetInnerHTML={{ __html: html }} />;
-}
+export type PageMarkup = { html: string } | { kept: string };
 
-function followOwnLink(event: MouseEvent<HTMLElement>, navigate: NavigateFunction) {
-  if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
-  const link = event.target instanceof Element ? event.target.closest("a[href]") : null;
-  if (!(link instanceof HTMLAnchorElement) || (link.target && link.target !== "_self") || link.hasAttribute("download")) return;
-  const url = new URL(link.href);
-  if (url.origin !== window.location.origin) return;
-  event.preventDefault();
-  navigate(url.pathname + url.search + url.hash);
+/** On the server: the markup this request's page kept (entry.server provides it). Empty in the browser. */
+const KeptMarkup = createContext<ReadonlyMap<string, string>>(new Map());
+export const KeptMarkupProvider = KeptMarkup.Provider;
+
+/** In the browser: the markup a document came with, read from the page, should React ever mount it again. */
+const shownInDocument = new WeakMap<PageMarkup, string>();
+
+/** Its links are plain links: the page around it follows them within the page (useOwnLinks). */
+export function ServerHtml({ markup, className }: { markup: PageMarkup; className?: string }) {
+  const kept = useContext(KeptMarkup);
+  const ref = useRef<HTMLDivElement>(null);
+  const keptByServer = "kept" in markup;
+  useEffect(() => {
+    if (keptByServer && ref.current && !shownInDocument.has(markup)) shownInDocument.set(markup, ref.current.innerHTML);
+  }, [keptByServer, markup]);
+  const html = "html" in markup ? markup.html : (kept.get(markup.kept) ?? shownInDocument.get(markup) ?? "");
+  return (
+    <div
+      ref={ref}
+      className={className}
+      suppressHydrationWarning={keptByServer}
+      dangerouslySetInnerHTML={{ __html: html }}
+    />
+  );
 }

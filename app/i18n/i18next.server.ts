@@ -1,6 +1,7 @@
 import { createCookie } from "@remix-run/node";
 import i18next, { type i18n, type TFunction } from "i18next";
 import { RemixI18Next } from "remix-i18next/server";
+import { oncePerRequest } from "~/utils/request-scope.server";
 import { defaultLanguage, i18nOptions, isLanguage, languages, type Language } from "./config";
 
 /** The explicit choice made with the language switch; a year, readable by the server only. */
@@ -22,9 +23,12 @@ const detector = new RemixI18Next({
 });
 
 /** Explicit choice (?lng or the lng cookie), then Accept-Language, then Swedish. */
-export async function languageOf(request: Request): Promise<Language> {
-  const found = await detector.getLocale(request);
-  return isLanguage(found) ? found : defaultLanguage;
+export function languageOf(request: Request): Promise<Language> {
+  // The root loader, a page's loader and the render each ask: the answer is the same within one request.
+  return oncePerRequest("language", async () => {
+    const found = await detector.getLocale(request);
+    return isLanguage(found) ? found : defaultLanguage;
+  });
 }
 
 // One initialised instance per language, made once: creating one per request costs more than rendering the page.

@@ -39,9 +39,18 @@ const STOCKHOLM_DATE = new Intl.DateTimeFormat("en-CA", {
   day: "2-digit",
 });
 
+// Every page asks (age rules); the date in Sweden changes only on a whole minute (its offsets are whole hours).
+let lastMinute = NaN;
+let lastDate = "";
+
 /** Today's calendar date in Sweden (YYYY-MM-DD) at the instant `now`. */
 export function swedishDate(now: Date): string {
-  return STOCKHOLM_DATE.format(now);
+  const minute = Math.floor(now.getTime() / 60_000);
+  if (minute !== lastMinute) {
+    lastDate = STOCKHOLM_DATE.format(now);
+    lastMinute = minute;
+  }
+  return lastDate;
 }
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;

@@ -214,4 +214,17 @@ describe("guardians and young people", () => {
     const page = await readSectionPage(s.request("/record/results"), "results");
     expect(page.page.entries.map((e) => e.ref)).toEqual([refs.otherResult]);
   });
+
+  it("the page's markup holds exactly the entries read: the subject's, in the page's language", async () => {
+    const mine = await loadSectionPage((await sessionFor(people.other.id)).request("/record/results"), "results");
+    const html = mine.entries && "html" in mine.entries ? mine.entries.html : "";
+    expect(html.match(/<article/g)).toHaveLength(1);
+    expect(html).toContain(">99<");
+    expect(html).not.toContain(">57<");
+    expect(mine.page.shown).toBe(1);
+    const english = await loadSectionPage((await sessionFor(people.parent.id)).request("/record/results?lng=en"), "results");
+    const englishHtml = english.entries && "html" in english.entries ? english.entries.html : "";
+    expect(englishHtml.match(/<article/g)).toHaveLength(2);
+    expect(englishHtml).toContain("Kind of provider");
+  });
 });

@@ -7,6 +7,7 @@ import { entryList } from "./markup/entries.server";
 import { highlightsMarkup } from "./markup/overview.server";
 import { recordTexts } from "./markup/texts.server";
 import { trendMarkup } from "./markup/trend.server";
+import { pageMarkup } from "~/utils/html.server";
 import { exportFileName, recordBundle } from "./export.server";
 import { loadOverview } from "./overview.server";
 import { exportEntries, printEntries, resultTrend, sectionPage } from "./queries.server";
@@ -48,7 +49,7 @@ export async function loadSectionPage(request: Request, section: RecordSection) 
   return {
     ...read,
     page: { ...page, shown: entries.length },
-    entriesHtml: entries.length > 0 ? entryList(texts, entries).html : null,
+    entries: entries.length > 0 ? pageMarkup(entryList(texts, entries)) : null,
   };
 }
 
@@ -74,7 +75,7 @@ export async function loadTrendPage(request: Request, code: string | undefined) 
     title,
     count: trend.points.length,
     withheld: trend.withheld,
-    trendHtml: trend.points.length > 0 ? trendMarkup(texts, title, trend.points).html : null,
+    chartAndTable: trend.points.length > 0 ? pageMarkup(trendMarkup(texts, title, trend.points)) : null,
     hideEntriesAfter,
   };
 }
@@ -103,7 +104,7 @@ export async function readOverviewPage(request: Request, now = new Date()) {
 export async function loadOverviewPage(request: Request, now = new Date()) {
   const [{ overview, hideEntriesAfter }, texts] = await Promise.all([readOverviewPage(request, now), recordTexts(request)]);
   const { record, ...rest } = overview;
-  return { overview: rest, highlightsHtml: record ? highlightsMarkup(texts, record).html : null, hideEntriesAfter };
+  return { overview: rest, highlights: record ? pageMarkup(highlightsMarkup(texts, record)) : null, hideEntriesAfter };
 }
 
 export async function readPrintPage(request: Request) {
@@ -133,7 +134,7 @@ export async function loadPrintPage(request: Request) {
     sections: read.sections.map(({ entries, ...s }) => ({
       ...s,
       shown: entries.length,
-      entriesHtml: entries.length > 0 ? entryList(texts, entries, { linkTrends: false }).html : null,
+      entries: entries.length > 0 ? pageMarkup(entryList(texts, entries, { linkTrends: false })) : null,
     })),
   };
 }

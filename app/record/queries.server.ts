@@ -270,6 +270,9 @@ interface FacetRow {
   withheld: "unit" | "keyword" | null;
 }
 
+/** Names in Swedish alphabetical order (å, ä, ö last), whatever the page's language: they are Swedish names. */
+const swedishOrder = new Intl.Collator("sv").compare;
+
 function facetsOf(rows: FacetRow[]): SectionFacets {
   const units: UnitOption[] = [];
   const withheld = new Map<string, WithheldNotice>();
@@ -293,8 +296,8 @@ function facetsOf(rows: FacetRow[]): SectionFacets {
         : { askName: r.unit_name, askPhone: r.unit_phone };
     withheld.set(`${notice.askName ?? ""}|${notice.askPhone ?? ""}`, notice);
   }
-  units.sort((a, b) => a.name.localeCompare(b.name, "sv"));
-  const notices = [...withheld.values()].sort((a, b) => (a.askName ?? "\uffff").localeCompare(b.askName ?? "\uffff", "sv"));
+  units.sort((a, b) => swedishOrder(a.name, b.name));
+  const notices = [...withheld.values()].sort((a, b) => swedishOrder(a.askName ?? "\uffff", b.askName ?? "\uffff"));
   return { units, withheld: notices };
 }
 

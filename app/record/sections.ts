@@ -74,12 +74,20 @@ export type SectionFilters = z.output<typeof sectionFilterSchema>;
 /** The filters of a section page, from its query string (GET form: works without JavaScript). */
 export function parseSectionFilters(params: URLSearchParams): SectionFilters {
   const raw: Record<string, string> = {};
-  for (const key of ["from", "to", "provider", "q", "status", "page"]) {
+  let given = false;
+  for (const key of FILTER_KEYS) {
     const value = params.get(key);
-    if (value !== null) raw[key] = value;
+    if (value !== null) {
+      raw[key] = value;
+      given = true;
+    }
   }
-  return sectionFilterSchema.parse(raw);
+  // Most pages are opened without filters: the schema's answer for none, without running it.
+  return given ? sectionFilterSchema.parse(raw) : { ...NO_FILTERS };
 }
+
+const FILTER_KEYS = ["from", "to", "provider", "q", "status", "page"] as const;
+const NO_FILTERS: SectionFilters = sectionFilterSchema.parse({});
 
 /** The query string for the same filters on another page (paging links, print, export). */
 export function filterQuery(filters: Partial<SectionFilters>, extra: Record<string, string | number | undefined> = {}): string {

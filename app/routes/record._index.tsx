@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Link, useLoaderData, useLocation } from "@remix-run/react";
+import { useLoaderData, useLocation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { PageTitle } from "~/components/page-title";
 import { HiddenEntriesNotice } from "~/components/record/notices";
@@ -12,12 +12,12 @@ import { sectionOrder, sectionPath } from "~/record/sections";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const page = await loadOverviewPage(request);
-  return data({ ...page, recordShown: page.highlightsHtml !== null });
+  return data({ ...page, recordShown: page.highlights !== null });
 }
 
 /** The page after login: what is coming up, what is new, what matters now, and the way into every section. */
 export default function RecordOverview() {
-  const { overview, highlightsHtml, hideEntriesAfter } = useLoaderData<typeof loader>();
+  const { overview, highlights, hideEntriesAfter } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation("record");
   const location = useLocation();
   const lng = i18n.language;
@@ -25,7 +25,7 @@ export default function RecordOverview() {
     <div className="record-overview">
       <PageTitle>{t("overview.title")}</PageTitle>
       <p className="lead">{t("overview.intro")}</p>
-      {highlightsHtml ? (
+      {highlights ? (
         <HiddenEntriesNotice hideEntriesAfter={hideEntriesAfter} returnTo={location.pathname} />
       ) : (
         <section className="notice" aria-labelledby="no-record-title">
@@ -83,16 +83,16 @@ export default function RecordOverview() {
           ) : null}
         </section>
       </div>
-      {highlightsHtml ? (
+      {highlights ? (
         <>
-          <ServerHtml html={highlightsHtml} />
+          <ServerHtml markup={highlights} />
           <section aria-labelledby="sections-title">
             <h2 id="sections-title">{t("overview.sections")}</h2>
             <p>{t("overview.sectionsIntro")}</p>
             <ul className="section-links">
               {sectionOrder.map((section) => (
                 <li key={section}>
-                  <Link to={sectionPath(section)}>{t(`nav.${section}`)}</Link>
+                  <a href={sectionPath(section)}>{t(`nav.${section}`)}</a>
                 </li>
               ))}
             </ul>

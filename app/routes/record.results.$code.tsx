@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Link, useLoaderData, useLocation } from "@remix-run/react";
+import { useLoaderData, useLocation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { PageTitle } from "~/components/page-title";
 import { HiddenEntriesNotice, WithheldNotices } from "~/components/record/notices";
@@ -14,22 +14,22 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 /** One result over time: a server-drawn chart and, beside it, the table with every value in words. */
 export default function ResultTrendPage() {
-  const { title, count, withheld, trendHtml, hideEntriesAfter } = useLoaderData<typeof loader>();
+  const { title, count, withheld, chartAndTable, hideEntriesAfter } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation("record");
   const location = useLocation();
   return (
     <div className="record-section">
       <p className="no-print">
-        <Link to="/record/results">{t("trend.back")}</Link>
+        <a href="/record/results">{t("trend.back")}</a>
       </p>
       <PageTitle>{t("trend.title", { title })}</PageTitle>
       <p className="lead">{t("trend.intro")}</p>
       <HiddenEntriesNotice hideEntriesAfter={hideEntriesAfter} returnTo={location.pathname} />
       <WithheldNotices notices={withheld} />
-      {trendHtml ? (
+      {chartAndTable ? (
         <>
           <p>{t("trend.valueCount", { count, n: formatNumber(count, i18n.language) })}</p>
-          <ServerHtml html={trendHtml} />
+          <ServerHtml markup={chartAndTable} />
         </>
       ) : null}
     </div>

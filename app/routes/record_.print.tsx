@@ -55,7 +55,7 @@ export default function PrintRecord() {
       {sections.map((s) => (
         <section key={s.section} aria-labelledby={`print-${s.section}`} className="print-section">
           <h2 id={`print-${s.section}`}>{t(`section.${s.section}.title`)}</h2>
-          {s.entriesHtml ? <ServerHtml html={s.entriesHtml} /> : <p>{t("list.empty")}</p>}
+          {s.entries ? <ServerHtml markup={s.entries} /> : <p>{t("list.empty")}</p>}
           {s.truncated ? <p className="notice">{t("print.truncated", { count: s.shown })}</p> : null}
         </section>
       ))}

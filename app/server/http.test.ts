@@ -4,7 +4,7 @@ import type { ServerBuild } from "@remix-run/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "~/config.server";
 import { createTestDatabase, type TestDatabase } from "../../db/testing";
-import { oncePerRequest } from "~/utils/request-scope.server";
+import { isDocumentRequest, oncePerRequest } from "~/utils/request-scope.server";
 import { createHttpApp } from "./http";
 import { isSameOrigin } from "./security";
 
@@ -27,6 +27,7 @@ beforeAll(async () => {
       a.post("/probe", (_req, res) => void res.status(204).end());
       a.post("/api/fhir/probe", (_req, res) => void res.status(204).end());
       a.get("/probe", (_req, res) => void res.type("text/html").send("<p>ok</p>"));
+      a.get(["/probe/kind", "/probe/kind.data"], (_req, res) => void res.json({ document: isDocumentRequest() }));
       a.all("/probe/lookups", async (_req, res) => {
         let lookups = 0;
         const lookup = () => oncePerRequest("session", async () => ++lookups);
@@ -120,5 +121,12 @@ describe("looking things up once per request", () => {
     expect(await (await fetch(`${base}/probe/lookups`)).json()).toEqual({ lookups: 1 });
     const post = await fetch(`${base}/probe/lookups`, { method: "POST", headers: { origin: "http://portal.test" } });
     expect(await post.json()).toEqual({ lookups: 2 });
+  });
+});
+
+describe("what a request asks for", () => {
+  it("a page's HTML document, or the data of a client-side navigation (Remix's .data requests)", async () => {
+    expect(await (await fetch(`${base}/probe/kind`)).json()).toEqual({ document: true });
+    expect(await (await fetch(`${base}/probe/kind.data`)).json()).toEqual({ document: false });
   });
 });

@@ -72,7 +72,9 @@ export function createHttpApp(options: HttpAppOptions): Express {
 
   app.use(sameOriginOnly({ origin: config.publicOrigin, exemptPrefixes: MACHINE_PATH_PREFIXES }));
   // A page's loaders share what they look up about the request (the session, the person) within one GET.
-  app.use((req, _res, next) => (req.method === "GET" || req.method === "HEAD" ? withRequestScope(next) : next()));
+  app.use((req, _res, next) =>
+    req.method === "GET" || req.method === "HEAD" ? withRequestScope(next, { document: !req.path.endsWith(".data") }) : next(),
+  );
   options.mount?.(app);
 
   // Pages may show personal data: no browser or proxy keeps a copy (the back button after logout shows nothing).

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { escapeHtml, html, Markup } from "./html.server";
+import { escapeHtml, html, keptMarkup, Markup, pageMarkup } from "./html.server";
+import { withRequestScope } from "./request-scope.server";
 
 const unescape = (s: string) =>
   s.replace(/&(amp|lt|gt|quot|#39);/g, (_, e: string) => ({ amp: "&", lt: "<", gt: ">", quot: '"', "#39": "'" })[e] as string);
@@ -33,5 +34,25 @@ describe("html", () => {
 
   it("escapes a string that looks like markup: only Markup is inserted unescaped", () => {
     expect(html`${"<b>bold</b>"}`.html).toBe("&lt;b&gt;bold&lt;/b&gt;");
+  });
+});
+
+describe("pageMarkup", () => {
+  const list = html`<ol><li>${"a"}</li></ol>`;
+
+  it("keeps a document's markup for the server's render, so the page's data does not carry it a second time", () => {
+    const [first, second, kept] = withRequestScope(() => [pageMarkup(list), pageMarkup(html`<p>b</p>`), keptMarkup()] as const, { document: true });
+    expect(first).toEqual({ kept: "m1" });
+    expect(second).toEqual({ kept: "m2" });
+    expect([...kept]).toEqual([
+      ["m1", "<ol><li>a</li></ol>"],
+      ["m2", "<p>b</p>"],
+    ]);
+  });
+
+  it("sends the markup in the data of a client-side navigation, and wherever it is not known to be a document", () => {
+    expect(withRequestScope(() => pageMarkup(list))).toEqual({ html: "<ol><li>a</li></ol>" });
+    expect(pageMarkup(list)).toEqual({ html: "<ol><li>a</li></ol>" });
+    expect(withRequestScope(() => keptMarkup().size)).toBe(0);
   });
 });

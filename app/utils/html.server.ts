@@ -1,3 +1,6 @@
+import type { PageMarkup } from "~/components/server-html";
+import { isDocumentRequest, requestValue } from "./request-scope.server";
+
 /**
  * Markup built on the server as text, for the record's content: lists of entries, a result's chart and table. These
  * are static (no state, no handlers), and a record page shows hundreds of their elements. Rendered by React, each
@@ -43,4 +46,25 @@ export function html(strings: TemplateStringsArray, ...values: HtmlValue[]): Mar
   let out = strings[0] as string;
   for (let i = 0; i < values.length; i++) out += markupOf(values[i] as HtmlValue) + (strings[i + 1] as string);
   return new Markup(out);
+}
+
+const KEPT = Symbol("server markup");
+
+/**
+ * Markup for a page's component (see ServerHtml). A client-side navigation gets it in the loader's data. A page's HTML
+ * document gets it once: kept here for the server's render, and not sent again in the data for hydration, which
+ * leaves the server's markup in place (escaping a list a second time, as data inside a script, cost a page as much
+ * as building it).
+ */
+export function pageMarkup(markup: Markup): PageMarkup {
+  const kept = isDocumentRequest() ? requestValue(KEPT, () => new Map<string, string>()) : undefined;
+  if (!kept) return { html: markup.html };
+  const key = `m${kept.size + 1}`;
+  kept.set(key, markup.html);
+  return { kept: key };
+}
+
+/** The markup this request's page keeps for its render (entry.server hands it to ServerHtml). */
+export function keptMarkup(): ReadonlyMap<string, string> {
+  return requestValue(KEPT, () => new Map<string, string>()) ?? new Map();
 }

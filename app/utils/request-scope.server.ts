@@ -9,7 +9,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
  * (whom the person acts for, hidden entries) in its action, and the loaders after it must see the change.
  */
 
-type Scope = Map<string, unknown>;
+type Scope = Map<string | symbol, unknown>;
 
 // One store for the process: the server (app/server) and the Remix build each load this module.
 const slot = globalThis as typeof globalThis & {
@@ -17,9 +17,30 @@ const slot = globalThis as typeof globalThis & {
 };
 const storage = (slot.__portalRequestScope ??= new AsyncLocalStorage<Scope>());
 
-/** Runs `next` (the rest of a GET or HEAD request's handling) with a fresh scope. */
-export function withRequestScope<T>(next: () => T): T {
-  return storage.run(new Map(), next);
+// Registered (Symbol.for): the server (app/server) and the Remix build each load this module.
+const DOCUMENT = Symbol.for("portal.requestScope.document");
+
+/**
+ * Runs `next` (the rest of a GET or HEAD request's handling) with a fresh scope. `document`: the request asks for a
+ * page's HTML, not for the data of a client-side navigation (Remix's `….data` requests).
+ */
+export function withRequestScope<T>(next: () => T, options: { document?: boolean } = {}): T {
+  const scope: Scope = new Map();
+  if (options.document) scope.set(DOCUMENT, true);
+  return storage.run(scope, next);
+}
+
+/** Whether this request renders a page's HTML document (false outside a request scope: unknown, so not assumed). */
+export function isDocumentRequest(): boolean {
+  return storage.getStore()?.get(DOCUMENT) === true;
+}
+
+/** A value kept for the rest of this request under `key` (nothing outside a request scope): see server markup. */
+export function requestValue<T>(key: symbol, make: () => T): T | undefined {
+  const scope = storage.getStore();
+  if (!scope) return undefined;
+  if (!scope.has(key)) scope.set(key, make());
+  return scope.get(key) as T;
 }
 
 /**

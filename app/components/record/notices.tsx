@@ -1,4 +1,3 @@
-import { Link } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import type { WithheldNotice } from "~/record/queries.server";
 import { formatDate } from "~/i18n/format";
@@ -33,7 +32,7 @@ export function HiddenEntriesNotice({ hideEntriesAfter, returnTo }: { hideEntrie
     <div className={hideEntriesAfter ? "notice notice--hidden" : "notice notice--quiet"} data-testid="hidden-entries">
       <p>
         {hideEntriesAfter ? t("hidden.hiddenSince", { date: formatDate(hideEntriesAfter, i18n.language) }) : t("hidden.allShown")}{" "}
-        <Link to={`${NEW_ENTRIES_CHOICE_PATH}?returnTo=${encodeURIComponent(returnTo)}`}>{t("hidden.change")}</Link>
+        <a href={`${NEW_ENTRIES_CHOICE_PATH}?returnTo=${encodeURIComponent(returnTo)}`}>{t("hidden.change")}</a>
       </p>
     </div>
   );

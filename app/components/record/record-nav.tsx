@@ -1,21 +1,29 @@
-import { NavLink } from "@remix-run/react";
+import { useLocation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { sectionOrder, sectionPath } from "~/record/sections";
 
-/** The record's own navigation: the overview and every section, each with a stable address. */
+/**
+ * The record's own navigation: the overview and every section, each with a stable address. The page shown is marked
+ * (aria-current); a section stays marked on its own subpages (a result over time is in results). Plain links: the
+ * record's layout follows them within the page.
+ */
 export function RecordNav() {
   const { t } = useTranslation("record");
+  const { pathname } = useLocation();
+  const current = (path: string, exact: boolean) => (pathname === path || (!exact && pathname.startsWith(`${path}/`)) ? "page" : undefined);
   return (
     <nav className="record-nav no-print" aria-label={t("nav.label")}>
       <ul>
         <li>
-          <NavLink to="/record" end>
+          <a href="/record" aria-current={current("/record", true)}>
             {t("nav.overview")}
-          </NavLink>
+          </a>
         </li>
         {sectionOrder.map((section) => (
           <li key={section}>
-            <NavLink to={sectionPath(section)}>{t(`nav.${section}`)}</NavLink>
+            <a href={sectionPath(section)} aria-current={current(sectionPath(section), false)}>
+              {t(`nav.${section}`)}
+            </a>
           </li>
         ))}
       </ul>

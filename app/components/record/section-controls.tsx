@@ -1,11 +1,13 @@
-import { Form, Link } from "@remix-run/react";
+import { Form } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import type { RecordSection } from "../../../db/schema/record";
 import type { SectionFacets } from "~/record/queries.server";
 import { filterQuery, providerKindFilters, sectionPath, type SectionFilters } from "~/record/sections";
 
 // Unit and provider names are Swedish whatever the page's language.
-const SORT_LOCALE = "sv";
+const swedishOrder = new Intl.Collator("sv").compare;
+
+// Links here are plain links: the record's layout follows them within the page (useOwnLinks).
 
 /**
  * Period, provider and (for notes) text: a GET form, so the filtered list has its own address and works without
@@ -24,7 +26,7 @@ export function SectionFilterForm({
   const { t } = useTranslation("record");
   const providers = new Map<string, string>();
   for (const u of facets.units) if (u.providerId && u.providerName && u.providerId !== u.id) providers.set(u.providerId, u.providerName);
-  const providerChoices = [...providers].sort((a, b) => a[1].localeCompare(b[1], SORT_LOCALE));
+  const providerChoices = [...providers].sort((a, b) => swedishOrder(a[1], b[1]));
   const active = Boolean(filters.from || filters.to || filters.provider || filters.q || filters.status);
   return (
     <section className="filters no-print" aria-labelledby="filters-title">
@@ -92,7 +94,7 @@ export function SectionFilterForm({
           <button type="submit" className="button button--primary">
             {t("filters.apply")}
           </button>
-          {active ? <Link to={sectionPath(section)}>{t("filters.clear")}</Link> : null}
+          {active ? <a href={sectionPath(section)}>{t("filters.clear")}</a> : null}
         </div>
       </Form>
     </section>
@@ -119,17 +121,17 @@ export function Pager({
       <ul className="inline-list">
         {page > 1 ? (
           <li>
-            <Link to={to(page - 1)} rel="prev">
+            <a href={to(page - 1)} rel="prev">
               {t("pager.previous")}
-            </Link>
+            </a>
           </li>
         ) : null}
         <li aria-current="page">{t("pager.page", { page })}</li>
         {hasNext ? (
           <li>
-            <Link to={to(page + 1)} rel="next">
+            <a href={to(page + 1)} rel="next">
               {t("pager.next")}
-            </Link>
+            </a>
           </li>
         ) : null}
       </ul>
@@ -146,7 +148,7 @@ export function TakeAway({ section, filters }: { section: RecordSection | null; 
       <h2 id="take-away-title">{t("take.title")}</h2>
       <ul className="inline-list">
         <li>
-          <Link to={`/record/print${query}`}>{section ? t("take.printSection") : t("take.print")}</Link>
+          <a href={`/record/print${query}`}>{section ? t("take.printSection") : t("take.print")}</a>
         </li>
         <li>
           <a href={`/record/export.json${query}`} download aria-describedby="export-hint">

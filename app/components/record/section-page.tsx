@@ -25,8 +25,8 @@ export function SectionPage({ data }: { data: SectionPageData }) {
           {page.shown > 0 ? t("list.showing", { from: first, to: first + page.shown - 1 }) : t("list.newestFirst")}
         </h2>
         {filtered ? <p className="muted">{t("filters.active")}</p> : null}
-        {data.entriesHtml ? (
-          <ServerHtml html={data.entriesHtml} />
+        {data.entries ? (
+          <ServerHtml markup={data.entries} />
         ) : (
           <p>{filtered || page.page > 1 ? t("list.emptyFiltered") : t("list.empty")}</p>
         )}
