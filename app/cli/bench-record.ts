@@ -11,7 +11,7 @@
 // Flags: --sizes 2000,20000  --capacity-seconds 12 (per page, in --rounds 3 turns)  --latency-seconds 30  --rate 50  --users 200
 //        --keep (keep each size's database)  --reuse NAME (measure a kept database again, without loading; one size)
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import http from "node:http";
 import { createServer } from "node:net";
 import os from "node:os";
@@ -126,7 +126,8 @@ async function startPortal(databaseUrl: string): Promise<{ url: string; child: C
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const profiling = args.profile ? ["--cpu-prof", `--cpu-prof-dir=${args.profile}`] : [];
-  const child = spawn(process.execPath, [...profiling, "--import", "tsx", "app/server/main.ts"], {
+  const nodeFlags = process.env.BENCH_NODE_FLAGS?.split(" ").filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...profiling, ...nodeFlags, "--import", "tsx", "app/server/main.ts"], {
     env: {
       ...process.env,
       // A production process, as the region runs it (React's production build, Secure cookies). Login itself is not
@@ -157,14 +158,48 @@ async function startPortal(databaseUrl: string): Promise<{ url: string; child: C
   throw new Error("the portal did not start");
 }
 
-/** CPU time (user + system) the portal process has used, in ms, from /proc (Linux); NaN elsewhere. */
-function processCpuMs(pid: number | undefined): number {
+/**
+ * CPU time (user + system) the portal process has used, in ms, from /proc (Linux); NaN elsewhere. `mainThread`: its
+ * JavaScript thread only (without the garbage collector's and libuv's helper threads), which is what one process's
+ * capacity runs out of.
+ */
+function processCpuMs(pid: number | undefined, mainThread = false): number {
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    const fields = readFileSync(mainThread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
   } catch {
     return NaN;
   }
+}
+/** The machine's CPU time, busy and in all, in ms, from /proc/stat (Linux); NaN elsewhere. */
+function machineCpuMs(): { busy: number; total: number } {
+  try {
+    const fields = (readFileSync("/proc/stat", "utf8").split("\n")[0] ?? "").trim().split(/\s+/).slice(1).map(Number);
+    const total = fields.reduce((a, b) => a + b, 0);
+    const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
+    return { busy: ((total - idle) * 1000) / CLOCK_TICKS, total: (total * 1000) / CLOCK_TICKS };
+  } catch {
+    return { busy: NaN, total: NaN };
+  }
+}
+
+/** CPU time of the PostgreSQL server's processes on this machine, in ms (NaN when there are none to read). */
+function databaseCpuMs(): number {
+  let total = 0;
+  let found = false;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      if (!stat.includes("(postgres)")) continue;
+      const fields = stat.split(") ")[1]?.split(" ") ?? [];
+      total += ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+      found = true;
+    } catch {
+      // the process ended
+    }
+  }
+  return found ? total : NaN;
 }
 // USER_HZ: 100 on every Linux the portal runs on (getconf CLK_TCK).
 const CLOCK_TICKS = 100;
@@ -173,18 +208,31 @@ interface Capacity {
   rps: number;
   /** The portal process's CPU per request: steadier than requests/s on a shared machine, and what a page costs. */
   cpuMsPerRequest: number;
+  /** The same, of the portal's JavaScript thread alone. */
+  mainThreadMsPerRequest: number;
+  /** The database server's CPU per request (when it runs on this machine): it shares the 2 cores. */
+  databaseCpuMsPerRequest: number;
+  /** How busy the whole machine was (0–1): below 1, something other than CPU held the page back. */
+  machineBusy: number;
 }
 
 interface Slice {
   requests: number;
   seconds: number;
   cpuMs: number;
+  mainThreadMs: number;
+  databaseCpuMs: number;
+  machineBusyMs: number;
+  machineTotalMs: number;
 }
 
 /** One slice of a page's capacity run: requests answered, in how long, and the portal's CPU for them. */
 async function capacitySlice(base: string, pid: number | undefined, page: Page, users: User[], seconds: number): Promise<Slice> {
   let next = 0;
   const cpuBefore = processCpuMs(pid);
+  const mainBefore = processCpuMs(pid, true);
+  const databaseBefore = databaseCpuMs();
+  const machineBefore = machineCpuMs();
   const result = await autocannon({
     url: base,
     connections: 10,
@@ -201,7 +249,15 @@ async function capacitySlice(base: string, pid: number | undefined, page: Page, 
   if (result.non2xx > 0 || result.errors > 0) {
     console.warn(`  ! ${page.name}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
   }
-  return { requests: result.requests.total, seconds: result.duration, cpuMs: processCpuMs(pid) - cpuBefore };
+  return {
+    requests: result.requests.total,
+    seconds: result.duration,
+    cpuMs: processCpuMs(pid) - cpuBefore,
+    mainThreadMs: processCpuMs(pid, true) - mainBefore,
+    databaseCpuMs: databaseCpuMs() - databaseBefore,
+    machineBusyMs: machineCpuMs().busy - machineBefore.busy,
+    machineTotalMs: machineCpuMs().total - machineBefore.total,
+  };
 }
 
 /**
@@ -218,7 +274,13 @@ async function capacities(base: string, pid: number | undefined, users: User[]):
   for (const [name, list] of slices) {
     const requests = list.reduce((n, s) => n + s.requests, 0);
     const seconds = list.reduce((n, s) => n + s.seconds, 0);
-    out.set(name, { rps: requests / seconds, cpuMsPerRequest: list.reduce((n, s) => n + s.cpuMs, 0) / requests });
+    out.set(name, {
+      rps: requests / seconds,
+      cpuMsPerRequest: list.reduce((n, s) => n + s.cpuMs, 0) / requests,
+      mainThreadMsPerRequest: list.reduce((n, s) => n + s.mainThreadMs, 0) / requests,
+      databaseCpuMsPerRequest: list.reduce((n, s) => n + s.databaseCpuMs, 0) / requests,
+      machineBusy: list.reduce((n, s) => n + s.machineBusyMs, 0) / list.reduce((n, s) => n + s.machineTotalMs, 0),
+    });
   }
   return out;
 }
@@ -373,11 +435,13 @@ for (const size of sizes) runs.push(await benchSize(size));
 console.log("\n══ capacity at saturation (10 connections), requests/s");
 for (const run of runs) {
   console.log(`${run.patients.toLocaleString("en")} patients (${run.resources.toLocaleString("en")} resources, ${run.users} virtual users):`);
-  for (const [name, { rps, cpuMsPerRequest }] of run.cap) {
+  for (const [name, { rps, cpuMsPerRequest, mainThreadMsPerRequest, databaseCpuMsPerRequest, machineBusy }] of run.cap) {
     console.log(
       `  ${name.padEnd(42)} ${rps.toFixed(0).padStart(6)} req/s   ratio to no-data page ${(rps / run.baseline.rps).toFixed(2)}` +
         ` (logged in: ${(rps / run.loggedInBaseline.rps).toFixed(2)})` +
-        `   portal CPU ${cpuMsPerRequest.toFixed(2)} ms/request`,
+        `   CPU per request: portal ${cpuMsPerRequest.toFixed(2)} ms (its JavaScript thread ${mainThreadMsPerRequest.toFixed(2)}),` +
+        ` database ${databaseCpuMsPerRequest.toFixed(2)} ms;` +
+        ` machine ${(machineBusy * 100).toFixed(0)} % busy`,
     );
   }
 }
