@@ -9,6 +9,17 @@ import { trendMarkup } from "./trend.server";
 
 const EVIL = `<img src=x onerror="alert(1)">`;
 
+/** A result's value and reference range: HbA1c, above the range. */
+const MEASURED = {
+  valueNumber: 59,
+  valueText: null,
+  valueUnit: "mmol/mol",
+  referenceLow: 27,
+  referenceHigh: 42,
+  referenceText: null,
+  interpretation: null,
+};
+
 function entry(section: RecordSection, over: Partial<EntryView> = {}): EntryView {
   return {
     ref: `Thing/${section}`,
@@ -22,13 +33,7 @@ function entry(section: RecordSection, over: Partial<EntryView> = {}): EntryView
     providerKind: "municipality",
     authorName: "Eva Ek",
     authorProfession: "Sjuksköterska",
-    valueNumber: 59,
-    valueText: null,
-    valueUnit: "mmol/mol",
-    referenceLow: 27,
-    referenceHigh: 42,
-    referenceText: null,
-    interpretation: null,
+    ...MEASURED,
     fromUnitName: "Från-enheten",
     toUnitName: "Till-enheten",
     criticality: "high",
@@ -39,13 +44,8 @@ function entry(section: RecordSection, over: Partial<EntryView> = {}): EntryView
 const point = (day: string, value: number): TrendPoint => ({
   ref: `Observation/${day}`,
   occurredAt: `${day}T08:00:00.000Z`,
+  ...MEASURED,
   valueNumber: value,
-  valueText: null,
-  valueUnit: "mmol/mol",
-  referenceLow: 27,
-  referenceHigh: 42,
-  referenceText: null,
-  interpretation: null,
   careUnitName: "Labbet",
   providerKind: "private",
 });
