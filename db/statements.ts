@@ -1,4 +1,4 @@
-import { Placeholder, sql, type Query, type SQL } from "drizzle-orm";
+import { Placeholder, SQL, sql, type Query } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import { rowsOf, type Queryable } from "./connection";
 
@@ -124,14 +124,37 @@ export interface Together<T> {
   parts: { [K in keyof T]: TogetherPart };
   /** A write the statement makes, given what it shows (the access-log row). */
   write?: WriteWithRead;
+  /** WITH queries before the parts, which parts and write may read by name (`name as (query)`). */
+  before?: SQL[];
+  /** Placeholders the statement fills itself, each with an expression (see `bindPlaceholders`). */
+  bind?: Record<string, SQL>;
+}
+
+/**
+ * `statement` with each placeholder named in `bindings` replaced by that expression: a value the statement works out
+ * itself instead of taking it from the caller (whose record, from the statement's own session row).
+ */
+export function bindPlaceholders(statement: SQL, bindings: Record<string, SQL>): SQL {
+  const bind = (chunk: unknown): unknown => {
+    if (chunk instanceof Placeholder) return Object.hasOwn(bindings, chunk.name) ? bindings[chunk.name] : chunk;
+    if (chunk instanceof SQL) return new SQL(chunk.queryChunks.map(bind) as SQL["queryChunks"]);
+    if (Array.isArray(chunk)) return chunk.map(bind);
+    return chunk;
+  };
+  return bind(statement) as SQL;
 }
 
 /** The one statement of `selectTogether`: each part a WITH query, the write a data-modifying one. */
-function togetherStatement<T>({ parts, write }: Together<T>): SQL {
+function togetherStatement<T>(together: Together<T>): SQL {
+  const statement = togetherText(together);
+  return together.bind ? bindPlaceholders(statement, together.bind) : statement;
+}
+
+function togetherText<T>({ parts, write, before }: Together<T>): SQL {
   const names = Object.keys(parts) as (keyof T & string)[];
   // Each part is a WITH query: PostgreSQL inlines one read once, and keeps the rows of one the write reads too.
   const source = (i: number): SQL => sql`${sql.identifier(`part_${i}`)}`;
-  const withParts = names.map((name, i) => sql`${source(i)} as (${parts[name].query})`);
+  const withParts = [...(before ?? []), ...names.map((name, i) => sql`${source(i)} as (${parts[name].query})`)];
   if (write) {
     const showing = names.flatMap((name, i) => (parts[name].shown ? [{ i, part: parts[name] }] : []));
     const shownRows = showing.map(({ i, part }) => {
@@ -183,4 +206,20 @@ export async function selectTogether<T extends Record<string, unknown[]>>(
 /** A json column's value: postgres.js (through drizzle) hands it over as text, PGlite already parsed. */
 export function jsonValue<T>(value: T | string): T {
   return typeof value === "string" ? (JSON.parse(value) as T) : value;
+}
+
+/**
+ * A page's read as one statement still to run: its parts and write (`together`), what decides its text (`shape`), the
+ * values of its placeholders, and how its rows become the page's answer. Run by `runRead`, or by a statement that
+ * adds to it (the request's session lookup, see `readWithSession`).
+ */
+export interface Read<Result, Rows extends Record<string, unknown[]> = Record<string, unknown[]>> {
+  together: () => Together<Rows>;
+  shape: string;
+  values: Values;
+  result: (rows: Rows) => Result;
+}
+
+export async function runRead<Result, Rows extends Record<string, unknown[]>>(db: Queryable, read: Read<Result, Rows>): Promise<Result> {
+  return read.result(await selectTogether<Rows>(db, read.together, { shape: read.shape, values: read.values }));
 }

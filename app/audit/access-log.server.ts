@@ -23,12 +23,24 @@ export async function logAccess(db: Queryable, access: Access, section: string, 
  */
 export function accessLogWrite(access: Access, section: string, options: { onlyIfFound?: boolean } = {}): ReadsWrite {
   return {
-    write: (shownRefs, anyRow) => sql`
-      insert into ${accessLog} (subject_person_id, actor_person_id, acting_as, section, resource_refs, channel)
-      select ${arg("subject")}, ${arg("actor")}, ${arg("actingAs")}, ${arg("logSection")}, ${shownRefs}, 'portal'
-      ${options.onlyIfFound ? sql`where ${anyRow}` : sql``}`,
+    write: accessLogRow(options),
     values: { subject: access.subjectPersonId, actor: access.actorPersonId, actingAs: access.actingAs, logSection: section },
   };
+}
+
+/**
+ * The same row for a statement that reads the request's session itself (see `readWithSession`): it binds `subject`,
+ * `actor` and `actingAs` from the session row it reads, and writes nothing when it has not authorized the read.
+ */
+export function sessionAccessLogWrite(section: string, options: { onlyIfFound?: boolean } = {}): ReadsWrite {
+  return { write: accessLogRow(options), values: { logSection: section } };
+}
+
+function accessLogRow(options: { onlyIfFound?: boolean }): ReadsWrite["write"] {
+  return (shownRefs, anyRow) => sql`
+      insert into ${accessLog} (subject_person_id, actor_person_id, acting_as, section, resource_refs, channel)
+      select ${arg("subject")}, ${arg("actor")}, ${arg("actingAs")}, ${arg("logSection")}, ${shownRefs}, 'portal'
+       where ${arg("subject")}::text is not null${options.onlyIfFound ? sql` and ${anyRow}` : sql``}`;
 }
 
 export const ACCESS_LOG_PAGE_SIZE = 25;

@@ -2,10 +2,12 @@ import { redirect } from "@remix-run/node";
 import { and, eq, getTableColumns, isNotNull, isNull, or, sql, type Placeholder } from "drizzle-orm";
 import { database, type Queryable } from "../../db/connection";
 import { guardianships, people, personLinks, sessions } from "../../db/schema";
-import { jsonValue, preparedStatement } from "../../db/statements";
+import { jsonValue, preparedStatement, selectTogether, valuesOf, type Read } from "../../db/statements";
 import {
   birthDateFromIdentityNumber,
   guardianRefusal,
+  latestBirthDateForAge,
+  OWN_RECORD_FROM_AGE,
   ownCapabilities,
   swedishDate,
   type Capability,
@@ -13,7 +15,7 @@ import {
   type GuardianshipFacts,
   type SubjectFacts,
 } from "./rules";
-import { oncePerRequest, rememberForRequest } from "~/utils/request-scope.server";
+import { firstForRequest, oncePerRequest, rememberForRequest } from "~/utils/request-scope.server";
 import {
   keepAlive,
   liveSessionValues,
@@ -100,7 +102,20 @@ function sessionWithPeople(db: Queryable) {
       .select({
         session: getTableColumns(sessions),
         person: personColumns,
-        children: sql<ChildRelation[] | string>`coalesce((
+        children: childrenOfSessionPerson,
+      })
+      .from(sessions)
+      .leftJoin(people, and(eq(people.id, sessions.personId), isNull(people.deletedAt)))
+      .where(liveSessionWhere())
+      .prepare("session_with_people"),
+  );
+}
+
+/**
+ * As JSON, the guardian relations of the session's person with each child's facts: the rows `childRelations` reads.
+ * In a statement that reads `sessions`.
+ */
+const childrenOfSessionPerson = sql<ChildRelation[] | string>`coalesce((
           select json_agg(json_build_object(
                    'childPersonId', ${guardianships.childPersonId}, 'active', ${guardianships.active},
                    'blocked', ${guardianships.blocked}, 'periodStart', ${guardianships.periodStart},
@@ -111,14 +126,7 @@ function sessionWithPeople(db: Queryable) {
                      'protectedIdentity', c.protected_identity)))
             from ${guardianships}
             join ${people} c on c.id = ${guardianships.childPersonId} and c.deleted_at is null
-           where ${guardianships.deletedAt} is null and ${guardianIs(sessions.personId)}), '[]'::json)`,
-      })
-      .from(sessions)
-      .leftJoin(people, and(eq(people.id, sessions.personId), isNull(people.deletedAt)))
-      .where(liveSessionWhere())
-      .prepare("session_with_people"),
-  );
-}
+           where ${guardianships.deletedAt} is null and ${guardianIs(sessions.personId)}), '[]'::json)`;
 
 /** Where to send someone who must log in first: back to this page afterwards (path only: no query in the URL). */
 export function loginRedirect(request: Request): Response {
@@ -356,4 +364,137 @@ export async function chooseSubject(
   const decision = await decideAccess(db, session.personId, subjectPersonId, now);
   if (decision.actingAs === "guardian" && decision.capabilities.length === 0) throw notFound();
   await setActingFor(db, session.personId, session.sessionId, subjectPersonId);
+}
+
+/** The request's own session, as `readWithSession`'s statement reads it: the columns of `sessionWithPeople`. */
+const sessionPart = sql`
+  select ${sessions.idHash} as id_hash, ${sessions.personId} as person_id, ${sessions.actingForPersonId} as acting_for_person_id,
+         ${sessions.createdAt} as created_at, ${sessions.lastSeenAt} as last_seen_at, ${sessions.expiresAt} as expires_at,
+         ${sessions.hideEntriesAfter} as hide_entries_after, ${sessions.userAgent} as user_agent, ${sessions.data} as data,
+         case when ${people.id} is null then null else json_build_object(
+           'id', ${people.id}, 'givenName', ${people.givenName}, 'familyName', ${people.familyName},
+           'birthDate', ${people.birthDate}, 'personnummer', ${people.personnummer},
+           'samordningsnummer', ${people.samordningsnummer}, 'deceased', ${people.deceased},
+           'protectedIdentity', ${people.protectedIdentity}) end as person,
+         ${childrenOfSessionPerson} as children
+    from ${sessions}
+    left join ${people} on ${people.id} = ${sessions.personId} and ${people.deletedAt} is null
+   where ${liveSessionWhere()}`;
+
+interface SessionPartRow {
+  id_hash: string;
+  person_id: string;
+  acting_for_person_id: string;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+  hide_entries_after: string | null;
+  user_agent: string | null;
+  data: Record<string, unknown> | null;
+  person: PersonRow | null;
+  children: ChildRelation[];
+}
+
+/**
+ * The one case the statement decides itself, as `ownCapabilities` does for "read_record": a live session of a person
+ * who reads their own record, is alive and, by the birth date the read model holds, at least 16 today. Everything else
+ * (a guardian, a birth date only the personnummer tells) is left to `requireAccess`, and a statement of its own.
+ */
+const viewer = sql`viewer as (
+  select ${sessions.personId} as subject, ${sessions.hideEntriesAfter} as hide_after
+    from ${sessions}
+    join ${people} on ${people.id} = ${sessions.personId} and ${people.deletedAt} is null
+   where ${liveSessionWhere()}
+     and ${sessions.actingForPersonId} = ${sessions.personId}
+     and not ${people.deceased}
+     and ${people.birthDate} <= ${sql.placeholder("ownRecordBornBy")}::date)`;
+
+/** The read's placeholders for whose record it is and who reads it, as that statement fills them. */
+const VIEWER_BINDINGS = {
+  subject: sql`(select subject from viewer)`,
+  hideAfter: sql`(select hide_after from viewer)`,
+  actor: sql`(select subject from viewer)`,
+  actingAs: sql`'self'`,
+};
+
+type SessionRead<T> = { authorized: true; result: T } | { authorized: false };
+
+/**
+ * A page's read made in the request's first statement, with the lookup of the session: one round trip for the page,
+ * where `requireAccess` and then the read took two. `read` is built for a scope that takes the subject from the
+ * session (`fromSession`), and logs with `sessionAccessLogWrite`; the statement authorizes it itself, for a person
+ * reading their own record only (see `viewer`), and when it does not, reads and logs nothing.
+ *
+ * Returns null when the request's session is already being looked up (the page then reads as before), otherwise the
+ * read's result, or `authorized: false`. The page still calls `requireAccess`, which answers from the same statement;
+ * a read the statement authorized is one `requireAccess` allows (checked here, and by the tests at every age).
+ */
+export function readWithSession<T, Rows extends Record<string, unknown[]>>(
+  request: Request,
+  read: () => Read<T, Rows>,
+  now: Date = new Date(),
+): Promise<SessionRead<T>> | null {
+  const settings = sessionSettings();
+  const token = sessionToken(request, settings);
+  if (!token) return null;
+  let answered: Promise<SessionRead<T>> | undefined;
+  const session = firstForRequest("session", () => {
+    const today = swedishDate(now);
+    const r = read();
+    const statement = selectTogether<Record<string, unknown[]>>(
+      database(),
+      () => {
+        const together = r.together();
+        return {
+          ...together,
+          parts: { ...together.parts, viewer: { query: sql`select subject from viewer` }, session: { query: sessionPart } },
+          before: [viewer],
+          bind: VIEWER_BINDINGS,
+        };
+      },
+      {
+        shape: `with-session|${r.shape}`,
+        values: valuesOf(r.values, liveSessionValues(token, now, settings), {
+          ownRecordBornBy: latestBirthDateForAge(OWN_RECORD_FROM_AGE, today),
+        }),
+      },
+    );
+    answered = statement.then((rows): SessionRead<T> => {
+      if ((rows.viewer ?? []).length === 0) return { authorized: false };
+      const { viewer: _viewer, session: _session, ...parts } = rows;
+      return { authorized: true, result: r.result(parts as Rows) };
+    });
+    return statement.then((rows) => {
+      const row = (rows.session as SessionPartRow[] | undefined)?.[0];
+      if (!row) return null;
+      const person = row.person ? toFacts(row.person) : null;
+      // The statement's decision must be the one requireAccess makes from the same row: a read it logged that the
+      // page then refused would stand in the access log, never shown.
+      const authorized = (rows.viewer ?? []).length > 0;
+      if (authorized && !(person && row.acting_for_person_id === row.person_id && ownCapabilities(person, today).includes("read_record"))) {
+        throw new Error("the session's statement authorized a read that requireAccess refuses");
+      }
+      rememberForRequest(`person:${row.person_id}`, person);
+      rememberForRequest(`children:${row.person_id}`, row.children);
+      return keepAlive(database(), sessionOfPart(row), now, settings);
+    });
+  });
+  if (!session || !answered) return null;
+  // Awaited by the page after requireAccess; when that throws (a redirect to the login), nothing awaits this.
+  answered.catch(() => undefined);
+  return answered;
+}
+
+function sessionOfPart(row: SessionPartRow): SessionRecord {
+  return {
+    sessionId: row.id_hash,
+    personId: row.person_id,
+    actingForPersonId: row.acting_for_person_id,
+    createdAt: new Date(row.created_at),
+    lastSeenAt: new Date(row.last_seen_at),
+    expiresAt: new Date(row.expires_at),
+    hideEntriesAfter: row.hide_entries_after === null ? null : new Date(row.hide_entries_after),
+    userAgent: row.user_agent,
+    data: row.data ?? {},
+  };
 }

@@ -70,6 +70,22 @@ export function ageOn(birthDate: string | null, today: string): number | null {
   return age;
 }
 
+/**
+ * The latest birth date of someone who is `age` or older on `today` (both YYYY-MM-DD): `ageOn(b, today) >= age`
+ * exactly when `b <= latestBirthDateForAge(age, today)`, for every calendar date `b`. For a statement that applies the
+ * age rule itself (see `readWithSession`).
+ */
+export function latestBirthDateForAge(age: number, today: string): string {
+  const t = ISO_DATE.exec(today);
+  if (!t) throw new Error(`not a calendar date: ${today}`);
+  const year = Number(t[1]) - age;
+  const month = Number(t[2]);
+  // Today's day in that year; 29 February in a year without one is the 28th (nobody is born between the two).
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const day = Math.min(Number(t[3]), daysInMonth);
+  return `${String(year).padStart(4, "0")}-${t[2]}-${String(day).padStart(2, "0")}`;
+}
+
 /** What a person may do for themself today. */
 export function ownCapabilities(person: SubjectFacts, today: string): Capability[] {
   if (person.deceased) return [];

@@ -1,6 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Queryable } from "../../db/connection";
-import { arg, selectTogether, valuesOf, type ReadsWrite } from "../../db/statements";
+import { arg, runRead, valuesOf, type Read, type ReadsWrite } from "../../db/statements";
 import type { ProviderKind } from "../../db/schema/care";
 import { highlightsOf, highlightsQuery, type Highlights } from "./queries.server";
 import { fromExcludedUnitId, scopeShape, scopeValues, toIso, type RecordScope } from "./visibility.server";
@@ -83,14 +83,21 @@ function unreadMessagesQuery(limit: number): SQL {
 }
 
 /** The overview of the subject on screen: a handful of indexed queries, in one statement. */
-export async function loadOverview(
+export function loadOverview(
   db: Queryable,
   scope: RecordScope,
   options: { readRecord: boolean; now: Date; logRead?: ReadsWrite },
 ): Promise<Overview> {
-  const rows = await selectTogether<{ appointments: AppointmentRow[]; messages: MessageRow[]; highlights: unknown[] }>(
-    db,
-    () => ({
+  return runRead(db, overviewRead(scope, options));
+}
+
+/** `loadOverview` as a statement still to run. */
+export function overviewRead(
+  scope: RecordScope,
+  options: { readRecord: boolean; now: Date; logRead?: ReadsWrite },
+): Read<Overview, { appointments: AppointmentRow[]; messages: MessageRow[]; highlights: unknown[] }> {
+  return {
+    together: () => ({
       parts: {
         appointments: {
           query: upcomingAppointmentsQuery(OVERVIEW_APPOINTMENTS),
@@ -107,22 +114,20 @@ export async function loadOverview(
       },
       write: options.logRead?.write,
     }),
-    {
-      shape: `overview|${scopeShape(scope)}|${options.readRecord ? "record" : "no-record"}|${options.logRead ? "logged" : "read"}`,
-      values: valuesOf(scopeValues(scope), { now: options.now.toISOString() }, options.logRead?.values ?? {}),
-    },
-  );
-  return {
-    appointments: rows.appointments.map((r) => ({
-      ref: `Appointment/${r.id}`,
-      startsAt: toIso(r.starts_at) ?? "",
-      what: r.what,
-      careUnitName: r.unit_name,
-      providerKind: providerKind(r.provider_kind),
-    })),
-    upcomingCount: Number(rows.appointments[0]?.total ?? 0),
-    unreadMessages: rows.messages.map((r) => ({ ref: `Communication/${r.id}`, topic: r.topic, sentAt: toIso(r.sent_at), careUnitName: r.unit_name })),
-    unreadCount: Number(rows.messages[0]?.total ?? 0),
-    record: options.readRecord ? highlightsOf(rows.highlights) : null,
+    shape: `overview|${scopeShape(scope)}|${options.readRecord ? "record" : "no-record"}|${options.logRead ? "logged" : "read"}`,
+    values: valuesOf(scopeValues(scope), { now: options.now.toISOString() }, options.logRead?.values ?? {}),
+    result: (rows) => ({
+      appointments: rows.appointments.map((r) => ({
+        ref: `Appointment/${r.id}`,
+        startsAt: toIso(r.starts_at) ?? "",
+        what: r.what,
+        careUnitName: r.unit_name,
+        providerKind: providerKind(r.provider_kind),
+      })),
+      upcomingCount: Number(rows.appointments[0]?.total ?? 0),
+      unreadMessages: rows.messages.map((r) => ({ ref: `Communication/${r.id}`, topic: r.topic, sentAt: toIso(r.sent_at), careUnitName: r.unit_name })),
+      unreadCount: Number(rows.messages[0]?.total ?? 0),
+      record: options.readRecord ? highlightsOf(rows.highlights) : null,
+    }),
   };
 }

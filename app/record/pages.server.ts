@@ -1,16 +1,17 @@
 import { database } from "../../db/connection";
 import type { RecordSection } from "../../db/schema/record";
-import { accessLogWrite, logAccess } from "~/audit/access-log.server";
-import { notFound, requireAccess, type Access } from "~/identity/access.server";
+import type { Read } from "../../db/statements";
+import { accessLogWrite, logAccess, sessionAccessLogWrite } from "~/audit/access-log.server";
+import { notFound, readWithSession, requireAccess, type Access } from "~/identity/access.server";
 import { pageMarkup } from "~/utils/html.server";
-import { recordRules } from "./exclusions.server";
+import { recordRules, type RecordRules } from "./exclusions.server";
 import { entryList } from "./markup/entries.server";
 import { highlightsMarkup } from "./markup/overview.server";
 import { recordTexts } from "./markup/texts.server";
 import { trendMarkup } from "./markup/trend.server";
 import { exportFileName, recordBundle } from "./export.server";
-import { loadOverview } from "./overview.server";
-import { exportEntries, printEntries, resultTrend, sectionPage } from "./queries.server";
+import { loadOverview, overviewRead } from "./overview.server";
+import { exportEntries, printEntries, resultTrend, resultTrendRead, sectionPage, sectionPageRead } from "./queries.server";
 import { PAGE_SIZE, parseSectionFilters, RESULT_CODE, sectionOfSlug, sectionOrder } from "./sections";
 import type { RecordScope } from "./visibility.server";
 
@@ -27,18 +28,47 @@ async function scopeOf(access: Access): Promise<RecordScope> {
   };
 }
 
+/** A scope for `readWithSession`: the statement reads whose record, and the hidden-entries choice, from the session. */
+function sessionScope(rules: RecordRules): RecordScope {
+  return { subjectPersonId: "", hideEntriesAfter: null, rules, fromSession: true };
+}
+
+/**
+ * The page's read, made in the statement that looks up the session when it can be (see `readWithSession`), otherwise
+ * after `requireAccess`, for the subject it allows. Either way, `requireAccess` has allowed it.
+ */
+async function authorizedRead<T, Rows extends Record<string, unknown[]>>(
+  request: Request,
+  ownRead: (scope: RecordScope) => Read<T, Rows>,
+  read: (access: Access, scope: RecordScope) => Promise<T>,
+  now = new Date(),
+): Promise<{ access: Access; result: T }> {
+  // Kept for a minute (no round trip): the read asks to join the session's lookup before anything has started it.
+  const rules = await recordRules(database());
+  const early = readWithSession(request, () => ownRead(sessionScope(rules)), now);
+  const access = await requireAccess(request, "read_record", { now });
+  const answered = early ? await early : null;
+  if (answered?.authorized) {
+    if (access.actingAs !== "self" || access.subjectPersonId !== access.actorPersonId) throw new Error("a read for another subject than requireAccess allows");
+    return { access, result: answered.result };
+  }
+  return { access, result: await read(access, { subjectPersonId: access.subjectPersonId, hideEntriesAfter: access.hideEntriesAfter, rules }) };
+}
+
 function isNotFound(thrown: unknown): boolean {
   return thrown instanceof Response && thrown.status === 404;
 }
 
 /** A section page as read: authorized, the subject's entries on it, and its access-log row written with the read. */
 export async function readSectionPage(request: Request, section: RecordSection) {
-  const access = await requireAccess(request, "read_record");
-  const db = database();
-  const scope = await scopeOf(access);
   const filters = parseSectionFilters(new URL(request.url).searchParams);
   // The read and its access-log row (naming exactly the entries shown) are one statement.
-  const { page, facets } = await sectionPage(db, scope, section, filters, PAGE_SIZE, accessLogWrite(access, section));
+  const { access, result } = await authorizedRead(
+    request,
+    (scope) => sectionPageRead(scope, section, filters, PAGE_SIZE, sessionAccessLogWrite(section)),
+    (access, scope) => sectionPage(database(), scope, section, filters, PAGE_SIZE, accessLogWrite(access, section)),
+  );
+  const { page, facets } = result;
   return { section, filters, page, facets, hideEntriesAfter: access.hideEntriesAfter?.toISOString() ?? null };
 }
 
@@ -57,11 +87,16 @@ export type SectionPageData = Awaited<ReturnType<typeof loadSectionPage>>;
 
 /** A result over time as read: authorized, and logged with the read. */
 export async function readTrendPage(request: Request, code: string | undefined) {
-  const access = await requireAccess(request, "read_record");
-  if (!code || !RESULT_CODE.test(code)) throw notFound();
-  const db = database();
+  if (!code || !RESULT_CODE.test(code)) {
+    await requireAccess(request, "read_record");
+    throw notFound();
+  }
   // Read and logged in one statement; a code the subject has no result of is neither shown nor logged.
-  const trend = await resultTrend(db, await scopeOf(access), code, accessLogWrite(access, "results", { onlyIfFound: true }));
+  const { access, result: trend } = await authorizedRead(
+    request,
+    (scope) => resultTrendRead(scope, code, sessionAccessLogWrite("results", { onlyIfFound: true })),
+    (access, scope) => resultTrend(database(), scope, code, accessLogWrite(access, "results", { onlyIfFound: true })),
+  );
   // No such result for this subject. (When every value is withheld, the page shows the notice and no chart.)
   if (!trend) throw notFound();
   return { trend, hideEntriesAfter: access.hideEntriesAfter?.toISOString() ?? null };
@@ -85,18 +120,21 @@ export async function loadTrendPage(request: Request, code: string | undefined) 
  * appointments and messages; a guardian whose access has ended gets the 404 requireAccess answers.
  */
 export async function readOverviewPage(request: Request, now = new Date()) {
-  let access: Access;
-  let readRecord = true;
+  // Read and logged (the appointments, messages and entries shown) in one statement.
   try {
-    access = await requireAccess(request, "read_record", { now });
+    const { access, result: overview } = await authorizedRead(
+      request,
+      (scope) => overviewRead(scope, { readRecord: true, now, logRead: sessionAccessLogWrite("overview") }),
+      (access, scope) => loadOverview(database(), scope, { readRecord: true, now, logRead: accessLogWrite(access, "overview") }),
+      now,
+    );
+    return { overview, hideEntriesAfter: access.hideEntriesAfter?.toISOString() ?? null };
   } catch (thrown) {
     if (!isNotFound(thrown)) throw thrown;
-    access = await requireAccess(request, "message", { now });
-    readRecord = false;
   }
-  const db = database();
-  // Read and logged (the appointments, messages and entries shown) in one statement.
-  const overview = await loadOverview(db, await scopeOf(access), { readRecord, now, logRead: accessLogWrite(access, "overview") });
+  // No record shown (13–15): the appointments and messages.
+  const access = await requireAccess(request, "message", { now });
+  const overview = await loadOverview(database(), await scopeOf(access), { readRecord: false, now, logRead: accessLogWrite(access, "overview") });
   return { overview, hideEntriesAfter: access.hideEntriesAfter?.toISOString() ?? null };
 }
 

@@ -1,6 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Queryable } from "../../db/connection";
-import { arg, runNamed, selectTogether, valuesOf, type ReadsWrite, type TogetherPart, type Values } from "../../db/statements";
+import { arg, runNamed, runRead, valuesOf, type Read, type ReadsWrite, type TogetherPart, type Values } from "../../db/statements";
 import type { ProviderKind } from "../../db/schema/care";
 import { recordSections, type RecordSection } from "../../db/schema/record";
 import { swedishMidnight } from "~/audit/access-log.server";
@@ -321,18 +321,33 @@ function sectionFacetsQuery(scope: RecordScope): SQL {
  * What a section page shows, in one statement: one page of the subject's live entries shown online, filtered, newest
  * first (an indexed query on (person_id, section, occurred_at desc)), and the section's facets.
  */
-export async function sectionPage(
+export function sectionPage(
   db: Queryable,
   scope: RecordScope,
   section: RecordSection,
   filters: Filters,
   pageSize = PAGE_SIZE,
   logRead?: ReadsWrite,
-): Promise<{ page: EntryPage; facets: SectionFacets }> {
+): Promise<SectionRead> {
+  return runRead(db, sectionPageRead(scope, section, filters, pageSize, logRead));
+}
+
+export interface SectionRead {
+  page: EntryPage;
+  facets: SectionFacets;
+}
+
+/** `sectionPage` as a statement still to run. */
+export function sectionPageRead(
+  scope: RecordScope,
+  section: RecordSection,
+  filters: Filters,
+  pageSize = PAGE_SIZE,
+  logRead?: ReadsWrite,
+): Read<SectionRead, { entries: EntryRow[]; facets: FacetRow[] }> {
   const page = Math.max(1, Math.floor(filters.page ?? 1));
-  const rows = await selectTogether<{ entries: EntryRow[]; facets: FacetRow[] }>(
-    db,
-    () => ({
+  return {
+    together: () => ({
       parts: {
         // The query reads one entry past the page, to tell whether there is a next page: that one is not shown.
         entries: { query: sectionListQuery(scope, section, filters), orderBy: NEWEST_FIRST, shown: { ref: ENTRY_REF, limit: sql`${arg("pageSize")}` } },
@@ -340,12 +355,10 @@ export async function sectionPage(
       },
       write: logRead?.write,
     }),
-    {
-      shape: `section|${section}|${scopeShape(scope)}|${filterShape(section, filters)}|${logRead ? "logged" : "read"}`,
-      values: valuesOf(scopeValues(scope), filterValues(filters), { section, pageSize, offset: (page - 1) * pageSize }, logRead?.values ?? {}),
-    },
-  );
-  return { page: entryPageOf(rows.entries, page, pageSize), facets: facetsOf(rows.facets) };
+    shape: `section|${section}|${scopeShape(scope)}|${filterShape(section, filters)}|${logRead ? "logged" : "read"}`,
+    values: valuesOf(scopeValues(scope), filterValues(filters), { section, pageSize, offset: (page - 1) * pageSize }, logRead?.values ?? {}),
+    result: (rows) => ({ page: entryPageOf(rows.entries, page, pageSize), facets: facetsOf(rows.facets) }),
+  };
 }
 
 export interface TrendPoint {
@@ -393,10 +406,14 @@ export const TREND_LIMIT = 1000;
  * Every value of one result (by its code) over time, oldest first, and whether values of it were withheld. One query
  * on (person_id, code, occurred_at desc); null when the subject has no such result at all.
  */
-export async function resultTrend(db: Queryable, scope: RecordScope, code: string, logRead?: ReadsWrite): Promise<Trend | null> {
-  const { points: rows } = await selectTogether<{ points: TrendRow[] }>(
-    db,
-    () => ({
+export function resultTrend(db: Queryable, scope: RecordScope, code: string, logRead?: ReadsWrite): Promise<Trend | null> {
+  return runRead(db, resultTrendRead(scope, code, logRead));
+}
+
+/** `resultTrend` as a statement still to run. */
+export function resultTrendRead(scope: RecordScope, code: string, logRead?: ReadsWrite): Read<Trend | null, { points: TrendRow[] }> {
+  return {
+    together: () => ({
       parts: {
         points: {
           query: sql`
@@ -417,8 +434,13 @@ export async function resultTrend(db: Queryable, scope: RecordScope, code: strin
       },
       write: logRead?.write,
     }),
-    { shape: `trend|${scopeShape(scope)}|${logRead ? "logged" : "read"}`, values: valuesOf(scopeValues(scope), { code }, logRead?.values ?? {}) },
-  );
+    shape: `trend|${scopeShape(scope)}|${logRead ? "logged" : "read"}`,
+    values: valuesOf(scopeValues(scope), { code }, logRead?.values ?? {}),
+    result: ({ points }) => trendOf(code, points),
+  };
+}
+
+function trendOf(code: string, rows: TrendRow[]): Trend | null {
   if (rows.length === 0) return null;
   const shown = rows.filter((r) => r.withheld === null);
   const { withheld } = facetsOf(rows.filter((r) => r.withheld !== null));

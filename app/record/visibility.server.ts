@@ -11,6 +11,11 @@ export interface RecordScope {
   /** The session's "hide new entries" choice: entries recorded after this are not shown. */
   hideEntriesAfter: Date | null;
   rules: RecordRules;
+  /**
+   * The subject and the "hide new entries" choice are not known yet: the statement reads them from the request's
+   * session itself, binding the placeholders `subject` and `hideAfter` (see `readWithSession`).
+   */
+  fromSession?: boolean;
 }
 
 /**
@@ -28,14 +33,13 @@ export const entryFrom = sql`record_entries e
  * change the text.
  */
 export function scopeShape(scope: RecordScope): string {
-  return `${scope.hideEntriesAfter ? "hidden" : "all"}|${scope.rules.keywords.length > 0 ? "keywords" : "no-keywords"}`;
+  return `${scope.fromSession ? "session" : scope.hideEntriesAfter ? "hidden" : "all"}|${scope.rules.keywords.length > 0 ? "keywords" : "no-keywords"}`;
 }
 
 /** The values of the placeholders of `entryScope`, `shownOnline`, `fromExcludedUnit` and `holdsExcludedKeyword`. */
 export function scopeValues(scope: RecordScope): Values {
   return {
-    subject: scope.subjectPersonId,
-    hideAfter: scope.hideEntriesAfter?.toISOString() ?? null,
+    ...(scope.fromSession ? {} : { subject: scope.subjectPersonId, hideAfter: scope.hideEntriesAfter?.toISOString() ?? null }),
     excludedUnitIds: scope.rules.excludedUnitIds,
     excludedUnitRefs: scope.rules.excludedUnitRefs,
     keywords: scope.rules.keywords.length > 0 ? keywordPattern(scope.rules.keywords) : null,
@@ -49,9 +53,13 @@ const KEYWORDS = arg("keywords");
 /** The subject's live entries (tombstones never show), without the ones hidden by the session's choice. */
 export function entryScope(scope: RecordScope): SQL {
   // Spelled out rather than coalesce(...) <= cutoff, so that the planner can estimate it from the columns' statistics.
-  const hide = scope.hideEntriesAfter
-    ? sql` and (e.recorded_at <= ${arg("hideAfter")}::timestamptz or (e.recorded_at is null and coalesce(e.occurred_at, e.last_updated) <= ${arg("hideAfter")}::timestamptz))`
-    : sql``;
+  const hidden = sql`(e.recorded_at <= ${arg("hideAfter")}::timestamptz or (e.recorded_at is null and coalesce(e.occurred_at, e.last_updated) <= ${arg("hideAfter")}::timestamptz))`;
+  // Read from the session by the statement itself: whether there is a choice is known only as it runs.
+  const hide = scope.fromSession
+    ? sql` and (${arg("hideAfter")}::timestamptz is null or ${hidden})`
+    : scope.hideEntriesAfter
+      ? sql` and ${hidden}`
+      : sql``;
   return sql`e.person_id = ${arg("subject")} and e.deleted_at is null${hide}`;
 }
 
