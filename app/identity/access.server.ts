@@ -1,8 +1,8 @@
 import { redirect } from "@remix-run/node";
-import { and, eq, getTableColumns, isNotNull, isNull, or, sql, type Placeholder } from "drizzle-orm";
+import { and, eq, isNotNull, isNull, or, sql, type Placeholder } from "drizzle-orm";
 import { database, type Queryable } from "../../db/connection";
 import { guardianships, people, personLinks, sessions } from "../../db/schema";
-import { jsonValue, preparedStatement, selectTogether, valuesOf, type Read } from "../../db/statements";
+import { preparedStatement, selectTogether, valuesOf, type Read } from "../../db/statements";
 import {
   birthDateFromIdentityNumber,
   guardianRefusal,
@@ -20,7 +20,6 @@ import {
   keepAlive,
   liveSessionValues,
   liveSessionWhere,
-  sessionRecordOf,
   sessionSettings,
   sessionToken,
   setActingFor,
@@ -64,7 +63,7 @@ export interface Decision {
 /**
  * The request's live session (or null), touching its idle clock; looked up once per request. In the same statement:
  * the logged-in person and the children they are recorded as guardian of, which the page header and the access check
- * ask for next (kept for the request; see `sessionWithPeople`).
+ * ask for next (kept for the request; see `sessionPart`).
  */
 export function currentSession(request: Request, now: Date = new Date()): Promise<SessionRecord | null> {
   const settings = sessionSettings();
@@ -84,49 +83,79 @@ export async function resolveSessionWithPeople(
   settings: SessionSettings,
 ): Promise<SessionRecord | null> {
   if (!token) return null;
-  const row = (await sessionWithPeople(db).execute(liveSessionValues(token, now, settings)))[0];
-  if (!row) return null;
-  const personId = row.session.personId;
-  rememberForRequest(`person:${personId}`, row.person ? toFacts(row.person) : null);
-  rememberForRequest(`children:${personId}`, jsonValue(row.children));
-  return keepAlive(db, sessionRecordOf(row.session), now, settings);
+  const { session } = await selectTogether<{ session: SessionPartRow[] }>(db, () => ({ parts: { session: { query: sessionPart } } }), {
+    shape: "session",
+    values: liveSessionValues(token, now, settings),
+  });
+  return acceptSession(db, session[0], now, settings);
 }
 
 /**
- * Every personal page's first statement (a round trip to PostgreSQL costs the portal more than the rows it reads):
- * the live session, its person, and as JSON the same rows `childRelations` reads.
+ * Every personal page's first statement, or part of it (a round trip to PostgreSQL costs the portal more than the rows
+ * it reads): the live session, its person, and as JSON the same rows `childRelations` reads.
  */
-function sessionWithPeople(db: Queryable) {
-  return preparedStatement(db, "session_with_people", (d) =>
-    d
-      .select({
-        session: getTableColumns(sessions),
-        person: personColumns,
-        children: childrenOfSessionPerson,
-      })
-      .from(sessions)
-      .leftJoin(people, and(eq(people.id, sessions.personId), isNull(people.deletedAt)))
-      .where(liveSessionWhere())
-      .prepare("session_with_people"),
+const sessionPart = sql`
+  select ${sessions.idHash} as id_hash, ${sessions.personId} as person_id, ${sessions.actingForPersonId} as acting_for_person_id,
+         ${sessions.createdAt} as created_at, ${sessions.lastSeenAt} as last_seen_at, ${sessions.expiresAt} as expires_at,
+         ${sessions.hideEntriesAfter} as hide_entries_after, ${sessions.userAgent} as user_agent, ${sessions.data} as data,
+         case when ${people.id} is null then null else json_build_object(
+           'id', ${people.id}, 'givenName', ${people.givenName}, 'familyName', ${people.familyName},
+           'birthDate', ${people.birthDate}, 'personnummer', ${people.personnummer},
+           'samordningsnummer', ${people.samordningsnummer}, 'deceased', ${people.deceased},
+           'protectedIdentity', ${people.protectedIdentity}) end as person,
+         coalesce((
+           select json_agg(json_build_object(
+                    'childPersonId', ${guardianships.childPersonId}, 'active', ${guardianships.active},
+                    'blocked', ${guardianships.blocked}, 'periodStart', ${guardianships.periodStart},
+                    'periodEnd', ${guardianships.periodEnd},
+                    'child', json_build_object(
+                      'id', c.id, 'givenName', c.given_name, 'familyName', c.family_name, 'birthDate', c.birth_date,
+                      'personnummer', c.personnummer, 'samordningsnummer', c.samordningsnummer, 'deceased', c.deceased,
+                      'protectedIdentity', c.protected_identity)))
+             from ${guardianships}
+             join ${people} c on c.id = ${guardianships.childPersonId} and c.deleted_at is null
+            where ${guardianships.deletedAt} is null and ${guardianIs(sessions.personId)}), '[]'::json) as children
+    from ${sessions}
+    left join ${people} on ${people.id} = ${sessions.personId} and ${people.deletedAt} is null
+   where ${liveSessionWhere()}`;
+
+/** A row of `sessionPart`, as JSON brings it (instants as ISO text). */
+interface SessionPartRow {
+  id_hash: string;
+  person_id: string;
+  acting_for_person_id: string;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+  hide_entries_after: string | null;
+  user_agent: string | null;
+  data: Record<string, unknown> | null;
+  person: PersonRow | null;
+  children: ChildRelation[];
+}
+
+/** The request's session from its row (none: null): its person and children kept for the request, its idle clock touched. */
+function acceptSession(db: Queryable, row: SessionPartRow | undefined, now: Date, settings: SessionSettings): Promise<SessionRecord | null> {
+  if (!row) return Promise.resolve(null);
+  rememberForRequest(`person:${row.person_id}`, row.person ? toFacts(row.person) : null);
+  rememberForRequest(`children:${row.person_id}`, row.children);
+  return keepAlive(
+    db,
+    {
+      sessionId: row.id_hash,
+      personId: row.person_id,
+      actingForPersonId: row.acting_for_person_id,
+      createdAt: new Date(row.created_at),
+      lastSeenAt: new Date(row.last_seen_at),
+      expiresAt: new Date(row.expires_at),
+      hideEntriesAfter: row.hide_entries_after === null ? null : new Date(row.hide_entries_after),
+      userAgent: row.user_agent,
+      data: row.data ?? {},
+    },
+    now,
+    settings,
   );
 }
-
-/**
- * As JSON, the guardian relations of the session's person with each child's facts: the rows `childRelations` reads.
- * In a statement that reads `sessions`.
- */
-const childrenOfSessionPerson = sql<ChildRelation[] | string>`coalesce((
-          select json_agg(json_build_object(
-                   'childPersonId', ${guardianships.childPersonId}, 'active', ${guardianships.active},
-                   'blocked', ${guardianships.blocked}, 'periodStart', ${guardianships.periodStart},
-                   'periodEnd', ${guardianships.periodEnd},
-                   'child', json_build_object(
-                     'id', c.id, 'givenName', c.given_name, 'familyName', c.family_name, 'birthDate', c.birth_date,
-                     'personnummer', c.personnummer, 'samordningsnummer', c.samordningsnummer, 'deceased', c.deceased,
-                     'protectedIdentity', c.protected_identity)))
-            from ${guardianships}
-            join ${people} c on c.id = ${guardianships.childPersonId} and c.deleted_at is null
-           where ${guardianships.deletedAt} is null and ${guardianIs(sessions.personId)}), '[]'::json)`;
 
 /** Where to send someone who must log in first: back to this page afterwards (path only: no query in the URL). */
 export function loginRedirect(request: Request): Response {
@@ -366,35 +395,6 @@ export async function chooseSubject(
   await setActingFor(db, session.personId, session.sessionId, subjectPersonId);
 }
 
-/** The request's own session, as `readWithSession`'s statement reads it: the columns of `sessionWithPeople`. */
-const sessionPart = sql`
-  select ${sessions.idHash} as id_hash, ${sessions.personId} as person_id, ${sessions.actingForPersonId} as acting_for_person_id,
-         ${sessions.createdAt} as created_at, ${sessions.lastSeenAt} as last_seen_at, ${sessions.expiresAt} as expires_at,
-         ${sessions.hideEntriesAfter} as hide_entries_after, ${sessions.userAgent} as user_agent, ${sessions.data} as data,
-         case when ${people.id} is null then null else json_build_object(
-           'id', ${people.id}, 'givenName', ${people.givenName}, 'familyName', ${people.familyName},
-           'birthDate', ${people.birthDate}, 'personnummer', ${people.personnummer},
-           'samordningsnummer', ${people.samordningsnummer}, 'deceased', ${people.deceased},
-           'protectedIdentity', ${people.protectedIdentity}) end as person,
-         ${childrenOfSessionPerson} as children
-    from ${sessions}
-    left join ${people} on ${people.id} = ${sessions.personId} and ${people.deletedAt} is null
-   where ${liveSessionWhere()}`;
-
-interface SessionPartRow {
-  id_hash: string;
-  person_id: string;
-  acting_for_person_id: string;
-  created_at: string;
-  last_seen_at: string;
-  expires_at: string;
-  hide_entries_after: string | null;
-  user_agent: string | null;
-  data: Record<string, unknown> | null;
-  person: PersonRow | null;
-  children: ChildRelation[];
-}
-
 /**
  * The one case the statement decides itself, as `ownCapabilities` does for "read_record": a live session of a person
  * who reads their own record, is alive and, by the birth date the read model holds, at least 16 today. Everything else
@@ -441,7 +441,7 @@ export function readWithSession<T, Rows extends Record<string, unknown[]>>(
   const session = firstForRequest("session", () => {
     const today = swedishDate(now);
     const r = read();
-    const statement = selectTogether<Record<string, unknown[]>>(
+    const statement = selectTogether<{ viewer: unknown[]; session: SessionPartRow[] }>(
       database(),
       () => {
         const together = r.together();
@@ -458,43 +458,22 @@ export function readWithSession<T, Rows extends Record<string, unknown[]>>(
           ownRecordBornBy: latestBirthDateForAge(OWN_RECORD_FROM_AGE, today),
         }),
       },
-    );
-    answered = statement.then((rows): SessionRead<T> => {
-      if ((rows.viewer ?? []).length === 0) return { authorized: false };
-      const { viewer: _viewer, session: _session, ...parts } = rows;
-      return { authorized: true, result: r.result(parts as Rows) };
-    });
-    return statement.then((rows) => {
-      const row = (rows.session as SessionPartRow[] | undefined)?.[0];
-      if (!row) return null;
-      const person = row.person ? toFacts(row.person) : null;
+    ).then(({ viewer: authorizedFor, session: [row], ...parts }) => {
       // The statement's decision must be the one requireAccess makes from the same row: a read it logged that the
       // page then refused would stand in the access log, never shown.
-      const authorized = (rows.viewer ?? []).length > 0;
-      if (authorized && !(person && row.acting_for_person_id === row.person_id && ownCapabilities(person, today).includes("read_record"))) {
+      const authorized = authorizedFor.length > 0;
+      const person = row?.person ? toFacts(row.person) : null;
+      if (authorized && !(person && row?.acting_for_person_id === row?.person_id && ownCapabilities(person, today).includes("read_record"))) {
         throw new Error("the session's statement authorized a read that requireAccess refuses");
       }
-      rememberForRequest(`person:${row.person_id}`, person);
-      rememberForRequest(`children:${row.person_id}`, row.children);
-      return keepAlive(database(), sessionOfPart(row), now, settings);
+      const answer: SessionRead<T> = authorized ? { authorized, result: r.result(parts as unknown as Rows) } : { authorized };
+      return { row, answer };
     });
+    answered = statement.then(({ answer }) => answer);
+    return statement.then(({ row }) => acceptSession(database(), row, now, settings));
   });
   if (!session || !answered) return null;
   // Awaited by the page after requireAccess; when that throws (a redirect to the login), nothing awaits this.
   answered.catch(() => undefined);
   return answered;
-}
-
-function sessionOfPart(row: SessionPartRow): SessionRecord {
-  return {
-    sessionId: row.id_hash,
-    personId: row.person_id,
-    actingForPersonId: row.acting_for_person_id,
-    createdAt: new Date(row.created_at),
-    lastSeenAt: new Date(row.last_seen_at),
-    expiresAt: new Date(row.expires_at),
-    hideEntriesAfter: row.hide_entries_after === null ? null : new Date(row.hide_entries_after),
-    userAgent: row.user_agent,
-    data: row.data ?? {},
-  };
 }
