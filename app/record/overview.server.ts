@@ -70,14 +70,14 @@ function upcomingAppointmentsQuery(limit: number): SQL {
 }
 
 /** Messages from the care team the subject has not read, newest first, each row with how many. Read only. */
-function unreadMessagesQuery(limit: number): SQL {
+function unreadMessagesQuery(scope: RecordScope, limit: number): SQL {
   return sql`
     select m.id, m.topic, m.sent_at, u.name as unit_name, count(*) over ()::int as total
       from messages m
       left join care_units u on u.id = m.care_unit_id
      where m.person_id = ${arg("subject")} and m.deleted_at is null
        and m.direction = 'care' and m.read_at is null
-       and not ${fromExcludedUnitId(sql`coalesce(m.care_unit_id, '')`)}
+       and not ${fromExcludedUnitId(scope, sql`coalesce(m.care_unit_id, '')`)}
      order by m.sent_at desc nulls last, m.id
      limit ${sql.raw(String(limit))}`;
 }
@@ -105,7 +105,7 @@ export function overviewRead(
           shown: { ref: sql`'Appointment/' || x.id` },
         },
         messages: {
-          query: unreadMessagesQuery(OVERVIEW_MESSAGES),
+          query: unreadMessagesQuery(scope, OVERVIEW_MESSAGES),
           orderBy: sql`sent_at desc nulls last, id`,
           shown: { ref: sql`'Communication/' || x.id` },
         },

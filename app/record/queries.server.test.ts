@@ -156,6 +156,26 @@ describe("exclusion rules", () => {
   });
 });
 
+describe("rules in the statement's text", () => {
+  it("read a quote, a backslash and a percent sign in units and keywords as written, and a change of rules at once", async () => {
+    const d = db.db;
+    const cecilia = (await createPerson(d, { givenName: "Cecilia", birthDate: "1980-03-03" })).id;
+    const quoted = await createEntry(d, { personId: cecilia, section: "notes", occurredAt: day("2026-01-01"), title: "Samtal", text: "Enligt O'Brien: se C:\\journal och 100% klart." });
+    const fromOddUnit = await createEntry(d, { personId: cecilia, section: "notes", occurredAt: day("2026-01-02"), careUnitReference: "Organization/SE-X'Y\\Z", title: "Besök", text: "Besök." });
+    const plain = await createEntry(d, { personId: cecilia, section: "notes", occurredAt: day("2026-01-03"), title: "Besök", text: "Inget särskilt." });
+    const shown = async (settings: { units: string[]; keywords: string[] }) => {
+      const odd = await resolveRecordRules(d, settings);
+      const { page, facets } = await sectionPage(d, { subjectPersonId: cecilia, hideEntriesAfter: null, rules: odd }, "notes", {});
+      return { refs: refsOf(page.entries), withheld: facets.withheld.length };
+    };
+    expect(await shown({ units: [], keywords: [] })).toEqual({ refs: [plain, fromOddUnit, quoted], withheld: 0 });
+    expect(await shown({ units: ["SE-X'Y\\Z"], keywords: ["O'Brien"] })).toEqual({ refs: [plain], withheld: 1 });
+    expect((await shown({ units: [], keywords: ["C:\\journal"] })).refs).toEqual([plain, fromOddUnit]);
+    expect((await shown({ units: [], keywords: ["100%"] })).refs).toEqual([plain, fromOddUnit]);
+    expect((await shown({ units: [], keywords: ["C:\\temp", "10%0", "O''Brien"] })).refs).toEqual([plain, fromOddUnit, quoted]);
+  });
+});
+
 describe("hide new entries", () => {
   it("hides entries recorded after the session's cut-off, and reports them as nothing withheld", async () => {
     const page = await listSectionEntries(db.db, scope(anna, new Date("2026-11-06T12:00:00Z")), "notes", {});

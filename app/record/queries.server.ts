@@ -309,7 +309,7 @@ function sectionFacetsQuery(scope: RecordScope): SQL {
   return sql`
     select u.id as unit_id, u.name as unit_name, u.phone as unit_phone, u.provider_kind, u.provider_id,
            root.name as provider_name, root.phone as provider_phone,
-           case when ${fromExcludedUnit()} then 'unit'
+           case when ${fromExcludedUnit(scope)} then 'unit'
                 when ${holdsExcludedKeyword(scope)} then 'keyword' end as withheld
       from ${entryFrom}
       left join care_units root on root.id = u.provider_id
@@ -421,7 +421,7 @@ export function resultTrendRead(scope: RecordScope, code: string, logRead?: Read
                    e.reference_low, e.reference_high, e.reference_text, e.interpretation,
                    u.id as unit_id, u.name as unit_name, u.phone as unit_phone, u.provider_kind, u.provider_id,
                    root.name as provider_name, root.phone as provider_phone,
-                   case when ${fromExcludedUnit()} then 'unit'
+                   case when ${fromExcludedUnit(scope)} then 'unit'
                         when ${holdsExcludedKeyword(scope)} then 'keyword' end as withheld
               from ${entryFrom}
               left join care_units root on root.id = u.provider_id

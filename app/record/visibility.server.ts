@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { sql, type SQL } from "drizzle-orm";
 import { arg, type Values } from "../../db/statements";
 import { inList, notInList, type RecordRules } from "./exclusions.server";
@@ -29,26 +30,55 @@ export const entryFrom = sql`record_entries e
 
 /**
  * The statements' text is built once per shape and kept (runShaped): what varies from page to page goes in as
- * placeholders, filled from `scopeValues`. Only whether entries are hidden, and whether keywords are excluded at all,
- * change the text.
+ * placeholders, filled from `scopeValues`. Whether entries are hidden changes the text, and so do the rules: they are
+ * the region's configuration, the same for every caller, so they are written into the text (`rulesText`) rather than
+ * sent with every page ten times over and parsed again each time.
  */
 export function scopeShape(scope: RecordScope): string {
-  return `${scope.fromSession ? "session" : scope.hideEntriesAfter ? "hidden" : "all"}|${scope.rules.keywords.length > 0 ? "keywords" : "no-keywords"}`;
+  return `${scope.fromSession ? "session" : scope.hideEntriesAfter ? "hidden" : "all"}|${rulesKey(scope.rules)}`;
 }
 
-/** The values of the placeholders of `entryScope`, `shownOnline`, `fromExcludedUnit` and `holdsExcludedKeyword`. */
+/** The values of the placeholders of `entryScope` and `shownOnline`. */
 export function scopeValues(scope: RecordScope): Values {
+  return scope.fromSession ? {} : { subject: scope.subjectPersonId, hideAfter: scope.hideEntriesAfter?.toISOString() ?? null };
+}
+
+const rulesKeys = new WeakMap<RecordRules, string>();
+
+/** What names a set of rules in a statement's shape: a digest of their content (rules are re-read every minute). */
+export function rulesKey(rules: RecordRules): string {
+  let key = rulesKeys.get(rules);
+  if (key === undefined) {
+    const content = JSON.stringify([rules.excludedUnitIds, rules.excludedUnitRefs, rules.keywords]);
+    key = `rules:${createHash("sha256").update(content).digest("base64url").slice(0, 22)}`;
+    rulesKeys.set(rules, key);
+  }
+  return key;
+}
+
+/**
+ * A string as a literal of the statement's text. An escape string (E'…'), so that it reads the same whatever the
+ * server's standard_conforming_strings: each backslash and quote doubled. PostgreSQL's text holds no NUL character.
+ */
+export function textLiteral(value: string): SQL {
+  if (value.includes("\0")) throw new Error("a rule holds a NUL character");
+  return sql.raw(`E'${value.replace(/\\/g, "\\\\").replace(/'/g, "''")}'`);
+}
+
+/** A list of strings as a text[] literal of the statement's text. */
+export function textArrayLiteral(values: readonly string[]): SQL {
+  if (values.length === 0) return sql.raw("'{}'::text[]");
+  return sql`array[${sql.join(values.map(textLiteral), sql`, `)}]::text[]`;
+}
+
+/** The rules as the statement's text has them: the excluded units' ids and references, the keywords' pattern. */
+function rulesText(rules: RecordRules): { ids: SQL; refs: SQL; keywords: SQL } {
   return {
-    ...(scope.fromSession ? {} : { subject: scope.subjectPersonId, hideAfter: scope.hideEntriesAfter?.toISOString() ?? null }),
-    excludedUnitIds: scope.rules.excludedUnitIds,
-    excludedUnitRefs: scope.rules.excludedUnitRefs,
-    keywords: scope.rules.keywords.length > 0 ? keywordPattern(scope.rules.keywords) : null,
+    ids: textArrayLiteral(rules.excludedUnitIds),
+    refs: textArrayLiteral(rules.excludedUnitRefs),
+    keywords: textLiteral(keywordPattern(rules.keywords)),
   };
 }
-
-const EXCLUDED_IDS = sql`${arg("excludedUnitIds")}::text[]`;
-const EXCLUDED_REFS = sql`${arg("excludedUnitRefs")}::text[]`;
-const KEYWORDS = arg("keywords");
 
 /** The subject's live entries (tombstones never show), without the ones hidden by the session's choice. */
 export function entryScope(scope: RecordScope): SQL {
@@ -64,18 +94,19 @@ export function entryScope(scope: RecordScope): SQL {
 }
 
 /** Withheld because the entry comes from (or, for a referral, goes to) an excluded unit. */
-export function fromExcludedUnit(): SQL {
-  return sql`(${inList(sql`e.care_unit_id`, EXCLUDED_IDS)}
-    or ${inList(sql`enc.care_unit_id`, EXCLUDED_IDS)}
-    or ${inList(sql`e.care_unit_reference`, EXCLUDED_REFS)}
-    or ${inList(sql`(e.details->>'toUnitId')`, EXCLUDED_IDS)}
-    or ${inList(sql`(e.details->>'fromUnitId')`, EXCLUDED_IDS)}
-    or ${inList(sql`(e.details->>'toUnitReference')`, EXCLUDED_REFS)})`;
+export function fromExcludedUnit(scope: RecordScope): SQL {
+  const { ids, refs } = rulesText(scope.rules);
+  return sql`(${inList(sql`e.care_unit_id`, ids)}
+    or ${inList(sql`enc.care_unit_id`, ids)}
+    or ${inList(sql`e.care_unit_reference`, refs)}
+    or ${inList(sql`(e.details->>'toUnitId')`, ids)}
+    or ${inList(sql`(e.details->>'fromUnitId')`, ids)}
+    or ${inList(sql`(e.details->>'toUnitReference')`, refs)})`;
 }
 
 /** A message (or anything else with a care unit) from an excluded unit. */
-export function fromExcludedUnitId(unitId: SQL): SQL {
-  return inList(unitId, EXCLUDED_IDS);
+export function fromExcludedUnitId(scope: RecordScope, unitId: SQL): SQL {
+  return inList(unitId, rulesText(scope.rules).ids);
 }
 
 export function likePattern(text: string): string {
@@ -90,7 +121,8 @@ export function keywordPattern(keywords: readonly string[]): string {
 /** Withheld because the entry's title or text holds an excluded keyword (case-insensitive). */
 export function holdsExcludedKeyword(scope: RecordScope): SQL {
   if (scope.rules.keywords.length === 0) return sql`false`;
-  return sql`(coalesce(e.title, '') ~* ${KEYWORDS} or coalesce(e.text, '') ~* ${KEYWORDS})`;
+  const { keywords } = rulesText(scope.rules);
+  return sql`(coalesce(e.title, '') ~* ${keywords} or coalesce(e.text, '') ~* ${keywords})`;
 }
 
 /**
@@ -99,14 +131,15 @@ export function holdsExcludedKeyword(scope: RecordScope): SQL {
  * that stops at the page's end, not a sort of the whole record).
  */
 export function shownOnline(scope: RecordScope): SQL {
+  const { ids, refs, keywords: pattern } = rulesText(scope.rules);
   const keywords =
-    scope.rules.keywords.length === 0 ? sql`` : sql` and coalesce(e.title, '') !~* ${KEYWORDS} and coalesce(e.text, '') !~* ${KEYWORDS}`;
-  return sql`${notInList(sql`e.care_unit_id`, EXCLUDED_IDS)}
-    and ${notInList(sql`enc.care_unit_id`, EXCLUDED_IDS)}
-    and ${notInList(sql`e.care_unit_reference`, EXCLUDED_REFS)}
-    and ${notInList(sql`(e.details->>'toUnitId')`, EXCLUDED_IDS)}
-    and ${notInList(sql`(e.details->>'fromUnitId')`, EXCLUDED_IDS)}
-    and ${notInList(sql`(e.details->>'toUnitReference')`, EXCLUDED_REFS)}${keywords}`;
+    scope.rules.keywords.length === 0 ? sql`` : sql` and coalesce(e.title, '') !~* ${pattern} and coalesce(e.text, '') !~* ${pattern}`;
+  return sql`${notInList(sql`e.care_unit_id`, ids)}
+    and ${notInList(sql`enc.care_unit_id`, ids)}
+    and ${notInList(sql`e.care_unit_reference`, refs)}
+    and ${notInList(sql`(e.details->>'toUnitId')`, ids)}
+    and ${notInList(sql`(e.details->>'fromUnitId')`, ids)}
+    and ${notInList(sql`(e.details->>'toUnitReference')`, refs)}${keywords}`;
 }
 
 export function nextDay(isoDate: string): string {
