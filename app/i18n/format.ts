@@ -44,9 +44,31 @@ function asDate(value: Date | string | number): Date {
   return value instanceof Date ? value : new Date(value);
 }
 
-/** "22 november 2026" / "22 November 2026". */
+const HOUR_MS = 3_600_000;
+/**
+ * From 1980 on, Sweden's clocks are one or two whole hours ahead of UTC and change at 01:00 UTC: every instant of one
+ * UTC hour falls on the same Swedish calendar day. (Before, Stockholm's offset was not always whole hours.)
+ */
+const WHOLE_HOURS_FROM = Date.UTC(1980, 0, 1);
+const MAX_KEPT_DAYS = 50_000;
+const keptDays = new Map<string, string>();
+
+/**
+ * "22 november 2026" / "22 November 2026". Kept per language and UTC hour: a record page dates every entry it shows,
+ * and formatting one date cost more than the rest of the entry's markup.
+ */
 export function formatDate(value: Date | string | number, lng: string): string {
-  return dateFormat(lng, "date").format(asDate(value));
+  const date = asDate(value);
+  const time = date.getTime();
+  if (!(time >= WHOLE_HOURS_FROM)) return dateFormat(lng, "date").format(date);
+  const key = `${asLanguage(lng)}${Math.floor(time / HOUR_MS)}`;
+  let text = keptDays.get(key);
+  if (text === undefined) {
+    text = dateFormat(lng, "date").format(date);
+    if (keptDays.size >= MAX_KEPT_DAYS) keptDays.clear();
+    keptDays.set(key, text);
+  }
+  return text;
 }
 
 /** "2026-11-22" / "22/11/2026": compact, for tables. */

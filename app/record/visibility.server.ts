@@ -148,8 +148,17 @@ export function nextDay(isoDate: string): string {
   return t.toISOString().slice(0, 10);
 }
 
+/** An instant as PostgreSQL's JSON writes it in UTC: "2026-03-01T10:00:00+00:00", with up to six decimals. */
+const PG_UTC_INSTANT = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,6}))?\+00:00$/;
+
+/** An instant as ISO text in UTC with milliseconds ("2026-03-01T10:00:00.000Z"), or null. */
 export function toIso(value: Date | string | null | undefined): string | null {
   if (value === null || value === undefined) return null;
+  if (typeof value === "string") {
+    // The common case, without a Date: the text PostgreSQL's JSON has, rewritten (milliseconds cut as Date cuts them).
+    const m = PG_UTC_INSTANT.exec(value);
+    if (m && m[1] && Number(m[1].slice(0, 4)) > 0) return `${m[1]}.${(m[2] ?? "").slice(0, 3).padEnd(3, "0")}Z`;
+  }
   const d = value instanceof Date ? value : new Date(value);
   return Number.isNaN(d.getTime()) ? null : d.toISOString();
 }
