@@ -72,18 +72,21 @@ const needsOf: Record<RecordSection, Needs> = {
 
 const ALL_NEEDS: Needs = { text: true, author: true, value: true, referral: true, medication: true, criticality: true };
 
-/** The columns a section's page shows (and nothing else), with the joins they need. */
+/**
+ * The columns a section's page shows (and nothing else), with the joins they need. A column a section has no use for
+ * is left out, not selected as null: each row comes back as JSON, where a null column still costs its name.
+ */
 function columnsFor(needs: Needs): { select: SQL; joins: SQL } {
   const select = [
     sql`e.resource_type, e.id, e.section, e.occurred_at, e.code, e.status, u.name as unit_name, u.provider_kind`,
     needs.medication ? sql`coalesce(e.title, mp.name) as title` : sql`e.title`,
-    needs.text ? sql`e.text` : sql`null as text`,
-    needs.author ? sql`p.name as author_name, p.profession as author_profession` : sql`null as author_name, null as author_profession`,
-    needs.value
-      ? sql`e.value_number, e.value_text, e.unit as value_unit, e.reference_low, e.reference_high, e.reference_text, e.interpretation`
-      : sql`null as value_number, null as value_text, null as value_unit, null as reference_low, null as reference_high, null as reference_text, null as interpretation`,
-    needs.referral ? sql`fu.name as from_unit_name, tu.name as to_unit_name` : sql`null as from_unit_name, null as to_unit_name`,
-    needs.criticality ? sql`e.details->>'criticality' as criticality` : sql`null as criticality`,
+    ...(needs.text ? [sql`e.text`] : []),
+    ...(needs.author ? [sql`p.name as author_name, p.profession as author_profession`] : []),
+    ...(needs.value
+      ? [sql`e.value_number, e.value_text, e.unit as value_unit, e.reference_low, e.reference_high, e.reference_text, e.interpretation`]
+      : []),
+    ...(needs.referral ? [sql`fu.name as from_unit_name, tu.name as to_unit_name`] : []),
+    ...(needs.criticality ? [sql`e.details->>'criticality' as criticality`] : []),
   ];
   const joins = [
     needs.author ? sql` left join practitioners p on p.id = e.practitioner_id` : sql``,
@@ -95,6 +98,7 @@ function columnsFor(needs: Needs): { select: SQL; joins: SQL } {
   return { select: sql.join(select, sql`, `), joins: sql.join(joins, sql``) };
 }
 
+/** An entry's row: the columns every section has, and those its section selects (see columnsFor). */
 interface EntryRow {
   resource_type: string;
   id: string;
@@ -105,22 +109,22 @@ interface EntryRow {
   unit_name: string | null;
   provider_kind: string | null;
   title: string | null;
-  text: string | null;
-  author_name: string | null;
-  author_profession: string | null;
-  value_number: number | string | null;
-  value_text: string | null;
-  value_unit: string | null;
-  reference_low: number | string | null;
-  reference_high: number | string | null;
-  reference_text: string | null;
-  interpretation: string | null;
-  from_unit_name: string | null;
-  to_unit_name: string | null;
-  criticality: string | null;
+  text?: string | null;
+  author_name?: string | null;
+  author_profession?: string | null;
+  value_number?: number | string | null;
+  value_text?: string | null;
+  value_unit?: string | null;
+  reference_low?: number | string | null;
+  reference_high?: number | string | null;
+  reference_text?: string | null;
+  interpretation?: string | null;
+  from_unit_name?: string | null;
+  to_unit_name?: string | null;
+  criticality?: string | null;
 }
 
-function num(v: number | string | null): number | null {
+function num(v: number | string | null | undefined): number | null {
   if (v === null || v === undefined) return null;
   const n = typeof v === "number" ? v : Number(v);
   return Number.isFinite(n) ? n : null;
@@ -136,23 +140,23 @@ function toView(r: EntryRow): EntryView {
     section: r.section,
     occurredAt: toIso(r.occurred_at),
     title: r.title,
-    text: r.text,
+    text: r.text ?? null,
     code: r.code,
     status: r.status,
     careUnitName: r.unit_name,
     providerKind: providerKindOf(r.provider_kind),
-    authorName: r.author_name,
-    authorProfession: r.author_profession,
+    authorName: r.author_name ?? null,
+    authorProfession: r.author_profession ?? null,
     valueNumber: num(r.value_number),
-    valueText: r.value_text,
-    valueUnit: r.value_unit,
+    valueText: r.value_text ?? null,
+    valueUnit: r.value_unit ?? null,
     referenceLow: num(r.reference_low),
     referenceHigh: num(r.reference_high),
-    referenceText: r.reference_text,
-    interpretation: r.interpretation,
-    fromUnitName: r.from_unit_name,
-    toUnitName: r.to_unit_name,
-    criticality: r.criticality,
+    referenceText: r.reference_text ?? null,
+    interpretation: r.interpretation ?? null,
+    fromUnitName: r.from_unit_name ?? null,
+    toUnitName: r.to_unit_name ?? null,
+    criticality: r.criticality ?? null,
   };
 }
 
@@ -385,19 +389,21 @@ export interface Trend {
 /** A result's value as the section list reads it, with what the withheld notices need. */
 interface TrendRow
   extends FacetRow,
-    Pick<
-      EntryRow,
-      | "resource_type"
-      | "id"
-      | "occurred_at"
-      | "title"
-      | "value_number"
-      | "value_text"
-      | "value_unit"
-      | "reference_low"
-      | "reference_high"
-      | "reference_text"
-      | "interpretation"
+    Required<
+      Pick<
+        EntryRow,
+        | "resource_type"
+        | "id"
+        | "occurred_at"
+        | "title"
+        | "value_number"
+        | "value_text"
+        | "value_unit"
+        | "reference_low"
+        | "reference_high"
+        | "reference_text"
+        | "interpretation"
+      >
     > {}
 
 export const TREND_LIMIT = 1000;
