@@ -8,7 +8,7 @@
 //             server's speed, and latency counts from the scheduled time, so queueing is not hidden);
 //   plans     EXPLAIN (ANALYZE, BUFFERS) of every query the pages make, for one patient: planned for its values, and
 //             the generic plan PostgreSQL may keep for the prepared statement.
-// Flags: --sizes 2000,20000  --capacity-seconds 12 (per page, in --rounds 3 turns)  --latency-seconds 30  --rate 50  --users 200
+// Flags: --sizes 2000,20000  --capacity-seconds 12 (per page, in --rounds 6 turns)  --latency-seconds 30  --rate 50  --users 200
 //        --keep (keep each size's database)  --reuse NAME (measure a kept database again, without loading; one size)
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
@@ -36,7 +36,8 @@ const { values: args } = parseArgs({
   options: {
     sizes: { type: "string", default: "2000,20000" },
     "capacity-seconds": { type: "string", default: "12" },
-    rounds: { type: "string", default: "3" },
+    // Short turns: this machine's speed drifts by a quarter within minutes, and should fall on every page alike.
+    rounds: { type: "string", default: "6" },
     "latency-seconds": { type: "string", default: "30" },
     rate: { type: "string", default: "50" },
     users: { type: "string", default: "200" },
@@ -201,6 +202,19 @@ function databaseCpuMs(): number {
   }
   return found ? total : NaN;
 }
+/**
+ * How often the portal's JavaScript thread was taken off its core while it could have run (Linux; NaN elsewhere):
+ * on a machine it shares with PostgreSQL, a backend woken by the portal's query may run there first.
+ */
+function preemptions(pid: number | undefined): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/task/${pid}/status`, "utf8");
+    return Number(/nonvoluntary_ctxt_switches:\s*(\d+)/.exec(status)?.[1] ?? NaN);
+  } catch {
+    return NaN;
+  }
+}
+
 // USER_HZ: 100 on every Linux the portal runs on (getconf CLK_TCK).
 const CLOCK_TICKS = 100;
 
@@ -214,6 +228,8 @@ interface Capacity {
   databaseCpuMsPerRequest: number;
   /** How busy the whole machine was (0–1): below 1, something other than CPU held the page back. */
   machineBusy: number;
+  /** Times per request the portal's JavaScript thread was taken off its core (see `preemptions`). */
+  preemptionsPerRequest: number;
 }
 
 interface Slice {
@@ -224,6 +240,7 @@ interface Slice {
   databaseCpuMs: number;
   machineBusyMs: number;
   machineTotalMs: number;
+  preemptions: number;
 }
 
 /** One slice of a page's capacity run: requests answered, in how long, and the portal's CPU for them. */
@@ -233,6 +250,7 @@ async function capacitySlice(base: string, pid: number | undefined, page: Page, 
   const mainBefore = processCpuMs(pid, true);
   const databaseBefore = databaseCpuMs();
   const machineBefore = machineCpuMs();
+  const preemptedBefore = preemptions(pid);
   const result = await autocannon({
     url: base,
     connections: 10,
@@ -257,6 +275,7 @@ async function capacitySlice(base: string, pid: number | undefined, page: Page, 
     databaseCpuMs: databaseCpuMs() - databaseBefore,
     machineBusyMs: machineCpuMs().busy - machineBefore.busy,
     machineTotalMs: machineCpuMs().total - machineBefore.total,
+    preemptions: preemptions(pid) - preemptedBefore,
   };
 }
 
@@ -280,6 +299,7 @@ async function capacities(base: string, pid: number | undefined, users: User[]):
       mainThreadMsPerRequest: list.reduce((n, s) => n + s.mainThreadMs, 0) / requests,
       databaseCpuMsPerRequest: list.reduce((n, s) => n + s.databaseCpuMs, 0) / requests,
       machineBusy: list.reduce((n, s) => n + s.machineBusyMs, 0) / list.reduce((n, s) => n + s.machineTotalMs, 0),
+      preemptionsPerRequest: list.reduce((n, s) => n + s.preemptions, 0) / requests,
     });
   }
   return out;
@@ -435,13 +455,14 @@ for (const size of sizes) runs.push(await benchSize(size));
 console.log("\n══ capacity at saturation (10 connections), requests/s");
 for (const run of runs) {
   console.log(`${run.patients.toLocaleString("en")} patients (${run.resources.toLocaleString("en")} resources, ${run.users} virtual users):`);
-  for (const [name, { rps, cpuMsPerRequest, mainThreadMsPerRequest, databaseCpuMsPerRequest, machineBusy }] of run.cap) {
+  for (const [name, { rps, cpuMsPerRequest, mainThreadMsPerRequest, databaseCpuMsPerRequest, machineBusy, preemptionsPerRequest }] of run.cap) {
     console.log(
       `  ${name.padEnd(42)} ${rps.toFixed(0).padStart(6)} req/s   ratio to no-data page ${(rps / run.baseline.rps).toFixed(2)}` +
         ` (logged in: ${(rps / run.loggedInBaseline.rps).toFixed(2)})` +
         `   CPU per request: portal ${cpuMsPerRequest.toFixed(2)} ms (its JavaScript thread ${mainThreadMsPerRequest.toFixed(2)}),` +
         ` database ${databaseCpuMsPerRequest.toFixed(2)} ms;` +
-        ` machine ${(machineBusy * 100).toFixed(0)} % busy`,
+        ` machine ${(machineBusy * 100).toFixed(0)} % busy;` +
+        ` portal taken off its core ${preemptionsPerRequest.toFixed(2)}× a request`,
     );
   }
 }
