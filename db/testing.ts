@@ -1,7 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { PGlite } from "@electric-sql/pglite";
-import postgres from "postgres";
-import { openDatabase, type DatabaseHandle } from "./connection";
+import { openDatabase, postgresClient, type DatabaseHandle } from "./connection";
 import { migrate } from "./migrate";
 
 /** A database of the test's own: created, migrated, and dropped again by `destroy()`. */
@@ -28,18 +27,18 @@ async function pgliteDump(): Promise<Blob> {
 }
 
 /**
- * With TEST_DATABASE_URL or DATABASE_URL set: a fresh database on that server, named portal_test_<random>.
- * Otherwise: an in-memory PGlite loaded from a migrated data directory (made once per test worker).
+ * With TEST_DATABASE_URL or DATABASE_URL set: a fresh database on that server (by TCP or by its Unix socket, see
+ * socketOf), named portal_test_<random>. Otherwise: an in-memory PGlite loaded from a migrated data directory (made
+ * once per test worker).
  */
-export async function createTestDatabase(): Promise<TestDatabase> {
-  const serverUrl = testServerUrl();
+export async function createTestDatabase(serverUrl = testServerUrl()): Promise<TestDatabase> {
   if (!serverUrl) {
     const pg = await PGlite.create({ loadDataDir: await pgliteDump() });
     const handle = await openDatabase({ pglite: pg });
     return { ...handle, destroy: () => handle.close() };
   }
   const name = `portal_test_${randomBytes(6).toString("hex")}`;
-  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  const admin = postgresClient(serverUrl, { max: 1 });
   try {
     await admin.unsafe(`create database ${name}`);
   } finally {
@@ -53,7 +52,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     ...handle,
     async destroy() {
       await handle.close();
-      const dropper = postgres(serverUrl, { max: 1, onnotice: () => {} });
+      const dropper = postgresClient(serverUrl, { max: 1 });
       try {
         await dropper.unsafe(`drop database if exists ${name} with (force)`);
       } finally {

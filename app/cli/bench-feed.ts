@@ -26,8 +26,8 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import { once } from "node:events";
 import { parseArgs } from "node:util";
-import postgres from "postgres";
-import { openDatabase } from "../../db/connection";
+import type postgres from "postgres";
+import { openDatabase, postgresClient } from "../../db/connection";
 import { migrate } from "../../db/migrate";
 
 const USAGE =
@@ -205,7 +205,7 @@ async function main() {
     await migrate(handle);
     await handle.close();
   } else {
-    admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+    admin = postgresClient(serverUrl, { max: 1 });
     dbName = `bench_feed_${randomBytes(4).toString("hex")}`;
     await admin.unsafe(`CREATE DATABASE ${dbName}`);
     const url = new URL(serverUrl);
