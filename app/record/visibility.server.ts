@@ -46,7 +46,7 @@ export function scopeValues(scope: RecordScope): Values {
 const rulesKeys = new WeakMap<RecordRules, string>();
 
 /** What names a set of rules in a statement's shape: a digest of their content (rules are re-read every minute). */
-export function rulesKey(rules: RecordRules): string {
+function rulesKey(rules: RecordRules): string {
   let key = rulesKeys.get(rules);
   if (key === undefined) {
     const content = JSON.stringify([rules.excludedUnitIds, rules.excludedUnitRefs, rules.keywords]);
@@ -60,13 +60,13 @@ export function rulesKey(rules: RecordRules): string {
  * A string as a literal of the statement's text. An escape string (E'…'), so that it reads the same whatever the
  * server's standard_conforming_strings: each backslash and quote doubled. PostgreSQL's text holds no NUL character.
  */
-export function textLiteral(value: string): SQL {
+function textLiteral(value: string): SQL {
   if (value.includes("\0")) throw new Error("a rule holds a NUL character");
   return sql.raw(`E'${value.replace(/\\/g, "\\\\").replace(/'/g, "''")}'`);
 }
 
 /** A list of strings as a text[] literal of the statement's text. */
-export function textArrayLiteral(values: readonly string[]): SQL {
+function textArrayLiteral(values: readonly string[]): SQL {
   if (values.length === 0) return sql.raw("'{}'::text[]");
   return sql`array[${sql.join(values.map(textLiteral), sql`, `)}]::text[]`;
 }
@@ -131,15 +131,15 @@ export function holdsExcludedKeyword(scope: RecordScope): SQL {
  * that stops at the page's end, not a sort of the whole record).
  */
 export function shownOnline(scope: RecordScope): SQL {
-  const { ids, refs, keywords: pattern } = rulesText(scope.rules);
-  const keywords =
-    scope.rules.keywords.length === 0 ? sql`` : sql` and coalesce(e.title, '') !~* ${pattern} and coalesce(e.text, '') !~* ${pattern}`;
+  const { ids, refs, keywords } = rulesText(scope.rules);
+  const withoutKeywords =
+    scope.rules.keywords.length === 0 ? sql`` : sql` and coalesce(e.title, '') !~* ${keywords} and coalesce(e.text, '') !~* ${keywords}`;
   return sql`${notInList(sql`e.care_unit_id`, ids)}
     and ${notInList(sql`enc.care_unit_id`, ids)}
     and ${notInList(sql`e.care_unit_reference`, refs)}
     and ${notInList(sql`(e.details->>'toUnitId')`, ids)}
     and ${notInList(sql`(e.details->>'fromUnitId')`, ids)}
-    and ${notInList(sql`(e.details->>'toUnitReference')`, refs)}${keywords}`;
+    and ${notInList(sql`(e.details->>'toUnitReference')`, refs)}${withoutKeywords}`;
 }
 
 export function nextDay(isoDate: string): string {
@@ -157,7 +157,7 @@ export function toIso(value: Date | string | null | undefined): string | null {
   if (typeof value === "string") {
     // The common case, without a Date: the text PostgreSQL's JSON has, rewritten (milliseconds cut as Date cuts them).
     const m = PG_UTC_INSTANT.exec(value);
-    if (m && m[1] && Number(m[1].slice(0, 4)) > 0) return `${m[1]}.${(m[2] ?? "").slice(0, 3).padEnd(3, "0")}Z`;
+    if (m?.[1] && Number(m[1].slice(0, 4)) > 0) return `${m[1]}.${(m[2] ?? "").slice(0, 3).padEnd(3, "0")}Z`;
   }
   const d = value instanceof Date ? value : new Date(value);
   return Number.isNaN(d.getTime()) ? null : d.toISOString();
