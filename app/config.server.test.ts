@@ -8,6 +8,7 @@ describe("configuration", () => {
     expect(c.DATABASE_URL).toBeUndefined();
     expect(c.publicOrigin).toBe("http://localhost:3000");
     expect(c.demoData).toBe(true);
+    expect(c.DATABASE_POOL_SIZE).toBe(3);
     expect(c.SESSION_IDLE_MINUTES).toBe(15);
     expect(c.SESSION_ABSOLUTE_HOURS).toBe(8);
   });

@@ -26,7 +26,12 @@ export const configSchema = z
       .string()
       .regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://")
       .optional(),
-    DATABASE_POOL_SIZE: positiveInt.default(10),
+    /**
+     * Connections each portal process keeps. Few: postgres.js pipelines statements on a busy connection, so under load
+     * a backend finds its next statement already waiting instead of being woken for each (measured on the record pages:
+     * 1.6 ms of database CPU a page with 3, 2.8 ms with 10). Several processes share one server's connections.
+     */
+    DATABASE_POOL_SIZE: positiveInt.default(3),
     PGLITE_DIR: z.string().min(1).default("./.data/pglite"),
     DEMO_DATA: flag.optional(),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

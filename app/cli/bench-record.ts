@@ -123,12 +123,18 @@ async function dropDatabase(serverUrl: string, name: string): Promise<void> {
   await admin.end();
 }
 
+/** Node's flags for a portal process, as `npm run start:prod` gives them (package.json's config.portalNodeFlags). */
+function portalNodeFlags(): string[] {
+  const pkg = JSON.parse(readFileSync("package.json", "utf8")) as { config?: { portalNodeFlags?: string } };
+  return pkg.config?.portalNodeFlags?.split(" ").filter(Boolean) ?? [];
+}
+
 async function startPortal(databaseUrl: string): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const profiling = args.profile ? ["--cpu-prof", `--cpu-prof-dir=${args.profile}`] : [];
   const nodeFlags = process.env.BENCH_NODE_FLAGS?.split(" ").filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...profiling, ...nodeFlags, "--import", "tsx", "app/server/main.ts"], {
+  const child = spawn(process.execPath, [...profiling, ...portalNodeFlags(), ...nodeFlags, "--import", "tsx", "app/server/main.ts"], {
     env: {
       ...process.env,
       // A production process, as the region runs it (React's production build, Secure cookies). Login itself is not
