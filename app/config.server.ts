@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DEFAULT_POOL_SIZE } from "../db/pool";
 
 const flag = z
   .enum(["true", "false", "1", "0", "yes", "no"], { error: "must be true or false" })
@@ -26,12 +27,8 @@ export const configSchema = z
       .string()
       .regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://")
       .optional(),
-    /**
-     * Connections each portal process keeps. Few: postgres.js pipelines statements on a busy connection, so under load
-     * a backend finds its next statement already waiting instead of being woken for each (measured on the record pages:
-     * 1.6 ms of database CPU a page with 3, 2.8 ms with 10). Several processes share one server's connections.
-     */
-    DATABASE_POOL_SIZE: positiveInt.default(3),
+    /** See db/pool.ts. */
+    DATABASE_POOL_SIZE: positiveInt.default(DEFAULT_POOL_SIZE),
     PGLITE_DIR: z.string().min(1).default("./.data/pglite"),
     DEMO_DATA: flag.optional(),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

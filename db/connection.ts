@@ -7,6 +7,7 @@ import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { acquirePgliteLock } from "./pglite-lock";
+import { DEFAULT_POOL_SIZE } from "./pool";
 import * as schema from "./schema";
 
 export type Schema = typeof schema;
@@ -51,7 +52,7 @@ export function postgresClient(databaseUrl: string, options: postgres.Options<Re
 /** DATABASE_URL set → postgres.js to that server; otherwise the embedded PGlite persisted under pgliteDir. */
 export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle> {
   if (options.databaseUrl) {
-    const client = postgresClient(options.databaseUrl, { max: options.poolSize ?? 3, connection: { application_name: "citizen-portal" } });
+    const client = postgresClient(options.databaseUrl, { max: options.poolSize ?? DEFAULT_POOL_SIZE, connection: { application_name: "citizen-portal" } });
     const db = drizzlePostgres(client, { schema, casing: "snake_case" }) as unknown as Database;
     return { db, kind: "postgres", close: () => client.end({ timeout: 5 }) };
   }
