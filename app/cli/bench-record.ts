@@ -19,6 +19,8 @@ import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import { sql } from "drizzle-orm";
 import { createSession } from "~/identity/session.server";
+import { exclusionSettings, keywordPattern, normalizedKeywords } from "~/record/exclusions.server";
+import { adoptKeywordRules, judgeAllEntries } from "~/record/keyword-verdicts.server";
 import { openDatabase, postgresClient, rowsOf, type DatabaseHandle } from "../../db/connection";
 import { migrate } from "../../db/migrate";
 import { loadGeneratedPatients, recordPageQueries } from "./bench-record-data";
@@ -397,6 +399,8 @@ async function benchSize(patients: number) {
   let portal: { url: string; child: ChildProcess } | undefined;
   try {
     await migrate(handle);
+    // As a portal process does at start-up: the configured keywords, which entries are judged against as they load.
+    await adoptKeywordRules(handle.db, keywordPattern(normalizedKeywords(exclusionSettings())));
     const loaded = args.reuse
       ? { resources: rowsOf<{ n: number }>(await handle.db.execute(sql`select count(*)::int as n from record_entries`))[0]?.n ?? 0, seconds: 0 }
       : await loadGeneratedPatients(handle, patients);
@@ -404,6 +408,8 @@ async function benchSize(patients: number) {
     console.log(
       `loaded ${loaded.resources.toLocaleString("en")} resources for ${people.toLocaleString("en")} people in ${loaded.seconds.toFixed(0)} s`,
     );
+    // Entries a reused database holds from before (none after a load): judged now, not during the measurement.
+    await judgeAllEntries(handle.db, { pauseMs: 0 });
     // A database in service has had autovacuum's pass and a checkpoint over what was loaded: measure that, not their
     // catch-up (writing the load's dirty pages while the pages' access-log commits wait on the disk).
     await handle.db.execute(sql`vacuum (analyze)`);

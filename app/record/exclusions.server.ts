@@ -26,6 +26,11 @@ export interface RecordRules {
   /** Unit references an entry may still carry unresolved ("Organization/id", "Organization?identifier=…|HSA-id"). */
   excludedUnitRefs: string[];
   keywords: string[];
+  /**
+   * The version of record_keyword_rules whose stored verdicts (record_entries.holds_keyword) were judged against
+   * exactly these keywords, or null when they were not: pages then search each entry's text themselves.
+   */
+  keywordVerdicts: number | null;
 }
 
 export function exclusionSettings(): ExclusionSettings {
@@ -46,10 +51,20 @@ export function notInList(expr: SQL, list: SQL): SQL {
   return sql`(${expr} is null or ${expr} <> all(${list}))`;
 }
 
+/** One case-insensitive regular expression for all keywords: each entry's text is read once, not once a keyword. */
+export function keywordPattern(keywords: readonly string[]): string {
+  return keywords.map((k) => k.replace(/[\\^$.|?*+()[\]{}]/g, (c) => `\\${c}`)).join("|");
+}
+
+/** The keywords as configured: trimmed, without blanks and repeats, in their order. */
+export function normalizedKeywords(settings: ExclusionSettings): string[] {
+  return [...new Set(settings.keywords.map((k) => k.trim()).filter(Boolean))];
+}
+
 /** Reads the unit tree once: the listed units (by HSA-id or id) and all their descendants. */
 export async function resolveRecordRules(db: Queryable, settings: ExclusionSettings): Promise<RecordRules> {
   const units = [...new Set(settings.units.map((u) => u.trim()).filter(Boolean))];
-  const keywords = [...new Set(settings.keywords.map((k) => k.trim()).filter(Boolean))];
+  const keywords = normalizedKeywords(settings);
   let ids: string[] = [];
   if (units.length > 0) {
     const result = await db.execute(sql`
@@ -69,7 +84,10 @@ export async function resolveRecordRules(db: Queryable, settings: ExclusionSetti
       ...excludedUnitIds.map((id) => `Organization/${id}`),
     ]),
   ];
-  return { excludedUnitIds, excludedUnitRefs, keywords };
+  const judged = rowsOf<{ version: number }>(
+    await db.execute(sql`select version from record_keyword_rules where id and pattern = ${keywordPattern(keywords)}`),
+  );
+  return { excludedUnitIds, excludedUnitRefs, keywords, keywordVerdicts: judged[0]?.version ?? null };
 }
 
 const RULES_TTL_MS = 60_000;

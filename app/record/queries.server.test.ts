@@ -6,7 +6,8 @@ import type { RecordSection } from "../../db/schema/record";
 import { accessLogWrite } from "~/audit/access-log.server";
 import { createPerson } from "~/identity/test-factories";
 import { recordBundle } from "./export.server";
-import { resolveRecordRules, type RecordRules } from "./exclusions.server";
+import { keywordPattern, resolveRecordRules, type RecordRules } from "./exclusions.server";
+import { adoptKeywordRules } from "./keyword-verdicts.server";
 import { r4Problems } from "./fhir-r4";
 import { loadOverview } from "./overview.server";
 import { exportEntries, printEntries, resultTrend, sectionPage } from "./queries.server";
@@ -50,6 +51,9 @@ beforeAll(async () => {
   unit.homeCare = await createCareUnit(d, { name: "Hemsjukvården Centrum", providerKind: "municipality", parentId: unit.municipality, providerId: unit.municipality });
   unit.private = await createCareUnit(d, { name: "Hälsopartner AB", providerKind: "private" });
   unit.privateVc = await createCareUnit(d, { name: "Hälsopartner Linné", providerKind: "private", parentId: unit.private, providerId: unit.private });
+  // The entries below are judged against these keywords as they are written: the pages read the stored verdicts.
+  // (The tests of rules in the statement's text use other keywords, which the pages search the text for.)
+  await adoptKeywordRules(d, keywordPattern(["Våldsutsatt", "Tredje person"]));
   rules = await resolveRecordRules(d, { units: ["SE-BARNAHUS", "SE-FORENSIC", "SE-NOT-ARRIVED"], keywords: ["Våldsutsatt", "Tredje person"] });
 
   const doctor = await createPractitioner(d, { name: "Eva Ek", profession: "Läkare" });
@@ -109,6 +113,7 @@ describe("exclusion rules", () => {
   });
 
   it("never show entries from excluded units, notes with excluded keywords, tombstones or another subject's entries", async () => {
+    expect(rules.keywordVerdicts).toBe(1);
     const page = await listSectionEntries(db.db, scope(), "notes", {});
     expect(refsOf(page.entries)).toEqual([refs.noteRecent, refs.notePrivate, refs.noteHome, refs.noteVc]);
   });
@@ -165,6 +170,8 @@ describe("rules in the statement's text", () => {
     const plain = await createEntry(d, { personId: cecilia, section: "notes", occurredAt: day("2026-01-03"), title: "Besök", text: "Inget särskilt." });
     const shown = async (settings: { units: string[]; keywords: string[] }) => {
       const odd = await resolveRecordRules(d, settings);
+      // Other keywords than the entries were judged against: the page searches their text.
+      if (settings.keywords.length) expect(odd.keywordVerdicts).toBeNull();
       const { page, facets } = await sectionPage(d, { subjectPersonId: cecilia, hideEntriesAfter: null, rules: odd }, "notes", {});
       return { refs: refsOf(page.entries), withheld: facets.withheld.length };
     };

@@ -1,7 +1,9 @@
 import { createHash } from "node:crypto";
 import { sql, type SQL } from "drizzle-orm";
 import { arg, type Values } from "../../db/statements";
-import { inList, notInList, type RecordRules } from "./exclusions.server";
+import { inList, keywordPattern, notInList, type RecordRules } from "./exclusions.server";
+
+export { keywordPattern };
 
 /**
  * Who is looking at whose record, and under which rules: every record query takes one, and names the subject in its
@@ -49,7 +51,7 @@ const rulesKeys = new WeakMap<RecordRules, string>();
 function rulesKey(rules: RecordRules): string {
   let key = rulesKeys.get(rules);
   if (key === undefined) {
-    const content = JSON.stringify([rules.excludedUnitIds, rules.excludedUnitRefs, rules.keywords]);
+    const content = JSON.stringify([rules.excludedUnitIds, rules.excludedUnitRefs, rules.keywords, rules.keywordVerdicts]);
     key = `rules:${createHash("sha256").update(content).digest("base64url").slice(0, 22)}`;
     rulesKeys.set(rules, key);
   }
@@ -113,16 +115,22 @@ export function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-/** One case-insensitive regular expression for all keywords: each entry's text is read once, not once a keyword. */
-export function keywordPattern(keywords: readonly string[]): string {
-  return keywords.map((k) => k.replace(/[\\^$.|?*+()[\]{}]/g, (c) => `\\${c}`)).join("|");
+
+/** The stored verdicts' version, as the statement's text has it (an integer the rules read from the database). */
+function verdictsVersion(rules: RecordRules): SQL | null {
+  return rules.keywordVerdicts === null ? null : sql.raw(String(Math.trunc(rules.keywordVerdicts)));
 }
 
-/** Withheld because the entry's title or text holds an excluded keyword (case-insensitive). */
+/**
+ * Withheld because the entry's title or text holds an excluded keyword (case-insensitive): the verdict stored with the
+ * entry when it was judged against these keywords, otherwise a search of its text.
+ */
 export function holdsExcludedKeyword(scope: RecordScope): SQL {
   if (scope.rules.keywords.length === 0) return sql`false`;
   const { keywords } = rulesText(scope.rules);
-  return sql`(coalesce(e.title, '') ~* ${keywords} or coalesce(e.text, '') ~* ${keywords})`;
+  const searched = sql`(coalesce(e.title, '') ~* ${keywords} or coalesce(e.text, '') ~* ${keywords})`;
+  const version = verdictsVersion(scope.rules);
+  return version ? sql`(case when e.keyword_rules_version = ${version} then e.holds_keyword else ${searched} end)` : searched;
 }
 
 /**
@@ -132,8 +140,14 @@ export function holdsExcludedKeyword(scope: RecordScope): SQL {
  */
 export function shownOnline(scope: RecordScope): SQL {
   const { ids, refs, keywords } = rulesText(scope.rules);
+  const searched = sql`coalesce(e.title, '') !~* ${keywords} and coalesce(e.text, '') !~* ${keywords}`;
+  const version = verdictsVersion(scope.rules);
   const withoutKeywords =
-    scope.rules.keywords.length === 0 ? sql`` : sql` and coalesce(e.title, '') !~* ${keywords} and coalesce(e.text, '') !~* ${keywords}`;
+    scope.rules.keywords.length === 0
+      ? sql``
+      : version
+        ? sql` and ((e.keyword_rules_version = ${version} and e.holds_keyword = false) or (e.keyword_rules_version is distinct from ${version} and ${searched}))`
+        : sql` and ${searched}`;
   return sql`${notInList(sql`e.care_unit_id`, ids)}
     and ${notInList(sql`enc.care_unit_id`, ids)}
     and ${notInList(sql`e.care_unit_reference`, refs)}

@@ -1,6 +1,7 @@
 import type { Config } from "~/config.server";
 import { demoDataStartupTask } from "~/feed/demo/load.server";
 import { developmentIdentityProviderTask } from "~/identity/dev-idp/startup.server";
+import { keywordVerdictsStartupTask } from "~/record/keyword-verdicts.server";
 import type { DatabaseHandle } from "../../db/connection";
 
 export interface StartupContext {
@@ -11,4 +12,5 @@ export interface StartupContext {
 /** Work done once at start-up after migrations; a task may return a function that undoes it at shutdown. */
 export type StartupTask = (context: StartupContext) => Promise<void | (() => Promise<void>)>;
 
-export const startupTasks: StartupTask[] = [demoDataStartupTask, developmentIdentityProviderTask];
+// The keywords first: demo entries loaded after them are judged as they are written.
+export const startupTasks: StartupTask[] = [keywordVerdictsStartupTask, demoDataStartupTask, developmentIdentityProviderTask];

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { doublePrecision, index, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import { boolean, check, doublePrecision, index, integer, jsonb, pgSequence, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
 import { fhirColumns } from "./columns";
 
 export const recordSections = [
@@ -58,6 +58,14 @@ export const recordEntries = pgTable(
     /** FHIR interpretation code (H, L, N, A, HH, LL, ...). */
     interpretation: text("interpretation"),
     details: jsonb("details").$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    /**
+     * Whether the title or text holds one of the region's excluded keywords, as judged under version
+     * `keywordRulesVersion` of record_keyword_rules. A trigger sets both on every write of title or text (migration
+     * 0007), so that pages test a column instead of searching every entry's text; a page whose process holds other
+     * rules searches the text itself.
+     */
+    holdsKeyword: boolean("holds_keyword"),
+    keywordRulesVersion: integer("keyword_rules_version"),
   },
   (t) => [
     primaryKey({ columns: [t.resourceType, t.id] }),
@@ -71,6 +79,32 @@ export const recordEntries = pgTable(
     index("record_entries_encounter_idx").on(t.encounterId),
     index("record_entries_medication_idx").on(t.medicationId).where(sql`${t.medicationId} is not null`),
   ],
+);
+
+/** Versions of the keywords, never given twice (not even if the rules row were removed and written again). */
+export const recordKeywordRulesVersions = pgSequence("record_keyword_rules_versions");
+
+/**
+ * The excluded keywords the entries' `holds_keyword` was judged against: one row, written by a portal process at
+ * start-up when its configuration (RECORD_EXCLUDED_KEYWORDS) differs from it, which raises the version. Entries judged
+ * under an earlier version are judged again in the background (`restamp_…`: how far that has come).
+ */
+export const recordKeywordRules = pgTable(
+  "record_keyword_rules",
+  {
+    /** Always true: the table holds one row. */
+    id: boolean("id").primaryKey().default(true),
+    /** From record_keyword_rules_versions. */
+    version: integer("version").notNull(),
+    /** The case-insensitive regular expression of all keywords (visibility.server keywordPattern); '' for none. */
+    pattern: text("pattern").notNull(),
+    changedAt: timestamp("changed_at", { withTimezone: true }).notNull().defaultNow(),
+    /** The key of the last entry judged again under this version (entries are gone through in key order). */
+    restampAfterType: text("restamp_after_type"),
+    restampAfterId: text("restamp_after_id"),
+    restampDone: boolean("restamp_done").notNull().default(false),
+  },
+  (t) => [check("record_keyword_rules_one_row", sql`${t.id}`)],
 );
 
 /** Medicinal products (FHIR Medication) that medication entries reference; contained ones stay in the entry's raw. */
