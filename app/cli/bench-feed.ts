@@ -27,21 +27,15 @@ import { createInterface } from "node:readline";
 import { once } from "node:events";
 import { parseArgs } from "node:util";
 import type postgres from "postgres";
-import { openDatabase, postgresClient, type DatabaseHandle } from "../../db/connection";
+import { openDatabase, postgresClient } from "../../db/connection";
 import { migrate } from "../../db/migrate";
-import { exclusionSettings, keywordPattern, normalizedKeywords } from "~/record/exclusions.server";
-import { adoptKeywordRules } from "~/record/keyword-verdicts.server";
+import { adoptConfiguredKeywords } from "~/record/keyword-verdicts.server";
 
 const USAGE =
   "Usage: npm run bench:feed -- [--patients N | --size 200MB|1GB] [--format ndjson|bundle] [--reimport] [--keep] [--out DIR] [--pglite]";
 const TARGET_RATE = 5000;
 const TARGET_RSS = 400 * 1024 * 1024;
 const BYTES_PER_PATIENT = 100 * 1024;
-
-/** As a portal process does at start-up: the import then judges each entry against the keywords as it writes it. */
-async function adoptConfiguredKeywords(handle: DatabaseHandle): Promise<void> {
-  await adoptKeywordRules(handle.db, keywordPattern(normalizedKeywords(exclusionSettings())));
-}
 
 function fail(message: string): never {
   console.error(`${message}\n${USAGE}`);
@@ -210,7 +204,8 @@ async function main() {
     console.log(`Database: a fresh PGlite in ${pgliteDir}`);
     const handle = await openDatabase({ pgliteDir });
     await migrate(handle);
-    await adoptConfiguredKeywords(handle);
+    // As a portal process does at start-up: the import then judges each entry against the keywords as it writes it.
+    await adoptConfiguredKeywords(handle.db);
     await handle.close();
   } else {
     admin = postgresClient(serverUrl, { max: 1 });
@@ -222,7 +217,7 @@ async function main() {
     console.log(`Database: ${dbName} on ${url.host} (PostgreSQL ${(await admin`SHOW server_version`)[0]!.server_version})`);
     const handle = await openDatabase({ databaseUrl: env.DATABASE_URL, poolSize: 1 });
     await migrate(handle);
-    await adoptConfiguredKeywords(handle);
+    await adoptConfiguredKeywords(handle.db);
     await handle.close();
   }
 

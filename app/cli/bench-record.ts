@@ -19,8 +19,7 @@ import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import { sql } from "drizzle-orm";
 import { createSession } from "~/identity/session.server";
-import { exclusionSettings, keywordPattern, normalizedKeywords } from "~/record/exclusions.server";
-import { adoptKeywordRules, judgeAllEntries } from "~/record/keyword-verdicts.server";
+import { adoptConfiguredKeywords, judgeAllEntries } from "~/record/keyword-verdicts.server";
 import { openDatabase, postgresClient, rowsOf, type DatabaseHandle } from "../../db/connection";
 import { migrate } from "../../db/migrate";
 import { loadGeneratedPatients, recordPageQueries } from "./bench-record-data";
@@ -400,7 +399,7 @@ async function benchSize(patients: number) {
   try {
     await migrate(handle);
     // As a portal process does at start-up: the configured keywords, which entries are judged against as they load.
-    await adoptKeywordRules(handle.db, keywordPattern(normalizedKeywords(exclusionSettings())));
+    await adoptConfiguredKeywords(handle.db);
     const loaded = args.reuse
       ? { resources: rowsOf<{ n: number }>(await handle.db.execute(sql`select count(*)::int as n from record_entries`))[0]?.n ?? 0, seconds: 0 }
       : await loadGeneratedPatients(handle, patients);

@@ -82,6 +82,11 @@ export async function judgeNextBatch(db: Queryable, batchSize = BATCH): Promise<
   return { done: row.done === true, judged: row.judged ?? 0 };
 }
 
+/** This process's configured keywords (RECORD_EXCLUDED_KEYWORDS) made the rules: see `adoptKeywordRules`. */
+export function adoptConfiguredKeywords(db: Queryable): Promise<number> {
+  return adoptKeywordRules(db, keywordPattern(normalizedKeywords(exclusionSettings())));
+}
+
 /** Judges batches until every entry has been judged under the current rules (or `stopped()` says to stop). */
 export async function judgeAllEntries(db: Queryable, options: { stopped?: () => boolean; pauseMs?: number } = {}): Promise<number> {
   let total = 0;
@@ -98,7 +103,7 @@ export async function judgeAllEntries(db: Queryable, options: { stopped?: () => 
 /** At start-up: this process's keywords become the rules, and entries not judged under them are judged in the background. */
 export const keywordVerdictsStartupTask: StartupTask = async ({ database }) => {
   const db = database.db;
-  await adoptKeywordRules(db, keywordPattern(normalizedKeywords(exclusionSettings())));
+  await adoptConfiguredKeywords(db);
   let stopped = false;
   const running = judgeAllEntries(db, { stopped: () => stopped }).then(
     (judged) => {
