@@ -53,9 +53,11 @@ export async function judgeNextBatch(db: Queryable, batchSize = BATCH): Promise<
         from record_keyword_rules where id and not restamp_done
         for update skip locked
       ), batch as (
-        select e.resource_type, e.id, e.keyword_rules_version is distinct from rules.version as stale
-        from record_entries e, rules
-        where (e.resource_type, e.id) > (rules.after_type, rules.after_id)
+        -- The cursor as values (subqueries run once), so that the key's index starts at it: a join to the rules row
+        -- would walk the index from its first entry on every batch.
+        select e.resource_type, e.id, e.keyword_rules_version is distinct from (select version from rules) as stale
+        from record_entries e
+        where (e.resource_type, e.id) > ((select after_type from rules), (select after_id from rules))
         order by e.resource_type, e.id
         limit ${batchSize}
       ), judged as (
