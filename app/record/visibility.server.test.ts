@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { keywordPattern, likePattern, nextDay, toIso } from "./visibility.server";
+import { keywordPattern } from "./exclusions.server";
+import { likePattern, nextDay, toIso } from "./visibility.server";
 
 describe("patterns", () => {
   it("match keywords literally, whatever characters they hold", () => {

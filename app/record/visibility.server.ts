@@ -3,8 +3,6 @@ import { sql, type SQL } from "drizzle-orm";
 import { arg, type Values } from "../../db/statements";
 import { inList, keywordPattern, notInList, type RecordRules } from "./exclusions.server";
 
-export { keywordPattern };
-
 /**
  * Who is looking at whose record, and under which rules: every record query takes one, and names the subject in its
  * WHERE clause through `entryScope`.
@@ -114,7 +112,6 @@ export function fromExcludedUnitId(scope: RecordScope, unitId: SQL): SQL {
 export function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
-
 
 /** The stored verdicts' version, as the statement's text has it (an integer the rules read from the database). */
 function verdictsVersion(rules: RecordRules): SQL | null {
