@@ -28,9 +28,11 @@ const started: ChildProcess[] = [];
 
 function startServer(env: Record<string, string>): Running {
   let output = "";
+  // On the embedded database in a folder of its own, whatever this shell points at: never the checkout's .data.
+  const { DATABASE_URL: _server, ...inherited } = process.env;
   const child = spawn(process.execPath, ["--import", "tsx", "app/server/main.ts"], {
     cwd: root,
-    env: { ...process.env, LOG_LEVEL: "info", DEMO_DATA: "false", NODE_ENV: "test", ...env },
+    env: { ...inherited, LOG_LEVEL: "info", DEMO_DATA: "false", NODE_ENV: "test", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   started.push(child);
@@ -84,10 +86,14 @@ describe("the server process", () => {
   it("serves on the embedded database, logs JSON lines without query strings, and stops cleanly on SIGTERM", async () => {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    const env: Record<string, string> = { PORT: String(port), DEV_IDP_PORT: String(await freePort()), PUBLIC_ORIGIN: url };
-    if (!process.env.TEST_DATABASE_URL && !process.env.DATABASE_URL) env.PGLITE_DIR = path.join(dataDir, "pglite");
-    const running = startServer(env);
+    const running = startServer({
+      PORT: String(port),
+      DEV_IDP_PORT: String(await freePort()),
+      PUBLIC_ORIGIN: url,
+      PGLITE_DIR: path.join(dataDir, "pglite"),
+    });
     await waitForHealth(url, running);
+    expect(await (await fetch(`${url}/healthz`)).json()).toMatchObject({ database: "pglite" });
 
     const page = await fetch(`${url}/?search=19121212-1212`, { headers: { "Accept-Language": "en" } });
     expect(page.status).toBe(200);
