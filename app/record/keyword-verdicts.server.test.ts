@@ -5,7 +5,13 @@ import { createTestDatabase, type TestDatabase } from "../../db/testing";
 import { createPerson } from "~/identity/test-factories";
 import { config } from "~/config.server";
 import { exclusionSettings, keywordPattern, normalizedKeywords, resolveRecordRules } from "./exclusions.server";
-import { adoptKeywordRules, judgeAllEntries, judgeNextBatch, keywordVerdictsStartupTask } from "./keyword-verdicts.server";
+import {
+  adoptKeywordRules,
+  judgeAllEntries,
+  judgeNextBatch,
+  judgeNextBatchStatement,
+  keywordVerdictsStartupTask,
+} from "./keyword-verdicts.server";
 import { sectionPage } from "./queries.server";
 import { createEntry } from "./test-factories";
 
@@ -143,5 +149,26 @@ describe("keyword verdicts", () => {
     const { rules, refs: shown } = await shownUnder(FIRST);
     expect(rules.keywordVerdicts).toBe(5);
     expect(shown).toEqual([refs.plain, refs.second].sort());
+  });
+
+  it("walk the key's index from where the last batch ended, not from the first entry", async () => {
+    // The plan the database would choose for a region's table (an index scan, as on a small table it may not be):
+    // the cursor must be a condition of that scan, not a filter applied to every entry before it.
+    const plan = await db.db.transaction(async (tx) => {
+      await tx.execute(sql`set local enable_seqscan = off`);
+      return rowsOf<{ "QUERY PLAN": unknown }>(await tx.execute(sql`explain (format json) ${judgeNextBatchStatement(2000)}`));
+    });
+    const conditions: string[] = [];
+    const walk = (node: unknown): void => {
+      if (Array.isArray(node)) return node.forEach(walk);
+      if (!node || typeof node !== "object") return;
+      const n = node as Record<string, unknown>;
+      if (typeof n["Index Cond"] === "string" && n["Index Name"] === "record_entries_resource_type_id_pk") conditions.push(n["Index Cond"]);
+      Object.values(n).forEach(walk);
+    };
+    const raw = plan[0]?.["QUERY PLAN"];
+    walk(typeof raw === "string" ? JSON.parse(raw) : raw);
+    // The cursor, two values computed once (InitPlans), bounds the scan of the key's index.
+    expect(conditions.some((c) => /ROW\((e\.)?resource_type, (e\.)?id\) > ROW\((\(InitPlan \d+\)\.col1|\$\d+), /.test(c)), JSON.stringify(raw)).toBe(true);
   });
 });

@@ -41,39 +41,47 @@ export async function adoptKeywordRules(db: Queryable, pattern: string): Promise
 }
 
 /**
+ * The statement that judges the next batch (see `judgeNextBatch`); on its own so that a test can read its plan: the
+ * key's index must start at the cursor, or each batch walks it from the first entry.
+ */
+export function judgeNextBatchStatement(batchSize = BATCH) {
+  return sql`
+    with rules as (
+      select version, coalesce(restamp_after_type, '') as after_type, coalesce(restamp_after_id, '') as after_id
+      from record_keyword_rules where id and not restamp_done
+      for update skip locked
+    ), batch as (
+      -- The cursor as values (subqueries run once), so that the key's index starts at it: a join to the rules row
+      -- would walk the index from its first entry on every batch.
+      select e.resource_type, e.id, e.keyword_rules_version is distinct from (select version from rules) as stale
+      from record_entries e
+      where (e.resource_type, e.id) > ((select after_type from rules), (select after_id from rules))
+      order by e.resource_type, e.id
+      limit ${batchSize}
+    ), judged as (
+      update record_entries e set keyword_rules_version = null
+      from batch where batch.stale and e.resource_type = batch.resource_type and e.id = batch.id
+      returning 1
+    ), last as (
+      select resource_type, id from batch order by resource_type desc, id desc limit 1
+    )
+    update record_keyword_rules r
+    set restamp_after_type = coalesce((select resource_type from last), r.restamp_after_type),
+        restamp_after_id = coalesce((select id from last), r.restamp_after_id),
+        restamp_done = (select count(*) from batch) < ${batchSize}
+    from rules
+    where r.id
+    returning r.restamp_done as done, (select count(*)::int from judged) as judged`;
+}
+
+/**
  * Judges the next batch of entries (after the last one judged) against the current rules, when they are not judged
  * under them yet. One statement: the rules row is locked for it, so two processes never judge the same batch; one
  * that finds it locked does nothing this time. Returns whether every entry has been judged under the current version.
  */
 export async function judgeNextBatch(db: Queryable, batchSize = BATCH): Promise<{ done: boolean; judged: number }> {
   const rows = rowsOf<{ done: boolean; judged: number } | { done: null; judged: null }>(
-    await db.execute(sql`
-      with rules as (
-        select version, coalesce(restamp_after_type, '') as after_type, coalesce(restamp_after_id, '') as after_id
-        from record_keyword_rules where id and not restamp_done
-        for update skip locked
-      ), batch as (
-        -- The cursor as values (subqueries run once), so that the key's index starts at it: a join to the rules row
-        -- would walk the index from its first entry on every batch.
-        select e.resource_type, e.id, e.keyword_rules_version is distinct from (select version from rules) as stale
-        from record_entries e
-        where (e.resource_type, e.id) > ((select after_type from rules), (select after_id from rules))
-        order by e.resource_type, e.id
-        limit ${batchSize}
-      ), judged as (
-        update record_entries e set keyword_rules_version = null
-        from batch where batch.stale and e.resource_type = batch.resource_type and e.id = batch.id
-        returning 1
-      ), last as (
-        select resource_type, id from batch order by resource_type desc, id desc limit 1
-      )
-      update record_keyword_rules r
-      set restamp_after_type = coalesce((select resource_type from last), r.restamp_after_type),
-          restamp_after_id = coalesce((select id from last), r.restamp_after_id),
-          restamp_done = (select count(*) from batch) < ${batchSize}
-      from rules
-      where r.id
-      returning r.restamp_done as done, (select count(*)::int from judged) as judged`),
+    await db.execute(judgeNextBatchStatement(batchSize)),
   );
   const row = rows[0];
   if (!row) {
