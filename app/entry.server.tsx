@@ -1,4 +1,3 @@
-import { Writable } from "node:stream";
 import type { AppLoadContext, EntryContext } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";
@@ -24,19 +23,23 @@ export default async function handleRequest(
   // Every loader has finished before the render starts (no deferred data), so nothing is gained by streaming the
   // document in React's small chunks: render it whole, then send it in one write.
   return new Promise<Response>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    const sink = new Writable({
-      write(chunk: Buffer, _encoding, done) {
+    // React writes to this as to a Node stream, but the document is only gathered here: a Writable's machinery for
+    // every 2 kB chunk (and its second end() when React's close listener fires) is work for nothing.
+    const chunks: Uint8Array[] = [];
+    const sink = {
+      write(chunk: Uint8Array) {
         chunks.push(chunk);
-        done();
+        return true;
       },
-      final(done) {
+      end() {
         clearTimeout(timeout);
         responseHeaders.set("Content-Type", "text/html; charset=utf-8");
         resolve(new Response(Buffer.concat(chunks), { headers: responseHeaders, status: responseStatusCode }));
-        done();
       },
-    });
+      on() {
+        return sink;
+      },
+    };
     const { pipe, abort } = renderToPipeableStream(
       <NonceProvider value={nonce}>
         <I18nextProvider i18n={i18n}>
@@ -48,7 +51,7 @@ export default async function handleRequest(
       {
         nonce,
         onAllReady() {
-          pipe(sink);
+          pipe(sink as unknown as NodeJS.WritableStream);
         },
         onShellError(error: unknown) {
           clearTimeout(timeout);

@@ -48,7 +48,7 @@ export function valueMarkup(texts: RecordTexts, entry: Measured & { valueText: s
 export function entryTitle({ t }: RecordTexts, entry: EntryView, linkTrend: boolean): Markup | string {
   const title = entry.title ?? t("entry.untitled");
   if (linkTrend && entry.section === "results" && entry.code && entry.valueNumber !== null) {
-    return html`<a href="${trendPath(entry.code)}" aria-label="${t("results.overTime", { title })}" data-discover="true">${title}</a>`;
+    return html`<a href="${trendPath(entry.code)}" aria-label="${t("results.overTime", { title })}">${title}</a>`;
   }
   return title;
 }

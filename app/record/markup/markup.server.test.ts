@@ -78,7 +78,7 @@ describe("the record's markup", () => {
 
   it("links a numeric result to its values over time, by its code only", () => {
     const out = entryList(sv, [entry("results", { code: "a/b c" }), entry("results", { ref: "x", valueNumber: null, valueText: "positiv" })]).html;
-    expect(out).toContain('<a href="/record/results/a%2Fb%20c" aria-label="Title of results över tid" data-discover="true">Title of results</a>');
+    expect(out).toContain('<a href="/record/results/a%2Fb%20c" aria-label="Title of results över tid">Title of results</a>');
     expect(out.match(/<a /g)).toHaveLength(1);
     expect(entryList(sv, [entry("results")], { linkTrends: false }).html).not.toContain("<a ");
   });

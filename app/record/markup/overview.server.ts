@@ -9,7 +9,7 @@ function card(texts: RecordTexts, id: string, title: string, items: Markup[], em
   const all = t("overview.allOf", { section: t(`nav.${section}`).toLowerCase() });
   return html`<section class="card" aria-labelledby="${id}"><h2 id="${id}">${title}</h2>${
     items.length > 0 ? html`<ul class="plain-list">${items}</ul>` : html`<p>${empty}</p>`
-  }<p><a href="${sectionPath(section)}" data-discover="true">${all}</a></p></section>`;
+  }<p><a href="${sectionPath(section)}">${all}</a></p></section>`;
 }
 
 /** "Title – text", as the overview names a medication or a warning. */
