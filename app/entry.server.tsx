@@ -36,6 +36,11 @@ export default async function handleRequest(
         responseHeaders.set("Content-Type", "text/html; charset=utf-8");
         resolve(new Response(Buffer.concat(chunks), { headers: responseHeaders, status: responseStatusCode }));
       },
+      // Called instead of end() when the render failed before it was piped here.
+      destroy(error?: unknown) {
+        clearTimeout(timeout);
+        reject(error instanceof Error ? error : new Error("render failed"));
+      },
       on() {
         return sink;
       },
