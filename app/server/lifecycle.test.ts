@@ -97,7 +97,15 @@ describe("the server process", () => {
 
     const page = await fetch(`${url}/?search=19121212-1212`, { headers: { "Accept-Language": "en" } });
     expect(page.status).toBe(200);
-    expect(await page.text()).toContain('<html lang="en"');
+    const document = await page.text();
+    expect(document).toContain('<html lang="en"');
+    // The route manifest is one file the browser keeps (remix.config.js: no lazy route discovery), not part of each page.
+    expect(document).not.toContain("__remixManifest");
+    const manifest = /\/build\/manifest-[\w-]+\.js/.exec(document)?.[0];
+    expect(manifest).toBeDefined();
+    const manifestFile = await fetch(`${url}${manifest}`);
+    expect(manifestFile.status).toBe(200);
+    expect(manifestFile.headers.get("cache-control")).toContain("immutable");
 
     const requestLogged = () =>
       running
