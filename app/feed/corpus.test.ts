@@ -1,22 +1,13 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../db/testing";
-import { listInputFiles, readInputFile } from "./files.server";
-import { emptyReport, ingestStream, mergeReports, type IngestReport } from "./ingest.server";
+import { mergeReports, type IngestReport } from "./ingest.server";
+import { corpusDir as corpus, ingestCorpusFolder, swedenDir as sweden, syntheaDir as synthea } from "./test-corpus.server";
 import { rows, snapshot } from "./test-factories";
 
-/**
- * External data nobody on this project wrote: 37 Synthea patient bundles (US, transaction Bundles with urn:uuid:
- * references) and the HL7 Sweden base-profile examples (single resources). The corpus sits beside the repository
- * (../shared/corpus from its root), as CI checks it out.
- */
-
-const corpus = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../shared/corpus");
-const synthea = path.join(corpus, "synthea");
-const sweden = path.join(corpus, "sweden");
+/** The external corpus (see test-corpus.server.ts) through the feed: every resource accounted for, and nothing twice. */
 
 let database: TestDatabase;
 beforeAll(async () => {
@@ -26,12 +17,8 @@ afterAll(async () => {
   await database.destroy();
 });
 
-async function ingestFolder(folder: string): Promise<IngestReport> {
-  const total = emptyReport();
-  for (const file of await listInputFiles([folder])) {
-    mergeReports(total, await ingestStream(database.db, readInputFile(file), { source: `corpus:${path.basename(file.path)}`, batchSize: 250 }));
-  }
-  return total;
+function ingestFolder(folder: string): Promise<IngestReport> {
+  return ingestCorpusFolder(database.db, folder);
 }
 
 /** What the files hold, counted independently of the feed: entries per type and distinct ids per type. */
