@@ -4,14 +4,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rowsOf, setDatabase } from "../../db/connection";
 import type { RecordSection } from "../../db/schema/record";
 import { createTestDatabase, type TestDatabase } from "../../db/testing";
-import { ingestCorpusFolder, corpusDir, swedenDir, syntheaDir } from "~/feed/test-corpus.server";
-import { ownCapabilities, swedishDate } from "~/identity/rules";
+import { corpusDir, ingestCorpusFolder, swedenDir, syntheaDir } from "~/feed/test-corpus.server";
+import { ownCapabilities, swedishDate, type SubjectFacts } from "~/identity/rules";
 import { createSession } from "~/identity/session.server";
 import { requestWithCookie } from "~/identity/test-factories";
 import type { PageMarkup } from "~/components/server-html";
 import { r4Problems } from "./fhir-r4";
 import { exportResponse, loadOverviewPage, loadPrintPage, loadSectionPage, loadTrendPage, readSectionPage } from "./pages.server";
-import { PRINT_LIMIT, sectionOrder, sectionPath } from "./sections";
+import { PRINT_LIMIT, RESULT_CODE, sectionOrder, sectionPath } from "./sections";
 
 /**
  * The record pages over data nobody on this project wrote (the external corpus, see test-corpus.server.ts): for every
@@ -51,13 +51,6 @@ function expectWellFormed(html: string, where: string) {
   expect(html, where).not.toMatch(/<script|javascript:/i);
 }
 
-interface Person {
-  id: string;
-  birthDate: string | null;
-  deceased: boolean;
-  protectedIdentity: boolean;
-}
-
 async function liveRefs(personId: string, section: RecordSection | null): Promise<string[]> {
   const rows = rowsOf<{ ref: string }>(
     await database.db.execute(sql`
@@ -69,7 +62,7 @@ async function liveRefs(personId: string, section: RecordSection | null): Promis
 
 describe.skipIf(!existsSync(corpusDir) && !process.env.CI)("the record pages over the external FHIR corpus", () => {
   it("reads every reader's whole record, section by section and page by page, in both languages", async () => {
-    const people = rowsOf<Person>(
+    const people = rowsOf<SubjectFacts & { id: string }>(
       await database.db.execute(sql`
         select id, birth_date as "birthDate", deceased, protected_identity as "protectedIdentity" from people order by id`),
     );
@@ -83,7 +76,9 @@ describe.skipIf(!existsSync(corpusDir) && !process.env.CI)("the record pages ove
       const request = (path: string, lng: (typeof LANGUAGES)[number] = "sv") =>
         requestWithCookie(path, cookie, { headers: { "Accept-Language": lng } });
 
+      const live = new Map<RecordSection, string[]>();
       for (const section of sectionOrder) {
+        live.set(section, await liveRefs(person.id, section));
         const path = sectionPath(section);
         const shown: string[] = [];
         let previous: string | null | undefined;
@@ -94,7 +89,7 @@ describe.skipIf(!existsSync(corpusDir) && !process.env.CI)("the record pages ove
           for (const entry of read.entries) {
             // Newest first, undated last, across the pages.
             if (previous !== undefined && entry.occurredAt !== null) {
-              expect(previous === null ? "" : previous >= entry.occurredAt, `${person.id} ${section} order`).toBeTruthy();
+              expect(previous !== null && previous >= entry.occurredAt, `${person.id} ${section} order`).toBe(true);
             }
             previous = entry.occurredAt;
             shown.push(entry.ref);
@@ -109,17 +104,15 @@ describe.skipIf(!existsSync(corpusDir) && !process.env.CI)("the record pages ove
           expect(read.entries.length).toBe(read.pageSize);
         }
         // Every live entry of the section once, and only the person's own.
-        expect([...shown].sort(), `${person.id} ${section}`).toEqual(await liveRefs(person.id, section));
+        expect([...shown].sort(), `${person.id} ${section}`).toEqual(live.get(section));
       }
 
-      const codes = rowsOf<{ code: string; n: number }>(
+      const codes = rowsOf<{ code: string }>(
         await database.db.execute(sql`
-          select code, count(*)::int as n from record_entries
-           where person_id = ${person.id} and section = 'results' and deleted_at is null
-             and code ~ '^[A-Za-z0-9.\\-_:]{1,64}$' and value_number is not null
-           group by code`),
+          select distinct code from record_entries
+           where person_id = ${person.id} and section = 'results' and deleted_at is null and value_number is not null`),
       );
-      for (const { code } of codes) {
+      for (const { code } of codes.filter((c) => RESULT_CODE.test(c.code))) {
         for (const lng of LANGUAGES) {
           const trend = await loadTrendPage(request(`/record/results/${encodeURIComponent(code)}`, lng), code);
           expect(trend.count, `${person.id} ${code}`).toBeGreaterThan(0);
@@ -132,7 +125,7 @@ describe.skipIf(!existsSync(corpusDir) && !process.env.CI)("the record pages ove
         expectWellFormed(markupOf(overview.highlights), `${person.id} overview (${lng})`);
         const printout = await loadPrintPage(request("/record/print", lng));
         for (const s of printout.sections) {
-          expect(s.shown, `${person.id} print ${s.section}`).toBe(Math.min(PRINT_LIMIT, (await liveRefs(person.id, s.section)).length));
+          expect(s.shown, `${person.id} print ${s.section}`).toBe(Math.min(PRINT_LIMIT, live.get(s.section)?.length ?? 0));
           expectWellFormed(markupOf(s.entries), `${person.id} print ${s.section} (${lng})`);
         }
       }
