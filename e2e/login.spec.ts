@@ -16,8 +16,8 @@ function castName(key: CastKey): string {
 }
 
 /** The provider's button for a cast member: name and personnummer (names are not unique in the demo data). */
-function castButton(page: Page, t: TFunction, key: CastKey) {
-  const pnr = castPersonnummer(key);
+async function castButton(page: Page, t: TFunction, key: CastKey) {
+  const pnr = await castPersonnummer(page, key);
   const label = t("identity:devIdp.loginAs", { name: castName(key) });
   return page.getByRole("button", { name: new RegExp(`^${label} ${pnr.slice(0, 8)}-${pnr.slice(8)}`) });
 }
@@ -25,7 +25,7 @@ function castButton(page: Page, t: TFunction, key: CastKey) {
 /** From the portal's login page, through the identity provider's list of people, to the new-entries question. */
 async function loginThroughProvider(page: Page, t: TFunction, scan: () => Promise<void>, key: CastKey) {
   await page.getByRole("link", { name: t("identity:login.action") }).click();
-  const person = castButton(page, t, key);
+  const person = await castButton(page, t, key);
   await person.waitFor();
   await expect(page.locator("html")).toHaveAttribute("lang", /^(sv|en)$/);
   await scan();
@@ -211,7 +211,7 @@ test.describe("sessions", () => {
     const otherPage = await other.newPage();
     await otherPage.goto(new URL("/login?returnTo=%2Fsessions", baseURL).href);
     await otherPage.getByRole("link", { name: t("identity:login.action") }).click();
-    await castButton(otherPage, t, "main").click();
+    await (await castButton(otherPage, t, "main")).click();
     await otherPage.getByLabel(t("identity:newEntries.showAll")).check();
     await otherPage.getByRole("button", { name: t("identity:newEntries.save") }).click();
     await expect(otherPage).toHaveURL(/\/sessions$/);

@@ -1,19 +1,34 @@
 import type { Page } from "@playwright/test";
 import type { TFunction } from "i18next";
-import { buildDemoCast, type CastKey } from "../app/feed/demo/cast";
+import { buildDemoCast, castEntry, type CastKey } from "../app/feed/demo/cast";
+import { stockholmDay } from "../app/feed/demo/dates";
 import { expect } from "./fixtures";
 
-/** The demo cast's personnummer today: they follow the day the server generated the demo data (see app/feed/demo). */
-export function castPersonnummer(key: CastKey): string {
-  const person = buildDemoCast(new Date()).find((p) => p.key === key);
-  if (!person) throw new Error(`no cast member ${key}`);
-  return person.personnummer;
+/** How many days back a run's demo data may have been generated (a run that crosses midnight leaves it a day behind). */
+const DAYS_BACK = 7;
+
+/**
+ * A demo cast member's personnummer as the portal's data has it. The cast's birth dates follow the day the server
+ * generated the demo data (see app/feed/demo), which is not today once a run has crossed midnight in Stockholm; so the
+ * development identity provider's list of people, which comes from the database, decides. Call it on that page.
+ */
+export async function castPersonnummer(page: Page, key: CastKey): Promise<string> {
+  const buttons = page.locator('button[name="personnummer"]');
+  await buttons.first().waitFor();
+  const listed = new Set(await buttons.evaluateAll((list) => list.map((b) => (b as HTMLButtonElement).value)));
+  const today = stockholmDay(new Date());
+  for (let day = today; day > today - DAYS_BACK; day--) {
+    const person = buildDemoCast(day).find((p) => p.key === key);
+    if (!person) throw new Error(`no cast member ${key}`);
+    if (listed.has(person.personnummer)) return person.personnummer;
+  }
+  throw new Error(`cast member ${key} is not on the identity provider's list as of any of the last ${DAYS_BACK} days`);
 }
 
 export function castPatientId(key: CastKey): string {
-  const person = buildDemoCast(new Date()).find((p) => p.key === key);
-  if (!person?.patientId) throw new Error(`cast member ${key} is not a patient`);
-  return person.patientId;
+  const patientId = castEntry(key).patientId;
+  if (!patientId) throw new Error(`cast member ${key} is not a patient`);
+  return patientId;
 }
 
 /**
@@ -30,7 +45,7 @@ export async function loginAs(
   const field = page.getByRole("textbox", { name: t("identity:devIdp.personnummer") });
   await field.waitFor();
   await scan();
-  await field.fill(castPersonnummer(key));
+  await field.fill(await castPersonnummer(page, key));
   await page.getByRole("button", { name: t("identity:devIdp.login"), exact: true }).click();
   await expect(page).toHaveURL(/\/login\/new-entries/);
   await scan();
