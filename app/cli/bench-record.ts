@@ -10,6 +10,8 @@
 //             the generic plan PostgreSQL may keep for the prepared statement.
 // Flags: --sizes 2000,20000  --capacity-seconds 12 (per page, in --rounds 6 turns)  --latency-seconds 30  --rate 50  --users 200
 //        --keep (keep each size's database)  --reuse NAME (measure a kept database again, without loading; one size)
+// Besides each page's ratio over the whole run, it prints the spread of the ratio over the rounds: how far apart two
+// measurements a few seconds apart fall on this machine.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import http from "node:http";
@@ -98,6 +100,11 @@ async function freePort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
+}
+
+function median(sorted: number[]): number {
+  const mid = sorted.length / 2;
+  return sorted.length % 2 === 1 ? (sorted[Math.floor(mid)] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -237,6 +244,8 @@ interface Capacity {
   machineBusy: number;
   /** Times per request the portal's JavaScript thread was taken off its core (see `preemptions`). */
   preemptionsPerRequest: number;
+  /** Requests/s in each round (see `capacities`): paired with the no-data page's in the same round. */
+  roundRps: number[];
 }
 
 interface Slice {
@@ -307,6 +316,7 @@ async function capacities(base: string, pid: number | undefined, users: User[]):
       databaseCpuMsPerRequest: list.reduce((n, s) => n + s.databaseCpuMs, 0) / requests,
       machineBusy: list.reduce((n, s) => n + s.machineBusyMs, 0) / list.reduce((n, s) => n + s.machineTotalMs, 0),
       preemptionsPerRequest: list.reduce((n, s) => n + s.preemptions, 0) / requests,
+      roundRps: list.map((s) => s.requests / s.seconds),
     });
   }
   return out;
@@ -475,6 +485,14 @@ for (const run of runs) {
         ` machine ${(machineBusy * 100).toFixed(0)} % busy;` +
         ` portal taken off its core ${preemptionsPerRequest.toFixed(2)}× a request`,
     );
+  }
+  console.log("  the ratio to the no-data page in each round (the two measured a few seconds apart), lowest–median–highest:");
+  for (const [name, { roundRps }] of run.cap) {
+    if (name === NO_DATA_PAGE || name === NO_DATA_PAGE_LOGGED_IN) continue;
+    const ratios = roundRps.map((rps, i) => rps / (run.baseline.roundRps[i] as number)).sort((a, b) => a - b);
+    const loggedIn = roundRps.map((rps, i) => rps / (run.loggedInBaseline.roundRps[i] as number)).sort((a, b) => a - b);
+    const spread = (list: number[]) => `${(list[0] as number).toFixed(2)}–${median(list).toFixed(2)}–${(list[list.length - 1] as number).toFixed(2)}`;
+    console.log(`  ${name.padEnd(42)} ${spread(ratios)} (logged in: ${spread(loggedIn)})`);
   }
 }
 console.log(`\n══ latency at ${rate} requests/s (open loop, spread over the pages), ms`);
