@@ -11,7 +11,7 @@
 // Flags: --sizes 2000,20000  --capacity-seconds 12 (per page, in --rounds 6 turns)  --latency-seconds 30  --rate 50  --users 200
 //        --keep (keep each size's database)  --reuse NAME (measure a kept database again, without loading; one size)
 // Besides each page's ratio over the whole run, it prints the spread of the ratio over the rounds: how far apart two
-// measurements a few seconds apart fall on this machine.
+// measurements a few seconds apart fall on this machine. It ends with each target, met or not.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import http from "node:http";
@@ -54,7 +54,8 @@ const { values: args } = parseArgs({
   },
 });
 
-const sizes = args.sizes.split(",").map((s) => Number(s.trim()));
+// A reused database is of one size: measured once.
+const sizes = args.sizes.split(",").map((s) => Number(s.trim())).slice(0, args.reuse ? 1 : undefined);
 const capacitySeconds = Number(args["capacity-seconds"]);
 const rounds = Math.max(1, Number(args.rounds));
 const latencySeconds = Number(args["latency-seconds"]);
@@ -100,6 +101,15 @@ async function freePort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
+}
+
+/** A ratio to three places, cut (not rounded), so that a ratio just below a target never prints as the target. */
+function ratioText(ratio: number): string {
+  return (Math.floor(ratio * 1000) / 1000).toFixed(3);
+}
+
+function verdict(met: boolean): string {
+  return met ? "met" : "NOT met";
 }
 
 function median(sorted: number[]): number {
@@ -470,7 +480,8 @@ const build = spawnSync("npx", ["remix", "build"], { stdio: ["ignore", "ignore",
 if (build.status !== 0) process.exit(1);
 
 console.log(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; node ${process.version}`);
-const runs = [];
+type BenchRun = Awaited<ReturnType<typeof benchSize>>;
+const runs: BenchRun[] = [];
 for (const size of sizes) runs.push(await benchSize(size));
 
 console.log("\n══ capacity at saturation (10 connections), requests/s");
@@ -478,8 +489,8 @@ for (const run of runs) {
   console.log(`${run.patients.toLocaleString("en")} patients (${run.resources.toLocaleString("en")} resources, ${run.users} virtual users):`);
   for (const [name, { rps, cpuMsPerRequest, mainThreadMsPerRequest, databaseCpuMsPerRequest, machineBusy, preemptionsPerRequest }] of run.cap) {
     console.log(
-      `  ${name.padEnd(42)} ${rps.toFixed(0).padStart(6)} req/s   ratio to no-data page ${(rps / run.baseline.rps).toFixed(2)}` +
-        ` (logged in: ${(rps / run.loggedInBaseline.rps).toFixed(2)})` +
+      `  ${name.padEnd(42)} ${rps.toFixed(0).padStart(6)} req/s   ratio to no-data page ${ratioText(rps / run.baseline.rps)}` +
+        ` (logged in: ${ratioText(rps / run.loggedInBaseline.rps)})` +
         `   CPU per request: portal ${cpuMsPerRequest.toFixed(2)} ms (its JavaScript thread ${mainThreadMsPerRequest.toFixed(2)}),` +
         ` database ${databaseCpuMsPerRequest.toFixed(2)} ms;` +
         ` machine ${(machineBusy * 100).toFixed(0)} % busy;` +
@@ -491,7 +502,7 @@ for (const run of runs) {
     if (name === NO_DATA_PAGE || name === NO_DATA_PAGE_LOGGED_IN) continue;
     const ratios = roundRps.map((rps, i) => rps / (run.baseline.roundRps[i] as number)).sort((a, b) => a - b);
     const loggedIn = roundRps.map((rps, i) => rps / (run.loggedInBaseline.roundRps[i] as number)).sort((a, b) => a - b);
-    const spread = (list: number[]) => `${(list[0] as number).toFixed(2)}–${median(list).toFixed(2)}–${(list[list.length - 1] as number).toFixed(2)}`;
+    const spread = (list: number[]) => `${ratioText(list[0] as number)}–${ratioText(median(list))}–${ratioText(list[list.length - 1] as number)}`;
     console.log(`  ${name.padEnd(42)} ${spread(ratios)} (logged in: ${spread(loggedIn)})`);
   }
 }
@@ -512,6 +523,30 @@ if (runs.length >= 2) {
     const b = percentile(list, 95);
     console.log(`  ${name.padEnd(14)} ${(b / a).toFixed(2)}×`);
   }
+}
+console.log("\n══ targets");
+for (const [label, baselineOf] of [
+  ["capacity at least 0.5 of the no-data page's, every record page", (run: BenchRun) => run.baseline],
+  ["  the same, against the no-data page logged in", (run: BenchRun) => run.loggedInBaseline],
+] as const) {
+  const verdicts = runs.map((run) => {
+    const [lowestName, lowest] = [...run.cap]
+      .filter(([name]) => pages.some((p) => p.record && p.name === name))
+      .map(([name, c]) => [name, c.rps / baselineOf(run).rps] as const)
+      .sort((a, b) => a[1] - b[1])[0] ?? ["-", NaN];
+    return `${run.patients.toLocaleString("en")} patients ${verdict(lowest >= 0.5)} (lowest ${ratioText(lowest)}, ${lowestName})`;
+  });
+  console.log(`  ${label}: ${verdicts.join("; ")}`);
+}
+const highestP95 = runs.map((run) => Math.max(...[...run.lat.values()].map((list) => percentile(list, 95))));
+console.log(
+  `  p95 under 100 ms at ${rate} requests/s: ` +
+    runs.map((run, i) => `${run.patients.toLocaleString("en")} patients ${verdict((highestP95[i] as number) < 100)} (highest ${(highestP95[i] as number).toFixed(1)} ms)`).join("; "),
+);
+if (runs.length >= 2) {
+  const [small, large] = [runs[0], runs[runs.length - 1]] as [BenchRun, BenchRun];
+  const growth = Math.max(...[...large.lat].map(([name, list]) => percentile(list, 95) / percentile(small.lat.get(name) ?? [], 95)));
+  console.log(`  p95 at ${large.patients.toLocaleString("en")} patients within 1.5× of ${small.patients.toLocaleString("en")}: ${verdict(growth <= 1.5)} (highest ${growth.toFixed(2)}×)`);
 }
 console.log("\n══ query plans (largest size, one patient)");
 console.log((runs[runs.length - 1]?.plans ?? []).join("\n\n"));
