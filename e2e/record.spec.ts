@@ -61,6 +61,8 @@ for (const javaScriptEnabled of [true, false]) {
       // The list came in the page's HTML only: the page, once running, keeps it.
       await expect(page.locator("article.entry").first()).toBeVisible();
       await scan();
+      // With JavaScript, the filter form (server-built markup) is submitted within the page: no reload.
+      if (javaScriptEnabled) await page.evaluate(() => Object.assign(window, { sameDocument: true }));
       await page.getByLabel(t("record:filters.provider")).selectOption("municipality");
       await page.getByRole("button", { name: t("record:filters.apply") }).click();
       await expect(page).toHaveURL(/provider=municipality/);
@@ -68,6 +70,9 @@ for (const javaScriptEnabled of [true, false]) {
       const kinds = await page.locator("article.entry .provider").allTextContents();
       expect(kinds.length).toBeGreaterThan(0);
       expect(new Set(kinds)).toEqual(new Set([t("record:provider.municipality")]));
+      // The form shows the choice it was sent with.
+      await expect(page.getByLabel(t("record:filters.provider"))).toHaveValue("municipality");
+      if (javaScriptEnabled) expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
       await scan();
 
       await page.getByRole("link", { name: t("record:take.printSection") }).click();

@@ -96,8 +96,10 @@ describe.skipIf(!existsSync(corpusDir) && !process.env.CI)("the record pages ove
           }
           for (const lng of LANGUAGES) {
             const loaded = await loadSectionPage(request(`${path}?page=${page}`, lng), section);
-            expect(loaded.page.shown).toBe(read.entries.length);
-            expectWellFormed(markupOf(loaded.entries), `${person.id} ${section} page ${page} (${lng})`);
+            expect(loaded.shown).toBe(read.entries.length);
+            const body = markupOf(loaded.body);
+            expect(body.match(/<article /g) ?? [], `${person.id} ${section} page ${page}`).toHaveLength(read.entries.length);
+            expectWellFormed(body, `${person.id} ${section} page ${page} (${lng})`);
           }
           pagesRead++;
           if (!read.hasNext) break;
@@ -117,12 +119,15 @@ describe.skipIf(!existsSync(corpusDir) && !process.env.CI)("the record pages ove
           const trend = await loadTrendPage(request(`/record/results/${encodeURIComponent(code)}`, lng), code);
           expect(trend.count, `${person.id} ${code}`).toBeGreaterThan(0);
           expectWellFormed(markupOf(trend.chartAndTable), `${person.id} trend ${code} (${lng})`);
+          expectWellFormed(markupOf(trend.notices), `${person.id} trend notices ${code} (${lng})`);
         }
       }
 
       for (const lng of LANGUAGES) {
         const overview = await loadOverviewPage(request("/record", lng));
         expectWellFormed(markupOf(overview.highlights), `${person.id} overview (${lng})`);
+        expectWellFormed(markupOf(overview.hiddenEntries), `${person.id} overview notice (${lng})`);
+        expectWellFormed(markupOf(overview.takeAway), `${person.id} overview take-away (${lng})`);
         const printout = await loadPrintPage(request("/record/print", lng));
         for (const s of printout.sections) {
           expect(s.shown, `${person.id} print ${s.section}`).toBe(Math.min(PRINT_LIMIT, live.get(s.section)?.length ?? 0));

@@ -217,13 +217,13 @@ describe("guardians and young people", () => {
 
   it("the page's markup holds exactly the entries read: the subject's, in the page's language", async () => {
     const mine = await loadSectionPage((await sessionFor(people.other.id)).request("/record/results"), "results");
-    const html = mine.entries && "html" in mine.entries ? mine.entries.html : "";
+    const html = "html" in mine.body ? mine.body.html : "";
     expect(html.match(/<article/g)).toHaveLength(1);
     expect(html).toContain(">99<");
     expect(html).not.toContain(">57<");
-    expect(mine.page.shown).toBe(1);
+    expect(mine.shown).toBe(1);
     const english = await loadSectionPage((await sessionFor(people.parent.id)).request("/record/results?lng=en"), "results");
-    const englishHtml = english.entries && "html" in english.entries ? english.entries.html : "";
+    const englishHtml = "html" in english.body ? english.body.html : "";
     expect(englishHtml.match(/<article/g)).toHaveLength(2);
     expect(englishHtml).toContain("Kind of provider");
   });

@@ -3,16 +3,17 @@ import type { RecordSection } from "../../db/schema/record";
 import type { Read } from "../../db/statements";
 import { accessLogWrite, logAccess, sessionAccessLogWrite } from "~/audit/access-log.server";
 import { notFound, readWithSession, requireAccess, type Access } from "~/identity/access.server";
-import { pageMarkup } from "~/utils/html.server";
+import { html, pageMarkup } from "~/utils/html.server";
 import { recordRules, type RecordRules } from "./exclusions.server";
 import { entryList } from "./markup/entries.server";
 import { highlightsMarkup } from "./markup/overview.server";
+import { hiddenEntriesNotice, sectionBody, takeAway, withheldNotices } from "./markup/section.server";
 import { recordTexts } from "./markup/texts.server";
 import { trendMarkup } from "./markup/trend.server";
 import { exportFileName, recordBundle } from "./export.server";
 import { loadOverview, overviewRead } from "./overview.server";
 import { exportEntries, printEntries, resultTrend, resultTrendRead, sectionPage, sectionPageRead } from "./queries.server";
-import { PAGE_SIZE, parseSectionFilters, RESULT_CODE, sectionOfSlug, sectionOrder } from "./sections";
+import { filterQuery, PAGE_SIZE, parseSectionFilters, RESULT_CODE, sectionOfSlug, sectionOrder, sectionPath } from "./sections";
 import type { RecordScope } from "./visibility.server";
 
 /**
@@ -70,15 +71,21 @@ export async function readSectionPage(request: Request, section: RecordSection) 
   return { section, filters, page, facets, hideEntriesAfter: access.hideEntriesAfter?.toISOString() ?? null };
 }
 
-/** What a section page's component gets: the entries as markup (see ServerHtml), and what its controls need. */
+/**
+ * What a section page's component gets: its title's section, and everything below the title as markup (see
+ * ServerHtml): the notices, the filters, the entries and the paging.
+ */
 export async function loadSectionPage(request: Request, section: RecordSection) {
   const [read, texts] = await Promise.all([readSectionPage(request, section), recordTexts(request)]);
   const { entries, ...page } = read.page;
-  return {
+  const url = new URL(request.url);
+  const body = sectionBody(texts, {
     ...read,
-    page: { ...page, shown: entries.length },
-    entries: entries.length > 0 ? pageMarkup(entryList(texts, entries)) : null,
-  };
+    page,
+    entries: entries.length > 0 ? { list: entryList(texts, entries), count: entries.length } : null,
+    returnTo: url.pathname + url.search,
+  });
+  return { section, shown: entries.length, body: pageMarkup(body) };
 }
 
 export type SectionPageData = Awaited<ReturnType<typeof loadSectionPage>>;
@@ -107,9 +114,10 @@ export async function loadTrendPage(request: Request, code: string | undefined) 
   return {
     title,
     count: trend.points.length,
-    withheld: trend.withheld,
+    notices: pageMarkup(
+      html`${hiddenEntriesNotice(texts, hideEntriesAfter, new URL(request.url).pathname)}${withheldNotices(texts, trend.withheld)}`,
+    ),
     chartAndTable: trend.points.length > 0 ? pageMarkup(trendMarkup(texts, title, trend.points)) : null,
-    hideEntriesAfter,
   };
 }
 
@@ -140,7 +148,13 @@ export async function readOverviewPage(request: Request, now = new Date()) {
 export async function loadOverviewPage(request: Request, now = new Date()) {
   const [{ overview, hideEntriesAfter }, texts] = await Promise.all([readOverviewPage(request, now), recordTexts(request)]);
   const { record, ...rest } = overview;
-  return { overview: rest, highlights: record ? pageMarkup(highlightsMarkup(texts, record)) : null, hideEntriesAfter };
+  if (!record) return { overview: rest, highlights: null, hiddenEntries: null, takeAway: null };
+  return {
+    overview: rest,
+    highlights: pageMarkup(highlightsMarkup(texts, record)),
+    hiddenEntries: pageMarkup(hiddenEntriesNotice(texts, hideEntriesAfter, new URL(request.url).pathname)),
+    takeAway: pageMarkup(takeAway(texts, null)),
+  };
 }
 
 export async function readPrintPage(request: Request) {
@@ -165,8 +179,11 @@ export async function readPrintPage(request: Request) {
 /** What the printout's component gets: each section's entries as markup, without links. */
 export async function loadPrintPage(request: Request) {
   const [read, texts] = await Promise.all([readPrintPage(request), recordTexts(request)]);
+  const back = read.section ? `${sectionPath(read.section)}${filterQuery(read.filters)}` : "/record";
   return {
     ...read,
+    back,
+    hiddenEntries: pageMarkup(hiddenEntriesNotice(texts, read.hideEntriesAfter, back)),
     sections: read.sections.map(({ entries, ...s }) => ({
       ...s,
       shown: entries.length,

@@ -1,10 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { useLoaderData, useLocation } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { PageTitle } from "~/components/page-title";
-import { HiddenEntriesNotice } from "~/components/record/notices";
-import { TakeAway } from "~/components/record/section-controls";
 import { ServerHtml } from "~/components/server-html";
 import { formatDate, formatDateTime, formatNumber } from "~/i18n/format";
 import { loadOverviewPage } from "~/record/pages.server";
@@ -17,16 +15,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 /** The page after login: what is coming up, what is new, what matters now, and the way into every section. */
 export default function RecordOverview() {
-  const { overview, highlights, hideEntriesAfter } = useLoaderData<typeof loader>();
+  const { overview, highlights, hiddenEntries, takeAway } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation("record");
-  const location = useLocation();
   const lng = i18n.language;
   return (
     <div className="record-overview">
       <PageTitle>{t("overview.title")}</PageTitle>
       <p className="lead">{t("overview.intro")}</p>
-      {highlights ? (
-        <HiddenEntriesNotice hideEntriesAfter={hideEntriesAfter} returnTo={location.pathname} />
+      {hiddenEntries ? (
+        <ServerHtml markup={hiddenEntries} />
       ) : (
         <section className="notice" aria-labelledby="no-record-title">
           <h2 id="no-record-title">{t("overview.noRecordTitle")}</h2>
@@ -97,7 +94,7 @@ export default function RecordOverview() {
               ))}
             </ul>
           </section>
-          <TakeAway section={null} />
+          {takeAway ? <ServerHtml markup={takeAway} /> : null}
         </>
       ) : null}
     </div>

@@ -1,9 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { useLoaderData, useLocation } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { PageTitle } from "~/components/page-title";
-import { HiddenEntriesNotice, WithheldNotices } from "~/components/record/notices";
 import { ServerHtml } from "~/components/server-html";
 import { formatNumber } from "~/i18n/format";
 import { loadTrendPage } from "~/record/pages.server";
@@ -14,9 +13,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 /** One result over time: a server-drawn chart and, beside it, the table with every value in words. */
 export default function ResultTrendPage() {
-  const { title, count, withheld, chartAndTable, hideEntriesAfter } = useLoaderData<typeof loader>();
+  const { title, count, notices, chartAndTable } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation("record");
-  const location = useLocation();
   return (
     <div className="record-section">
       <p className="no-print">
@@ -24,8 +22,7 @@ export default function ResultTrendPage() {
       </p>
       <PageTitle>{t("trend.title", { title })}</PageTitle>
       <p className="lead">{t("trend.intro")}</p>
-      <HiddenEntriesNotice hideEntriesAfter={hideEntriesAfter} returnTo={location.pathname} />
-      <WithheldNotices notices={withheld} />
+      <ServerHtml markup={notices} />
       {chartAndTable ? (
         <>
           <p>{t("trend.valueCount", { count, n: formatNumber(count, i18n.language) })}</p>

@@ -4,12 +4,10 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { PageTitle } from "~/components/page-title";
-import { HiddenEntriesNotice } from "~/components/record/notices";
 import { ServerHtml } from "~/components/server-html";
 import recordStyles from "~/components/record/record.css";
 import { formatCalendarDate, formatDateTime } from "~/i18n/format";
 import { loadPrintPage } from "~/record/pages.server";
-import { filterQuery, sectionPath } from "~/record/sections";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: recordStyles }];
 
@@ -21,12 +19,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 /** The record (or one section), as filtered, laid out for paper: no navigation, no forms, every entry in full. */
 export default function PrintRecord() {
-  const { section, filters, sections, printedAt, hideEntriesAfter } = useLoaderData<typeof loader>();
+  const { section, filters, sections, printedAt, back, hiddenEntries } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation("record");
   const lng = i18n.language;
   const [scripted, setScripted] = useState(false);
   useEffect(() => setScripted(true), []);
-  const back = section ? `${sectionPath(section)}${filterQuery(filters)}` : "/record";
   const period =
     filters.from && filters.to
       ? t("print.period", { from: formatCalendarDate(filters.from, lng), to: formatCalendarDate(filters.to, lng) })
@@ -43,7 +40,7 @@ export default function PrintRecord() {
       <PageTitle>{section ? t("print.titleSection", { section: t(`section.${section}.title`) }) : t("print.title")}</PageTitle>
       <p>{t("print.printed", { date: formatDateTime(printedAt, lng) })}</p>
       {period ? <p>{period}</p> : null}
-      <HiddenEntriesNotice hideEntriesAfter={hideEntriesAfter} returnTo={back} />
+      <ServerHtml markup={hiddenEntries} />
       <div className="no-print print-how">
         <p>{t("print.howTo")}</p>
         {scripted ? (
