@@ -6,8 +6,8 @@ import { notFound, readWithSession, requireAccess, type Access } from "~/identit
 import { html, pageMarkup } from "~/utils/html.server";
 import { recordRules, type RecordRules } from "./exclusions.server";
 import { entryList } from "./markup/entries.server";
-import { highlightsMarkup } from "./markup/overview.server";
-import { hiddenEntriesNotice, sectionBody, takeAway, withheldNotices } from "./markup/section.server";
+import { overviewBody } from "./markup/overview.server";
+import { hiddenEntriesNotice, sectionBody, withheldNotices } from "./markup/section.server";
 import { recordTexts } from "./markup/texts.server";
 import { trendMarkup } from "./markup/trend.server";
 import { exportFileName, recordBundle } from "./export.server";
@@ -144,16 +144,12 @@ export async function readOverviewPage(request: Request, now = new Date()) {
   return { overview, hideEntriesAfter: access.hideEntriesAfter?.toISOString() ?? null };
 }
 
-/** What the overview's component gets: appointments and messages as data, the record's highlights as markup. */
+/** What the overview's component gets: whether the record is shown, and everything below the title as markup. */
 export async function loadOverviewPage(request: Request, now = new Date()) {
   const [{ overview, hideEntriesAfter }, texts] = await Promise.all([readOverviewPage(request, now), recordTexts(request)]);
-  const { record, ...rest } = overview;
-  if (!record) return { overview: rest, highlights: null, hiddenEntries: null, takeAway: null };
   return {
-    overview: rest,
-    highlights: pageMarkup(highlightsMarkup(texts, record)),
-    hiddenEntries: pageMarkup(hiddenEntriesNotice(texts, hideEntriesAfter, new URL(request.url).pathname)),
-    takeAway: pageMarkup(takeAway(texts, null)),
+    recordShown: overview.record !== null,
+    body: pageMarkup(overviewBody(texts, overview, hideEntriesAfter, new URL(request.url).pathname)),
   };
 }
 

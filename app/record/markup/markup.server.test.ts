@@ -1,9 +1,12 @@
 import type { TFunction } from "i18next";
 import { describe, expect, it } from "vitest";
 import { recordSections, type RecordSection } from "../../../db/schema/record";
+import type { Overview } from "../overview.server";
 import type { EntryView, TrendPoint } from "../queries.server";
+import { sectionOrder, sectionPath } from "../sections";
 import { entryList } from "./entries.server";
-import { highlightsMarkup } from "./overview.server";
+import { highlightsMarkup, overviewBody } from "./overview.server";
+import { sectionBody } from "./section.server";
 import { textsIn, type RecordTexts } from "./texts.server";
 import { trendMarkup } from "./trend.server";
 
@@ -49,6 +52,20 @@ const point = (day: string, value: number): TrendPoint => ({
   careUnitName: "Labbet",
   providerKind: "private",
 });
+
+/** An overview: two upcoming appointments (of five), one unread message, and a record with one of each highlight. */
+function overview(over: { what: string | null; careUnitName: string | null; topic: string | null }): Overview {
+  return {
+    appointments: [
+      { ref: "Appointment/1", startsAt: "2026-12-07T08:15:00.000Z", what: over.what, careUnitName: over.careUnitName, providerKind: "private" },
+      { ref: "Appointment/2", startsAt: "2027-01-11T13:00:00.000Z", what: over.what, careUnitName: over.careUnitName, providerKind: "region" },
+    ],
+    upcomingCount: 5,
+    unreadMessages: [{ ref: "Communication/1", topic: over.topic, sentAt: "2026-11-28T09:00:00.000Z", careUnitName: over.careUnitName }],
+    unreadCount: 1,
+    record: { results: [entry("results")], medications: [entry("medications")], allergies: [entry("allergies")] },
+  };
+}
 
 /** The visible text of markup: tags gone, entities read. */
 function textOf(markup: string): string {
@@ -114,16 +131,70 @@ describe("the record's markup", () => {
       entryList(keys, recordSections.map((s) => entry(s, { text: "⟪data⟫", title: "⟪data⟫", careUnitName: "⟪data⟫", authorName: "⟪data⟫", authorProfession: null, fromUnitName: "⟪data⟫", toUnitName: "⟪data⟫", valueUnit: "⟪data⟫" }))).html,
       entryList(keys, [entry("notes", { text: null, title: null, careUnitName: null, occurredAt: null })]).html,
       highlightsMarkup(keys, { results: [], medications: [], allergies: [] }).html,
+      overviewBody(
+        keys,
+        { ...overview({ what: "⟪data⟫", careUnitName: "⟪data⟫", topic: "⟪data⟫" }), record: { results: [], medications: [], allergies: [] } },
+        "2026-11-16T10:00:00.000Z",
+        "/record",
+      ).html,
+      overviewBody(keys, { ...overview({ what: null, careUnitName: null, topic: null }), record: null }, null, "/record").html,
+      sectionBody(keys, {
+        section: "medications",
+        filters: { page: 2, provider: "region", status: "current" },
+        page: { page: 2, pageSize: 25, hasNext: true },
+        facets: { units: [{ id: "u", name: "⟪data⟫", providerKind: "region", providerId: "p", providerName: "⟪data⟫" }], withheld: [{ askName: "⟪data⟫", askPhone: null }] },
+        entries: null,
+        hideEntriesAfter: null,
+        returnTo: "/record/medications",
+      }).html,
       trendMarkup(keys, "⟪data⟫", [{ ...point("2026-01-01", 40), careUnitName: "⟪data⟫", valueUnit: "⟪data⟫" }, { ...point("2026-02-01", 50), careUnitName: null, valueUnit: "⟪data⟫" }]).html,
     ];
     for (const out of outputs) {
       const words = textOf(out)
         .replace(/⟦[^⟧]*⟧|⟪data⟫/g, " ")
         // Dates, numbers and the shapes that stand beside an assessment in words.
-        .replace(/\d+\s[a-zåäö]+\s\d{4}/gi, " ")
-        .replace(/[\d\s.,–:/-]+|[▲▼◆]/g, " ")
+        .replace(/\d+\s[a-zåäö]+\s\d{4}( kl\.)?/gi, " ")
+        .replace(/[\d\s.,–:/·-]+|[▲▼◆]/g, " ")
         .trim();
       expect(words).toBe("");
     }
+  });
+});
+
+describe("the overview's markup", () => {
+  const sv = textsIn("sv");
+  const en = textsIn("en");
+
+  it("shows what is coming up, what is new and what matters now, and the way into every section", () => {
+    const out = overviewBody(sv, overview({ what: "Årskontroll", careUnitName: "Vårdcentralen Hjärtat", topic: "Provsvar" }), null, "/record").html;
+    expect(out).toContain('data-testid="hidden-entries"');
+    expect(out).toContain("Du har 5 bokade besök.");
+    expect(out.match(/<time datetime="2026-12-07T08:15:00.000Z">7 december 2026 (kl\. )?0?9:15<\/time>/g)).toHaveLength(1);
+    expect(out).toContain("Årskontroll");
+    expect(out).toContain("Vårdcentralen Hjärtat · Privat vårdgivare");
+    // Five booked, two shown: it says the soonest are shown.
+    expect(out).toContain("De närmaste visas här.");
+    expect(out).toContain("Du har 1 oläst meddelande från vården.");
+    expect(out).toContain("Skickat 28 november 2026 · Vårdcentralen Hjärtat");
+    expect(out).toContain("Title of results");
+    for (const section of sectionOrder) expect(out).toContain(`href="${sectionPath(section)}"`);
+    expect(out).toContain('href="/record/export.json"');
+  });
+
+  it("shows a young person of 13–15 appointments and messages, and that the record is not shown online", () => {
+    const out = overviewBody(en, { ...overview({ what: null, careUnitName: null, topic: null }), record: null }, null, "/record").html;
+    expect(out).toContain('<h2 id="no-record-title">The record is not shown online</h2>');
+    expect(out).toContain("You have 5 booked appointments.");
+    expect(out).toContain("Unknown care unit · Region");
+    expect(out).toContain("Message without a subject");
+    expect(out).not.toContain("hidden-entries");
+    expect(out).not.toContain("/record/notes");
+    expect(out).not.toContain("export.json");
+  });
+
+  it("escapes what the clinical system sent", () => {
+    const out = overviewBody(en, overview({ what: EVIL, careUnitName: EVIL, topic: EVIL }), null, "/record").html;
+    expect(out).not.toContain("<img");
+    expect(out.match(/&lt;img src=x onerror=&quot;alert\(1\)&quot;&gt;/g)?.length).toBeGreaterThanOrEqual(4);
   });
 });
