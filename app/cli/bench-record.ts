@@ -5,7 +5,8 @@
 //   capacity  requests/s per page at saturation (10 connections, autocannon), beside the accessibility statement (a
 //             page of the same build that reads no patient data), and their ratio; the pages take turns (--rounds);
 //   latency   p50/p95/p99 per page at a fixed arrival rate (open loop: requests are sent on a schedule, whatever the
-//             server's speed, and latency counts from the scheduled time, so queueing is not hidden);
+//             server's speed, and latency counts from the scheduled time, so queueing is not hidden); the sizes take
+//             turns (--rounds), each size's portal running until the end;
 //   plans     EXPLAIN (ANALYZE, BUFFERS) of every query the pages make, for one patient: planned for its values, and
 //             the generic plan PostgreSQL may keep for the prepared statement.
 // Flags: --sizes 2000,20000  --capacity-seconds 12 (per page, in --rounds 6 turns)  --latency-seconds 30  --rate 50  --users 200
@@ -336,11 +337,11 @@ async function capacities(base: string, pid: number | undefined, users: User[]):
 }
 
 /** Open loop: request i is due at start + i/rate, whatever happened to the others; latency counts from then. */
-async function latency(base: string, users: User[]): Promise<Map<string, number[]>> {
+async function latency(base: string, users: User[], seconds: number): Promise<Map<string, number[]>> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   const byPage = new Map<string, number[]>(pages.filter((p) => p.record).map((p) => [p.name, []]));
   const recordPages = pages.filter((p) => p.record);
-  const total = Math.round(rate * latencySeconds);
+  const total = Math.round(rate * seconds);
   const start = performance.now() + 100;
   const inFlight: Promise<void>[] = [];
   let failures = 0;
@@ -370,8 +371,23 @@ async function latency(base: string, users: User[]): Promise<Map<string, number[
   await Promise.all(inFlight);
   agent.destroy();
   if (failures > 0) console.warn(`  ! ${failures} requests failed or answered other than 200`);
-  for (const list of byPage.values()) list.sort((a, b) => a - b);
   return byPage;
+}
+
+/**
+ * Every size's latency, measured in turns as capacity is (see `capacities`): each round gives each size a slice of
+ * the time, so that the machine's state (its speed, and the disk still writing back what a load left) falls on all
+ * sizes alike, and the p95 growth from the smallest size to the largest measures the data, not the moment. Each
+ * portal first gets one unmeasured slice: the other sizes' loads and runs have had the machine since its own.
+ */
+async function latencies(runs: SizeRun[]): Promise<void> {
+  for (const run of runs) await latency(run.portal.url, run.users, 4);
+  for (let round = 0; round < rounds; round++) {
+    for (const run of runs) {
+      for (const [name, list] of await latency(run.portal.url, run.users, latencySeconds / rounds)) run.lat.get(name)?.push(...list);
+    }
+  }
+  for (const run of runs) for (const list of run.lat.values()) list.sort((a, b) => a - b);
 }
 
 /**
@@ -412,84 +428,121 @@ function inline(text: string, params: unknown[]): string {
   return text.replace(/\$(\d+)/g, (_, n: string) => literal(params[Number(n) - 1]));
 }
 
-async function benchSize(patients: number) {
+interface SizeRun {
+  patients: number;
+  resources: number;
+  users: User[];
+  portal: { url: string; child: ChildProcess };
+  cap: Map<string, Capacity>;
+  baseline: Capacity;
+  loggedInBaseline: Capacity;
+  /** Each record page's latencies at the fixed rate, in ms, sorted (see `latencies`). */
+  lat: Map<string, number[]>;
+  /** The plans of the pages' queries for one patient (see `explainPlans`). */
+  plans: () => Promise<string[]>;
+}
+
+/** What to undo when the run ends: each size's portal, database connections and (unless kept) database. */
+const cleanups: (() => Promise<void>)[] = [];
+
+/**
+ * One size: a database loaded with generated patients, virtual users, a portal serving it, and each page's capacity.
+ * The portal keeps running, for the latency turns of every size (`latencies`).
+ */
+async function benchSize(patients: number): Promise<SizeRun> {
   const name = args.reuse ?? `portal_bench_${patients}_${Date.now()}`;
   const serverUrl = args["server-url"];
   console.log(`\n══ ${patients.toLocaleString("en")} generated patients (database ${name})`);
   const databaseUrl = args.reuse ? databaseUrlFor(serverUrl, name) : await createDatabase(serverUrl, name);
   const handle = await openDatabase({ databaseUrl, poolSize: 4 });
-  let portal: { url: string; child: ChildProcess } | undefined;
-  try {
-    await migrate(handle);
-    // As a portal process does at start-up: the configured keywords, which entries are judged against as they load.
-    await adoptConfiguredKeywords(handle.db);
-    const loaded = args.reuse
-      ? { resources: rowsOf<{ n: number }>(await handle.db.execute(sql`select count(*)::int as n from record_entries`))[0]?.n ?? 0, seconds: 0 }
-      : await loadGeneratedPatients(handle, patients);
-    const people = rowsOf<{ n: number }>(await handle.db.execute(sql`select count(*)::int as n from people`))[0]?.n ?? 0;
-    console.log(
-      `loaded ${loaded.resources.toLocaleString("en")} resources for ${people.toLocaleString("en")} people in ${loaded.seconds.toFixed(0)} s`,
-    );
-    // Entries a reused database holds from before (none after a load): judged now, not during the measurement.
-    await judgeAllEntries(handle.db, { pauseMs: 0 });
-    // A database in service has had autovacuum's pass and a checkpoint over what was loaded: measure that, not their
-    // catch-up (writing the load's dirty pages while the pages' access-log commits wait on the disk).
-    await handle.db.execute(sql`vacuum (analyze)`);
-    await handle.db.execute(sql`checkpoint`);
-
-    const subjects = rowsOf<{ person_id: string; code: string }>(
-      await handle.db.execute(sql`
-        select distinct on (e.person_id) e.person_id, e.code
-        from record_entries e join people p on p.id = e.person_id
-        where e.section = 'results' and e.code is not null and e.deleted_at is null and not p.deceased
-          and p.personnummer is not null and p.birth_date < now() - interval '18 years'
-        group by e.person_id, e.code having count(*) > 2
-        order by e.person_id, count(*) desc limit ${userCount}`),
-    );
-    if (subjects.length === 0) throw new Error("no adult patients with repeated results were generated");
-    const users: User[] = [];
-    for (const s of subjects) {
-      const session = await createSession(handle.db, { personId: s.person_id }, {
-        idleMs: 10 * 3_600_000,
-        absoluteMs: 10 * 3_600_000,
-        secureCookie: true,
-      });
-      users.push({ cookie: session.cookie.split(";")[0] as string, trendCode: s.code });
-    }
-
-    portal = await startPortal(databaseUrl);
-    for (const page of pages) {
-      const res = await fetch(`${portal.url}${page.path(users[0] as User)}`, { headers: { cookie: (users[0] as User).cookie } });
-      if (res.status !== 200) throw new Error(`${page.name} answered ${res.status}`);
-    }
-    // Warm up: JIT, connection pool, PostgreSQL buffers.
-    for (const page of pages) await autocannon({ url: portal.url, connections: 4, duration: 2, requests: [{ path: page.path(users[0] as User), headers: { cookie: (users[0] as User).cookie } }] });
-
-    const cap = await capacities(portal.url, portal.child.pid, users);
-    const baseline = cap.get(NO_DATA_PAGE) as Capacity;
-    const loggedInBaseline = cap.get(NO_DATA_PAGE_LOGGED_IN) as Capacity;
-    const lat = await latency(portal.url, users);
-    process.env.BENCH_CAPTURE_URL = databaseUrl;
-    const plans = await explainPlans(handle, databaseUrl, (subjects[0] as { person_id: string }).person_id, (users[0] as User).trendCode);
-    return { patients: people, users: users.length, cap, baseline, loggedInBaseline, lat, plans, resources: loaded.resources };
-  } finally {
+  // Set once started; the cleanup may run before that.
+  let portal: { url: string; child: ChildProcess } | undefined = undefined;
+  cleanups.push(async () => {
     portal?.child.kill("SIGTERM");
     await handle.close();
     if (!args.keep && !args.reuse) await dropDatabase(serverUrl, name);
+  });
+  await migrate(handle);
+  // As a portal process does at start-up: the configured keywords, which entries are judged against as they load.
+  await adoptConfiguredKeywords(handle.db);
+  const loaded = args.reuse
+    ? { resources: rowsOf<{ n: number }>(await handle.db.execute(sql`select count(*)::int as n from record_entries`))[0]?.n ?? 0, seconds: 0 }
+    : await loadGeneratedPatients(handle, patients);
+  const people = rowsOf<{ n: number }>(await handle.db.execute(sql`select count(*)::int as n from people`))[0]?.n ?? 0;
+  console.log(
+    `loaded ${loaded.resources.toLocaleString("en")} resources for ${people.toLocaleString("en")} people in ${loaded.seconds.toFixed(0)} s`,
+  );
+  // Entries a reused database holds from before (none after a load): judged now, not during the measurement.
+  await judgeAllEntries(handle.db, { pauseMs: 0 });
+  // A database in service has had autovacuum's pass and a checkpoint over what was loaded: measure that, not their
+  // catch-up (writing the load's dirty pages while the pages' access-log commits wait on the disk).
+  await handle.db.execute(sql`vacuum (analyze)`);
+  await handle.db.execute(sql`checkpoint`);
+
+  const subjects = rowsOf<{ person_id: string; code: string }>(
+    await handle.db.execute(sql`
+      select distinct on (e.person_id) e.person_id, e.code
+      from record_entries e join people p on p.id = e.person_id
+      where e.section = 'results' and e.code is not null and e.deleted_at is null and not p.deceased
+        and p.personnummer is not null and p.birth_date < now() - interval '18 years'
+      group by e.person_id, e.code having count(*) > 2
+      order by e.person_id, count(*) desc limit ${userCount}`),
+  );
+  if (subjects.length === 0) throw new Error("no adult patients with repeated results were generated");
+  const users: User[] = [];
+  for (const s of subjects) {
+    const session = await createSession(handle.db, { personId: s.person_id }, {
+      idleMs: 10 * 3_600_000,
+      absoluteMs: 10 * 3_600_000,
+      secureCookie: true,
+    });
+    users.push({ cookie: session.cookie.split(";")[0] as string, trendCode: s.code });
   }
+
+  portal = await startPortal(databaseUrl);
+  for (const page of pages) {
+    const res = await fetch(`${portal.url}${page.path(users[0] as User)}`, { headers: { cookie: (users[0] as User).cookie } });
+    if (res.status !== 200) throw new Error(`${page.name} answered ${res.status}`);
+  }
+  // Warm up: JIT, connection pool, PostgreSQL buffers.
+  for (const page of pages) await autocannon({ url: portal.url, connections: 4, duration: 2, requests: [{ path: page.path(users[0] as User), headers: { cookie: (users[0] as User).cookie } }] });
+
+  const cap = await capacities(portal.url, portal.child.pid, users);
+  const plans = () => {
+    process.env.BENCH_CAPTURE_URL = databaseUrl;
+    return explainPlans(handle, databaseUrl, (subjects[0] as { person_id: string }).person_id, (users[0] as User).trendCode);
+  };
+  return {
+    patients: people,
+    resources: loaded.resources,
+    users,
+    portal,
+    cap,
+    baseline: cap.get(NO_DATA_PAGE) as Capacity,
+    loggedInBaseline: cap.get(NO_DATA_PAGE_LOGGED_IN) as Capacity,
+    lat: new Map(pages.filter((p) => p.record).map((p) => [p.name, []])),
+    plans,
+  };
 }
 
 const build = spawnSync("npx", ["remix", "build"], { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, NODE_ENV: "production" } });
 if (build.status !== 0) process.exit(1);
 
 console.log(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; node ${process.version}`);
-type BenchRun = Awaited<ReturnType<typeof benchSize>>;
+type BenchRun = SizeRun;
 const runs: BenchRun[] = [];
-for (const size of sizes) runs.push(await benchSize(size));
+let plans: string[] = [];
+try {
+  for (const size of sizes) runs.push(await benchSize(size));
+  await latencies(runs);
+  plans = (await runs[runs.length - 1]?.plans()) ?? [];
+} finally {
+  for (const cleanup of cleanups) await cleanup();
+}
 
 console.log("\n══ capacity at saturation (10 connections), requests/s");
 for (const run of runs) {
-  console.log(`${run.patients.toLocaleString("en")} patients (${run.resources.toLocaleString("en")} resources, ${run.users} virtual users):`);
+  console.log(`${run.patients.toLocaleString("en")} patients (${run.resources.toLocaleString("en")} resources, ${run.users.length} virtual users):`);
   for (const [name, { rps, cpuMsPerRequest, mainThreadMsPerRequest, databaseCpuMsPerRequest, machineBusy, preemptionsPerRequest }] of run.cap) {
     console.log(
       `  ${name.padEnd(42)} ${rps.toFixed(0).padStart(6)} req/s   ratio to no-data page ${ratioText(rps / run.baseline.rps)}` +
@@ -509,7 +562,7 @@ for (const run of runs) {
     console.log(`  ${name.padEnd(42)} ${spread(ratios)} (logged in: ${spread(loggedIn)})`);
   }
 }
-console.log(`\n══ latency at ${rate} requests/s (open loop, spread over the pages), ms`);
+console.log(`\n══ latency at ${rate} requests/s (open loop, spread over the pages; the sizes in turns), ms`);
 for (const run of runs) {
   console.log(`${run.patients.toLocaleString("en")} patients:`);
   for (const [name, list] of run.lat) {
@@ -554,5 +607,5 @@ if (p95Growth.size > 0) {
   );
 }
 console.log("\n══ query plans (largest size, one patient)");
-console.log((runs[runs.length - 1]?.plans ?? []).join("\n\n"));
+console.log(plans.join("\n\n"));
 process.exit(0);
