@@ -529,8 +529,7 @@ const build = spawnSync("npx", ["remix", "build"], { stdio: ["ignore", "ignore",
 if (build.status !== 0) process.exit(1);
 
 console.log(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; node ${process.version}`);
-type BenchRun = SizeRun;
-const runs: BenchRun[] = [];
+const runs: SizeRun[] = [];
 let plans: string[] = [];
 try {
   for (const size of sizes) runs.push(await benchSize(size));
@@ -572,7 +571,7 @@ for (const run of runs) {
   }
 }
 // How much each page's p95 grows from the smallest size to the largest (none with one size).
-const [small, large] = [runs[0], runs[runs.length - 1]] as [BenchRun, BenchRun];
+const [small, large] = [runs[0], runs[runs.length - 1]] as [SizeRun, SizeRun];
 const p95Growth = new Map(
   runs.length >= 2 ? [...large.lat].map(([name, list]) => [name, percentile(list, 95) / percentile(small.lat.get(name) ?? [], 95)]) : [],
 );
@@ -582,8 +581,8 @@ if (p95Growth.size > 0) {
 }
 console.log("\n══ targets");
 for (const [label, baselineOf] of [
-  [`capacity at least ${TARGET.capacityRatio} of the no-data page's, every record page`, (run: BenchRun) => run.baseline],
-  ["  the same, against the no-data page logged in", (run: BenchRun) => run.loggedInBaseline],
+  [`capacity at least ${TARGET.capacityRatio} of the no-data page's, every record page`, (run: SizeRun) => run.baseline],
+  ["  the same, against the no-data page logged in", (run: SizeRun) => run.loggedInBaseline],
 ] as const) {
   const verdicts = runs.map((run) => {
     const [lowestName, lowest] = [...run.cap]

@@ -89,6 +89,11 @@ export function parseSectionFilters(params: URLSearchParams): SectionFilters {
 const FILTER_KEYS = ["from", "to", "provider", "q", "status", "page"] as const;
 const NO_FILTERS: SectionFilters = sectionFilterSchema.parse({});
 
+/** Whether any filter is set (the page is not the whole section). */
+export function isFiltered(filters: Partial<SectionFilters>): boolean {
+  return filterQuery(filters) !== "";
+}
+
 /** The query string for the same filters on another page (paging links, print, export). */
 export function filterQuery(filters: Partial<SectionFilters>, extra: Record<string, string | number | undefined> = {}): string {
   const params = new URLSearchParams();

@@ -2,7 +2,7 @@ import type { RecordSection } from "../../../db/schema/record";
 import { formatDate } from "~/i18n/format";
 import { html, type Markup } from "~/utils/html.server";
 import type { SectionFacets, WithheldNotice } from "../queries.server";
-import { filterQuery, providerKindFilters, sectionPath, type SectionFilters } from "../sections";
+import { filterQuery, isFiltered, providerKindFilters, sectionPath, sectionSlugs, type SectionFilters } from "../sections";
 import type { RecordTexts } from "./texts.server";
 
 /**
@@ -73,10 +73,6 @@ export function filterForm({ t }: RecordTexts, section: RecordSection, filters: 
   }</div></form></section>`;
 }
 
-export function isFiltered(filters: SectionFilters): boolean {
-  return Boolean(filters.from || filters.to || filters.provider || filters.q || filters.status);
-}
-
 /** Previous and next page, keeping the filters; nothing when everything fits on one page. */
 export function pager({ t }: RecordTexts, section: RecordSection, filters: SectionFilters, page: number, hasNext: boolean): Markup | null {
   if (page === 1 && !hasNext) return null;
@@ -90,7 +86,7 @@ export function pager({ t }: RecordTexts, section: RecordSection, filters: Secti
 
 /** Print and download, for the section as filtered or (section null) the whole record. */
 export function takeAway({ t }: RecordTexts, section: RecordSection | null, filters: Partial<SectionFilters> = {}): Markup {
-  const query = section ? filterQuery(filters, { section: sectionPath(section).replace("/record/", "") }) : "";
+  const query = section ? filterQuery(filters, { section: sectionSlugs[section] }) : "";
   return html`<section class="take-away no-print" aria-labelledby="take-away-title"><h2 id="take-away-title">${t("take.title")}</h2><ul class="inline-list"><li><a href="/record/print${query}">${
     section ? t("take.printSection") : t("take.print")
   }</a></li><li><a href="/record/export.json${query}" download="" aria-describedby="export-hint">${
