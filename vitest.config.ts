@@ -6,6 +6,7 @@ export default defineConfig({
   test: {
     include: ["app/**/*.test.{ts,tsx}", "db/**/*.test.ts"],
     environment: "node",
+    globalSetup: ["app/server/test-build.global.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",

@@ -34,6 +34,12 @@ export const configSchema = z
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     FEED_TOKEN: z.string().min(32, "must be at least 32 characters").optional(),
     FEED_MAX_BODY_BYTES: positiveInt.default(50 * 1024 * 1024),
+    /** Largest form post a page accepts (application/x-www-form-urlencoded). */
+    FORM_MAX_BODY_BYTES: positiveInt.default(64 * 1024),
+    /** Per client address: logins begun or completed per 10 minutes, form posts and feed requests per minute. */
+    RATE_LIMIT_LOGINS_PER_10_MINUTES: positiveInt.default(50),
+    RATE_LIMIT_FORM_POSTS_PER_MINUTE: positiveInt.default(60),
+    RATE_LIMIT_FEED_REQUESTS_PER_MINUTE: positiveInt.default(1200),
     OIDC_ISSUER: z.url({ error: "must be the identity provider's issuer URL" }).optional(),
     OIDC_CLIENT_ID: z.string().min(1).optional(),
     OIDC_CLIENT_SECRET: z.string().min(1).optional(),

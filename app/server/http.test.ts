@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "~/config.server";
 import { createTestDatabase, type TestDatabase } from "../../db/testing";
 import { isDocumentRequest, oncePerRequest } from "~/utils/request-scope.server";
+import { FEED_PATH } from "~/feed/http.server";
 import { createHttpApp } from "./http";
 import { isSameOrigin } from "./security";
 
@@ -25,7 +26,7 @@ beforeAll(async () => {
     build: unusedBuild,
     mount: (a) => {
       a.post("/probe", (_req, res) => void res.status(204).end());
-      a.post("/api/fhir/probe", (_req, res) => void res.status(204).end());
+      a.post(["/api/fhir/probe", FEED_PATH], (_req, res) => void res.status(204).end());
       a.get("/probe", (_req, res) => void res.type("text/html").send("<p>ok</p>"));
       a.get(["/probe/kind", "/probe/kind.data"], (_req, res) => void res.json({ document: isDocumentRequest() }));
       a.all("/probe/lookups", async (_req, res) => {
@@ -67,7 +68,7 @@ describe("security headers", () => {
 
 describe("same-origin protection", () => {
   it("rejects a POST from another origin with 403 and a message a person can act on", async () => {
-    const res = await fetch(`${base}/probe`, { method: "POST", headers: { Origin: "https://evil.example" } });
+    const res = await fetch(`${base}/probe`, { method: "POST", headers: { Origin: "https://evil.example", "Accept-Language": "en" } });
     expect(res.status).toBe(403);
     expect(await res.text()).toMatch(/Reload the page/);
   });
@@ -83,8 +84,9 @@ describe("same-origin protection", () => {
     expect((await fetch(`${base}/probe`, { method: "POST", headers: { "Sec-Fetch-Site": "cross-site" } })).status).toBe(403);
   });
 
-  it("leaves bearer-token machine endpoints to their own authentication", async () => {
-    expect((await fetch(`${base}/api/fhir/probe`, { method: "POST" })).status).toBe(204);
+  it("leaves bearer-token machine endpoints to their own authentication, each by its exact path", async () => {
+    expect((await fetch(`${base}${FEED_PATH}`, { method: "POST" })).status).toBe(204);
+    expect((await fetch(`${base}/api/fhir/probe`, { method: "POST" })).status).toBe(403);
   });
 
   it("compares whole origins, not prefixes", () => {

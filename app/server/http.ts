@@ -1,12 +1,16 @@
-import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import { sql } from "drizzle-orm";
-import express, { type Express } from "express";
+import express, { type Express, type Request, type Response } from "express";
 import type { Config } from "~/config.server";
+import { FEED_PATH } from "~/feed/http.server";
 import type { DatabaseHandle } from "../../db/connection";
 import { withRequestScope } from "~/utils/request-scope.server";
+import { checkTarget, EdgeError } from "./edge";
+import { sendEdgePage, type EdgeRefusal } from "./edge-page";
 import { logger } from "./logger";
-import { cspNonce, sameOriginOnly, securityHeaders } from "./security";
+import { rateLimit } from "./rate-limit";
+import { remixHandler } from "./remix-handler";
+import { cspNonce, SAFE_METHODS, sameOriginOnly, securityHeaders } from "./security";
 
 export interface HttpAppOptions {
   config: Config;
@@ -18,8 +22,19 @@ export interface HttpAppOptions {
   mount?: (app: Express) => void;
 }
 
-/** Paths that machines call with a bearer token and no cookie: no same-origin rule applies to them. */
-export const MACHINE_PATH_PREFIXES = ["/api/fhir/"];
+/** Paths that machines call with a bearer token and no cookie, exactly: no same-origin rule applies to them. */
+export const MACHINE_PATHS: ReadonlySet<string> = new Set([FEED_PATH]);
+const isMachinePath = (req: Request) => MACHINE_PATHS.has(req.path);
+
+/** Where a login begins and where the identity provider sends the browser back: each counts as a login attempt. */
+const LOGIN_PATHS = ["/login/start", "/auth/callback"];
+
+/** The stylesheets of the root route, for pages the server answers itself (see edge-page.ts). */
+async function rootStylesheets(build: HttpAppOptions["build"]): Promise<string[]> {
+  const resolved = typeof build === "function" ? await build() : build;
+  const links = resolved.routes.root?.module.links?.() ?? [];
+  return links.flatMap((link) => ("rel" in link && link.rel === "stylesheet" && typeof link.href === "string" ? [link.href] : []));
+}
 
 export async function databaseReachable(database: DatabaseHandle, timeoutMs = 2000): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
@@ -70,7 +85,41 @@ export function createHttpApp(options: HttpAppOptions): Express {
   const publicFiles = express.static("public", { maxAge: "1h", index: false });
   app.use((req, res, next) => (/\.[A-Za-z0-9]+$/.test(req.path) ? publicFiles(req, res, next) : next()));
 
-  app.use(sameOriginOnly({ origin: config.publicOrigin, exemptPrefixes: MACHINE_PATH_PREFIXES }));
+  let stylesheets: Promise<string[]> | undefined;
+  const refuse = async (req: Request, res: Response, refusal: EdgeRefusal, retryAfterSeconds?: number) => {
+    stylesheets ??= rootStylesheets(options.build).catch(() => []);
+    await sendEdgePage(req, res, refusal, { retryAfterSeconds, stylesheets: await stylesheets, machine: isMachinePath(req) });
+  };
+  const refuseEdge = (req: Request, res: Response, error: EdgeError) => {
+    logger.info({ method: req.method, problem: error.problem, detail: error.detail }, "request refused at the edge");
+    return refuse(req, res, error.problem);
+  };
+
+  // What the client sent is checked before anything reads it: the path and query string here, form bodies in
+  // remixHandler (app/server/edge.ts).
+  app.use((req, res, next) => {
+    try {
+      checkTarget(req.originalUrl);
+      next();
+    } catch (error) {
+      if (error instanceof EdgeError) return void refuseEdge(req, res, error).catch(next);
+      next(error);
+    }
+  });
+  app.use(sameOriginOnly({ origin: config.publicOrigin, isMachinePath, refuse: (req, res) => refuse(req, res, "forbidden") }));
+
+  const db = () => database.db;
+  const tooMany = (req: Request, res: Response, retryAfterSeconds: number) => refuse(req, res, "too-many-requests", retryAfterSeconds);
+  const loginLimit = rateLimit(db, { name: "login", limit: config.RATE_LIMIT_LOGINS_PER_10_MINUTES, windowSeconds: 600 }, tooMany);
+  const formLimit = rateLimit(db, { name: "form", limit: config.RATE_LIMIT_FORM_POSTS_PER_MINUTE, windowSeconds: 60 }, tooMany);
+  const feedLimit = rateLimit(db, { name: "feed", limit: config.RATE_LIMIT_FEED_REQUESTS_PER_MINUTE, windowSeconds: 60 }, tooMany);
+  app.get(LOGIN_PATHS, loginLimit);
+  app.use((req, res, next) => {
+    if (isMachinePath(req)) return feedLimit(req, res, next);
+    if (!SAFE_METHODS.has(req.method)) return formLimit(req, res, next);
+    next();
+  });
+
   // A page's loaders share what they look up about the request (the session, the person) within one GET.
   app.use((req, _res, next) =>
     req.method === "GET" || req.method === "HEAD" ? withRequestScope(next, { document: !req.path.endsWith(".data") }) : next(),
@@ -85,10 +134,12 @@ export function createHttpApp(options: HttpAppOptions): Express {
 
   app.all(
     "*",
-    createRequestHandler({
+    remixHandler({
       build: options.build,
-      mode: config.NODE_ENV === "development" ? "development" : "production",
+      origin: config.publicOrigin,
+      formBodyLimit: config.FORM_MAX_BODY_BYTES,
       getLoadContext: (_req, res) => ({ cspNonce: res.locals.cspNonce as string }),
+      onEdgeError: refuseEdge,
     }),
   );
 

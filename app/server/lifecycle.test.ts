@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -57,11 +57,10 @@ async function waitForHealth(url: string, running: Running, ms = 60_000): Promis
 
 let dataDir: string;
 
+// The build it serves is made once for the whole run (test-build.global.ts).
 beforeAll(() => {
-  const build = spawnSync("npx", ["remix", "build"], { cwd: root, env: { ...process.env, NODE_ENV: "production" } });
-  expect(build.status, build.stderr?.toString()).toBe(0);
   dataDir = mkdtempSync(path.join(tmpdir(), "portal-lifecycle-"));
-}, 120_000);
+});
 
 afterAll(() => {
   // A failed assertion must not leave a server running.

@@ -33,21 +33,26 @@ export function securityHeaders({ production }: { production: boolean }) {
   });
 }
 
-const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+export const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /**
  * Every state-changing request must come from the portal's own pages: its Origin must be ours or, when a browser
  * sends no Origin, Sec-Fetch-Site must say same-origin. Machine endpoints authenticated by a bearer token (never a
- * cookie) are exempt by path.
+ * cookie) are exempt, each by its exact path (the edge has already refused any path not in the form the router serves).
  */
-export function sameOriginOnly({ origin, exemptPrefixes }: { origin: string; exemptPrefixes: string[] }) {
+export function sameOriginOnly({
+  origin,
+  isMachinePath,
+  refuse,
+}: {
+  origin: string;
+  isMachinePath: (req: Request) => boolean;
+  refuse: (req: Request, res: Response) => Promise<void>;
+}) {
   return (req: Request, res: Response, next: NextFunction) => {
-    if (SAFE_METHODS.has(req.method) || exemptPrefixes.some((p) => req.path.startsWith(p))) return next();
+    if (SAFE_METHODS.has(req.method) || isMachinePath(req)) return next();
     if (isSameOrigin(req.headers.origin, req.headers["sec-fetch-site"], origin)) return next();
-    res.status(403).type("text/plain; charset=utf-8").set("Cache-Control", "no-store").send(
-      "403 Forbidden: this form was not sent from the portal's own pages. Reload the page and try again.\n" +
-        "403 Förbjudet: formuläret skickades inte från portalens egna sidor. Ladda om sidan och försök igen.\n",
-    );
+    refuse(req, res).catch(next);
   };
 }
 

@@ -5,3 +5,4 @@ export * from "./booking";
 export * from "./messages";
 export * from "./audit";
 export * from "./identity";
+export * from "./rate-limits";
