@@ -1,4 +1,6 @@
+import { PassThrough } from "node:stream";
 import type { AppLoadContext, EntryContext } from "@remix-run/node";
+import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";
 import { I18nextProvider } from "react-i18next";
@@ -20,31 +22,8 @@ export default async function handleRequest(
   const i18n = i18nFor(lng);
   const nonce = loadContext.cspNonce ?? "";
 
-  // Every loader has finished before the render starts (no deferred data), so nothing is gained by streaming the
-  // document in React's small chunks: render it whole, then send it in one write.
+  // Every loader has finished before the render starts (no deferred data): the document is sent once it is whole.
   return new Promise<Response>((resolve, reject) => {
-    // React writes to this as to a Node stream, but the document is only gathered here: a Writable's machinery for
-    // every 2 kB chunk (and its second end() when React's close listener fires) is work for nothing.
-    const chunks: Uint8Array[] = [];
-    const sink = {
-      write(chunk: Uint8Array) {
-        chunks.push(chunk);
-        return true;
-      },
-      end() {
-        clearTimeout(timeout);
-        responseHeaders.set("Content-Type", "text/html; charset=utf-8");
-        resolve(new Response(Buffer.concat(chunks), { headers: responseHeaders, status: responseStatusCode }));
-      },
-      // Called instead of end() when the render failed before it was piped here.
-      destroy(error?: unknown) {
-        clearTimeout(timeout);
-        reject(error instanceof Error ? error : new Error("render failed"));
-      },
-      on() {
-        return sink;
-      },
-    };
     const { pipe, abort } = renderToPipeableStream(
       <NonceProvider value={nonce}>
         <I18nextProvider i18n={i18n}>
@@ -56,10 +35,12 @@ export default async function handleRequest(
       {
         nonce,
         onAllReady() {
-          pipe(sink as unknown as NodeJS.WritableStream);
+          const body = new PassThrough();
+          responseHeaders.set("Content-Type", "text/html; charset=utf-8");
+          resolve(new Response(createReadableStreamFromReadable(body), { headers: responseHeaders, status: responseStatusCode }));
+          pipe(body);
         },
         onShellError(error: unknown) {
-          clearTimeout(timeout);
           reject(error);
         },
         onError(error: unknown) {
@@ -69,7 +50,7 @@ export default async function handleRequest(
         },
       },
     );
-    const timeout = setTimeout(abort, streamTimeout + 1000);
+    setTimeout(abort, streamTimeout + 1000);
   });
 }
 
