@@ -2,14 +2,12 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { z } from "zod";
 import { PageTitle } from "~/components/page-title";
 import { actingOptions, chooseSubject, requireSession } from "~/identity/access.server";
 import { personName } from "~/identity/person-name";
 import { safeRedirect } from "~/utils/redirect";
 import { database } from "~/identity/database.server";
-
-const switchSchema = z.object({ subject: z.string().min(1).max(200), returnTo: z.string().optional() });
+import { subjectChoiceSchema } from "~/identity/forms.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const session = await requireSession(request);
@@ -23,7 +21,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
  */
 export async function action({ request }: ActionFunctionArgs) {
   const session = await requireSession(request);
-  const parsed = switchSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = subjectChoiceSchema.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) throw new Response(null, { status: 404 });
   await chooseSubject(database(), session, parsed.data.subject);
   const back = safeRedirect(parsed.data.returnTo, "/");

@@ -2,18 +2,13 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { z } from "zod";
 import { PageTitle } from "~/components/page-title";
 import { formatDateTime } from "~/i18n/format";
 import { requireSession } from "~/identity/access.server";
 import { chooseHiddenEntries, HIDE_ENTRIES_DAYS } from "~/identity/new-entries.server";
 import { safeRedirect } from "~/utils/redirect";
 import { database } from "~/identity/database.server";
-
-const choiceSchema = z.object({
-  show: z.enum(["all", "hide_recent"], { error: "newEntries.required" }),
-  returnTo: z.string().optional(),
-});
+import { newEntriesChoiceSchema } from "~/identity/forms.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const session = await requireSession(request);
@@ -23,7 +18,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const session = await requireSession(request);
-  const parsed = choiceSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = newEntriesChoiceSchema.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) return data({ error: "newEntries.required" as const }, { status: 400 });
   await chooseHiddenEntries(database(), session, parsed.data.show === "hide_recent");
   return redirect(safeRedirect(parsed.data.returnTo, "/"), 303);

@@ -2,7 +2,6 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { z } from "zod";
 import { PageTitle } from "~/components/page-title";
 import { config } from "~/config.server";
 import { formatDateTime } from "~/i18n/format";
@@ -10,11 +9,7 @@ import { requireSession } from "~/identity/access.server";
 import { endOtherSessions, endSession, listActiveSessions } from "~/identity/session.server";
 import { describeUserAgent } from "~/identity/user-agent";
 import { database } from "~/identity/database.server";
-
-const intentSchema = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("end"), sessionId: z.string().regex(/^[0-9a-f]{64}$/) }),
-  z.object({ intent: z.literal("end-others") }),
-]);
+import { sessionIntentSchema } from "~/identity/forms.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const session = await requireSession(request);
@@ -36,7 +31,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const session = await requireSession(request);
-  const parsed = intentSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = sessionIntentSchema.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) throw new Response(null, { status: 400 });
   let ended = 0;
   if (parsed.data.intent === "end-others") {
