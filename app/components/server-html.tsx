@@ -1,14 +1,5 @@
 import { createContext, useContext, useEffect, useRef } from "react";
-
-/**
- * Markup the server built from escaped values (app/utils/html.server.ts): the record's lists, charts and tables. It is
- * placed as it is, on the server and in the browser alike; React does not render its elements one by one.
- *
- * A page's HTML document carries it once, in the page: the loader's data says only that the server kept it (`kept`),
- * and hydration leaves the server's markup in place (React does not hydrate inside dangerouslySetInnerHTML). A
- * client-side navigation gets it in the data (`html`).
- */
-export type PageMarkup = { html: string } | { kept: string };
+import type { PageMarkup } from "~/utils/html.server";
 
 /** On the server: the markup this request's page kept (entry.server provides it). Empty in the browser. */
 const KeptMarkup = createContext<ReadonlyMap<string, string>>(new Map());
@@ -17,7 +8,15 @@ export const KeptMarkupProvider = KeptMarkup.Provider;
 /** In the browser: the markup a document came with, read from the page, should React ever mount it again. */
 const shownInDocument = new WeakMap<PageMarkup, string>();
 
-/** Its links are plain links: the page around it follows them within the page (useOwnLinks). */
+/**
+ * Markup the server built from escaped values (app/utils/html.server.ts): a result's chart and table, and the
+ * printout's entries. It is placed as it is, on the server and in the browser alike; React does not render its
+ * elements one by one. It holds no links or forms (they would load the whole document again).
+ *
+ * A page's HTML document carries it once, in the page: the loader's data says only that the server kept it (`kept`),
+ * and hydration leaves the server's markup in place (React does not hydrate inside dangerouslySetInnerHTML). A
+ * client-side navigation gets it in the data (`html`).
+ */
 export function ServerHtml({ markup, className }: { markup: PageMarkup; className?: string }) {
   const kept = useContext(KeptMarkup);
   const ref = useRef<HTMLDivElement>(null);

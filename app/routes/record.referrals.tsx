@@ -2,10 +2,10 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { SectionPage } from "~/components/record/section-page";
-import { loadSectionPage } from "~/record/pages.server";
+import { readSectionPage } from "~/record/pages.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  return data(await loadSectionPage(request, "referrals"));
+  return data(await readSectionPage(request, "referrals"));
 }
 
 export default function ReferralsPage() {

@@ -1,8 +1,9 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData, useLocation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { PageTitle } from "~/components/page-title";
+import { HiddenEntriesNotice, WithheldNotices } from "~/components/record/notices";
 import { ServerHtml } from "~/components/server-html";
 import { formatNumber } from "~/i18n/format";
 import { loadTrendPage } from "~/record/pages.server";
@@ -13,16 +14,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 /** One result over time: a server-drawn chart and, beside it, the table with every value in words. */
 export default function ResultTrendPage() {
-  const { title, count, notices, chartAndTable } = useLoaderData<typeof loader>();
+  const { title, count, hideEntriesAfter, withheld, chartAndTable } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation("record");
+  const { pathname } = useLocation();
   return (
     <div className="record-section">
       <p className="no-print">
-        <a href="/record/results">{t("trend.back")}</a>
+        <Link to="/record/results">{t("trend.back")}</Link>
       </p>
       <PageTitle>{t("trend.title", { title })}</PageTitle>
       <p className="lead">{t("trend.intro")}</p>
-      <ServerHtml markup={notices} />
+      <HiddenEntriesNotice hideEntriesAfter={hideEntriesAfter} returnTo={pathname} />
+      <WithheldNotices notices={withheld} />
       {chartAndTable ? (
         <>
           <p>{t("trend.valueCount", { count, n: formatNumber(count, i18n.language) })}</p>

@@ -2,7 +2,6 @@ import type { LinksFunction } from "@remix-run/node";
 import { isRouteErrorResponse, Link, Outlet, useMatches, useRouteError } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { ErrorPage } from "~/components/error-page";
-import { useOwnForms, useOwnLinks } from "~/components/own-links";
 import { PageTitle } from "~/components/page-title";
 import { RecordNav } from "~/components/record/record-nav";
 import recordStyles from "~/components/record/record.css";
@@ -11,18 +10,12 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: recordStyl
 
 export const handle = { i18n: "record" };
 
-/**
- * The record's frame: its own navigation beside every record page (the site header says whose record it is). Links
- * and GET forms within it are plain ones (many are server-built markup); with JavaScript, it follows them within the
- * page.
- */
+/** The record's frame: its own navigation beside every record page (the site header says whose record it is). */
 export default function RecordLayout() {
   // A young person of 13–15 has an overview (appointments, messages) but no sections to go to.
   const noRecord = useMatches().some((m) => (m.data as { recordShown?: boolean } | undefined)?.recordShown === false);
-  const followOwnLinks = useOwnLinks();
-  const submitOwnForms = useOwnForms();
   return (
-    <div className="page record-layout" onClick={followOwnLinks} onSubmit={submitOwnForms}>
+    <div className="page record-layout">
       {noRecord ? null : <RecordNav />}
       <div className="record-content">
         <Outlet />

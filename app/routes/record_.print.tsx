@@ -4,8 +4,9 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { PageTitle } from "~/components/page-title";
-import { ServerHtml } from "~/components/server-html";
+import { HiddenEntriesNotice } from "~/components/record/notices";
 import recordStyles from "~/components/record/record.css";
+import { ServerHtml } from "~/components/server-html";
 import { formatCalendarDate, formatDateTime } from "~/i18n/format";
 import { loadPrintPage } from "~/record/pages.server";
 
@@ -17,9 +18,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return data(await loadPrintPage(request));
 }
 
-/** The record (or one section), as filtered, laid out for paper: no navigation, no forms, every entry in full. */
+/**
+ * The record (or one section), as filtered, laid out for paper: no navigation, no forms, every entry in full. The
+ * entries (up to PRINT_LIMIT a section) are server-built markup.
+ */
 export default function PrintRecord() {
-  const { section, filters, sections, printedAt, back, hiddenEntries } = useLoaderData<typeof loader>();
+  const { section, filters, sections, printedAt, back, hideEntriesAfter } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation("record");
   const lng = i18n.language;
   const [scripted, setScripted] = useState(false);
@@ -40,7 +44,7 @@ export default function PrintRecord() {
       <PageTitle>{section ? t("print.titleSection", { section: t(`section.${section}.title`) }) : t("print.title")}</PageTitle>
       <p>{t("print.printed", { date: formatDateTime(printedAt, lng) })}</p>
       {period ? <p>{period}</p> : null}
-      <ServerHtml markup={hiddenEntries} />
+      <HiddenEntriesNotice hideEntriesAfter={hideEntriesAfter} returnTo={back} />
       <div className="no-print print-how">
         <p>{t("print.howTo")}</p>
         {scripted ? (

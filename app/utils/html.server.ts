@@ -1,11 +1,10 @@
-import type { PageMarkup } from "~/components/server-html";
 import { isDocumentRequest, requestValue } from "./request-scope.server";
 
 /**
- * Markup built on the server as text, for the record's content: lists of entries, a result's chart and table. These
- * are static (no state, no handlers), and a record page shows hundreds of their elements. Rendered by React, each
- * element cost the server its render and its share of the data sent for hydration, most of a record page's time;
- * built here, a list is one string that React places as it is (see ServerHtml).
+ * Markup built on the server as text, where thousands of elements make React's cost visible: a result's chart and
+ * table (up to 1,000 values) and the printout (hundreds of entries). Rendered by React, each element would cost the
+ * server its render and its share of the data sent for hydration; built here, it is one string that React places as
+ * it is (see ServerHtml). Everything else is React.
  *
  * Every value is escaped: only `html` templates and `Markup` made by them are inserted as markup. Templates must quote
  * every attribute ("…"), and build URLs from fixed paths and encoded parts, never from a value as it came.
@@ -20,13 +19,23 @@ export function escapeHtml(text: string): string {
   return SPECIAL.test(text) ? text.replace(SPECIALS, (c) => ENTITIES[c] as string) : text;
 }
 
-/** Markup an `html` template made: inserted as it is into another template, never escaped again. */
-export class Markup {
-  constructor(readonly html: string) {}
+/**
+ * Markup an `html` template made: inserted as it is into another template, never escaped again. Only this module
+ * makes one (the class itself is not exported, and its private field keeps a look-alike object from passing for it).
+ */
+class Markup {
+  readonly #html: string;
+  constructor(markup: string) {
+    this.#html = markup;
+  }
+  get html(): string {
+    return this.#html;
+  }
   toString(): string {
-    return this.html;
+    return this.#html;
   }
 }
+export type { Markup };
 
 /** What a template takes: text and numbers (escaped), markup, lists of these, and nothing (null, undefined, false). */
 export type HtmlValue = Markup | string | number | null | undefined | false | readonly HtmlValue[];
@@ -49,6 +58,12 @@ export function html(strings: TemplateStringsArray, ...values: HtmlValue[]): Mar
 }
 
 const KEPT = Symbol("server markup");
+
+/**
+ * Markup in a loader's data, for ServerHtml: the markup itself (`html`), or, in a page's HTML document, the key it is
+ * kept under for the server's render (`kept`).
+ */
+export type PageMarkup = { html: string } | { kept: string };
 
 /**
  * Markup for a page's component (see ServerHtml). A client-side navigation gets it in the loader's data. A page's HTML

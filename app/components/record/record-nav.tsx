@@ -1,11 +1,10 @@
-import { useLocation } from "@remix-run/react";
+import { Link, useLocation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { sectionOrder, sectionPath } from "~/record/sections";
 
 /**
  * The record's own navigation: the overview and every section, each with a stable address. The page shown is marked
- * (aria-current); a section stays marked on its own subpages (a result over time is in results). Plain links: the
- * record's layout follows them within the page.
+ * (aria-current); a section stays marked on its own subpages (a result over time is in results).
  */
 export function RecordNav() {
   const { t } = useTranslation("record");
@@ -15,15 +14,15 @@ export function RecordNav() {
     <nav className="record-nav no-print" aria-label={t("nav.label")}>
       <ul>
         <li>
-          <a href="/record" aria-current={current("/record", true)}>
+          <Link to="/record" aria-current={current("/record", true)}>
             {t("nav.overview")}
-          </a>
+          </Link>
         </li>
         {sectionOrder.map((section) => (
           <li key={section}>
-            <a href={sectionPath(section)} aria-current={current(sectionPath(section), false)}>
+            <Link to={sectionPath(section)} aria-current={current(sectionPath(section), false)}>
               {t(`nav.${section}`)}
-            </a>
+            </Link>
           </li>
         ))}
       </ul>

@@ -1,19 +1,45 @@
+import { useLocation } from "@remix-run/react";
+import { useId } from "react";
 import { useTranslation } from "react-i18next";
 import { PageTitle } from "~/components/page-title";
-import type { SectionPageData } from "~/record/pages.server";
-import { ServerHtml } from "~/components/server-html";
+import type { SectionPageRead } from "~/record/pages.server";
+import { isFiltered } from "~/record/sections";
+import { EntryList } from "./entry-list";
+import { SectionFilterForm } from "./filter-form";
+import { HiddenEntriesNotice, WithheldNotices } from "./notices";
+import { Pager } from "./pager";
+import { TakeAway } from "./take-away";
 
 /**
- * A record section: its title and introduction, then as server-built markup the withheld and hidden-entries notices,
- * the filters, one page of entries newest first, paging, and print and download (see app/record/markup/section.server).
+ * A record section: its title and introduction, the hidden-entries and withheld notices, the filters, one page of
+ * entries newest first with the pager, and print and download.
  */
-export function SectionPage({ data }: { data: SectionPageData }) {
+export function SectionPage({ data }: { data: SectionPageRead }) {
   const { t } = useTranslation("record");
+  const { pathname, search } = useLocation();
+  const listTitle = useId();
+  const { section, filters, page, facets } = data;
+  const filtered = isFiltered(filters);
+  const first = (page.page - 1) * page.pageSize + 1;
+  const shown = page.entries.length;
   return (
     <div className="record-section">
-      <PageTitle>{t(`section.${data.section}.title`)}</PageTitle>
-      <p className="lead">{t(`section.${data.section}.intro`)}</p>
-      <ServerHtml markup={data.body} />
+      <PageTitle>{t(`section.${section}.title`)}</PageTitle>
+      <p className="lead">{t(`section.${section}.intro`)}</p>
+      <HiddenEntriesNotice hideEntriesAfter={data.hideEntriesAfter} returnTo={pathname + search} />
+      <WithheldNotices notices={facets.withheld} />
+      <SectionFilterForm key={search} section={section} filters={filters} facets={facets} />
+      <section aria-labelledby={listTitle} className="entries-section">
+        <h2 id={listTitle}>{shown > 0 ? t("list.showing", { from: first, to: first + shown - 1 }) : t("list.newestFirst")}</h2>
+        {filtered ? <p className="muted">{t("filters.active")}</p> : null}
+        {shown > 0 ? (
+          <EntryList entries={page.entries} />
+        ) : (
+          <p>{filtered || page.page > 1 ? t("list.emptyFiltered") : t("list.empty")}</p>
+        )}
+        <Pager section={section} filters={filters} page={page.page} hasNext={page.hasNext} />
+      </section>
+      <TakeAway section={section} filters={filters} />
     </div>
   );
 }

@@ -1,9 +1,9 @@
-import { assessmentOf, isOutside } from "./assessment";
+import { assessmentOf, isOutside } from "../assessment";
 import { formatDate, formatShortDate } from "~/i18n/format";
 import { html, type Markup } from "~/utils/html.server";
 import type { TrendPoint } from "../queries.server";
 import { assessmentMarkup } from "./entries.server";
-import { numberText, rangeText, valueText, type RecordTexts } from "./texts.server";
+import { numberText, rangeText, valueText, type RecordTexts } from "../entry-texts";
 
 const WIDTH = 720;
 const HEIGHT = 300;

@@ -1,0 +1,98 @@
+import { Form, Link } from "@remix-run/react";
+import { useId } from "react";
+import { useTranslation } from "react-i18next";
+import type { RecordSection } from "../../../db/schema/record";
+import type { SectionFacets, UnitOption } from "~/record/queries.server";
+import { isFiltered, providerKindFilters, sectionPath, type SectionFilters } from "~/record/sections";
+
+const DATE_FIELDS = ["from", "to"] as const;
+
+// Unit and provider names are Swedish whatever the page's language.
+const swedishOrder = new Intl.Collator("sv").compare;
+
+/** The providers the units belong to, by name; a unit that is its own provider is only a unit. */
+function providersOf(units: readonly UnitOption[]): [id: string, name: string][] {
+  const providers = new Map<string, string>();
+  for (const u of units) if (u.providerId && u.providerName && u.providerId !== u.id) providers.set(u.providerId, u.providerName);
+  return [...providers].sort((a, b) => swedishOrder(a[1], b[1]));
+}
+
+/**
+ * Period, provider and (for notes) text: a GET form, so the filtered list has its own address and works without
+ * JavaScript. The provider choices are the kinds of provider, then the providers and units this section's entries
+ * come from. Give it the page's query as its key: a new list starts a new form, showing the choice it was sent with.
+ */
+export function SectionFilterForm({ section, filters, facets }: { section: RecordSection; filters: SectionFilters; facets: SectionFacets }) {
+  const { t } = useTranslation("record");
+  const id = useId();
+  const providers = providersOf(facets.units);
+  return (
+    <section className="filters no-print" aria-labelledby={`${id}title`}>
+      <h2 id={`${id}title`}>{t("filters.title")}</h2>
+      <Form method="get" action={sectionPath(section)} className="filters__form">
+        <p id={`${id}hint`} className="muted filters__hint">
+          {t("filters.dateHint")}
+        </p>
+        {DATE_FIELDS.map((name) => (
+          <div className="field" key={name}>
+            <label htmlFor={`${id}${name}`}>{t(`filters.${name}`)}</label>
+            <input id={`${id}${name}`} name={name} type="date" aria-describedby={`${id}hint`} defaultValue={filters[name] ?? ""} />
+          </div>
+        ))}
+        <div className="field">
+          <label htmlFor={`${id}provider`}>{t("filters.provider")}</label>
+          <select id={`${id}provider`} name="provider" defaultValue={filters.provider ?? ""}>
+            <option value="">{t("filters.providerAll")}</option>
+            <optgroup label={t("filters.kinds")}>
+              {providerKindFilters.map((kind) => (
+                <option key={kind} value={kind}>
+                  {t(`provider.${kind}`)}
+                </option>
+              ))}
+            </optgroup>
+            {providers.length > 0 ? (
+              <optgroup label={t("filters.providers")}>
+                {providers.map(([providerId, name]) => (
+                  <option key={providerId} value={providerId}>
+                    {name}
+                  </option>
+                ))}
+              </optgroup>
+            ) : null}
+            {facets.units.length > 0 ? (
+              <optgroup label={t("filters.units")}>
+                {facets.units.map((u) => (
+                  <option key={u.id} value={u.id}>
+                    {u.name}
+                  </option>
+                ))}
+              </optgroup>
+            ) : null}
+          </select>
+        </div>
+        {section === "notes" ? (
+          <div className="field">
+            <label htmlFor={`${id}q`}>{t("filters.q")}</label>
+            <input id={`${id}q`} name="q" type="search" maxLength={100} defaultValue={filters.q ?? ""} />
+          </div>
+        ) : null}
+        {section === "medications" ? (
+          <div className="field">
+            <label htmlFor={`${id}status`}>{t("filters.status")}</label>
+            <select id={`${id}status`} name="status" defaultValue={filters.status ?? ""}>
+              <option value="">{t("filters.statusAll")}</option>
+              <option value="current">{t("filters.statusCurrent")}</option>
+              <option value="earlier">{t("filters.statusEarlier")}</option>
+            </select>
+          </div>
+        ) : null}
+        <div className="filters__actions">
+          <button type="submit" className="button button--primary">
+            {t("filters.apply")}
+          </button>
+          {isFiltered(filters) ? <Link to={sectionPath(section)}>{t("filters.clear")}</Link> : null}
+        </div>
+      </Form>
+    </section>
+  );
+}

@@ -1,0 +1,184 @@
+import { Link } from "@remix-run/react";
+import { useId, type ReactNode } from "react";
+import { useTranslation } from "react-i18next";
+import { formatDate, formatDateTime, formatNumber } from "~/i18n/format";
+import { assessmentWords, valueText } from "~/record/entry-texts";
+import type { AppointmentView, MessageView, Overview } from "~/record/overview.server";
+import type { EntryView, Highlights } from "~/record/queries.server";
+import { sectionOrder, sectionPath } from "~/record/sections";
+import { AssessmentText, EntryMeta, EntryTitle } from "./entry-list";
+import { useRecordTexts } from "./texts";
+
+/** A card of the overview: a titled section. */
+function Card({ title, children }: { title: string; children: ReactNode }) {
+  const id = useId();
+  return (
+    <section className="card" aria-labelledby={id}>
+      <h2 id={id}>{title}</h2>
+      {children}
+    </section>
+  );
+}
+
+/** Upcoming appointments and unread messages: what the overview shows everyone, with or without a record online. */
+export function ComingUp({ overview }: { overview: Omit<Overview, "record"> }) {
+  const { t, lng } = useRecordTexts();
+  const { appointments, upcomingCount, unreadMessages, unreadCount } = overview;
+  return (
+    <div className="overview-grid">
+      <Card title={t("overview.appointments")}>
+        <p>
+          {upcomingCount > 0
+            ? t("overview.appointmentCount", { count: upcomingCount, n: formatNumber(upcomingCount, lng) })
+            : t("overview.noAppointments")}
+        </p>
+        {appointments.length > 0 ? (
+          <ul className="plain-list">
+            {appointments.map((a) => (
+              <AppointmentItem key={a.ref} appointment={a} />
+            ))}
+          </ul>
+        ) : null}
+        {upcomingCount > appointments.length ? <p className="muted">{t("overview.moreAppointments")}</p> : null}
+      </Card>
+      <Card title={t("overview.messages")}>
+        <p>{unreadCount > 0 ? t("overview.unreadCount", { count: unreadCount, n: formatNumber(unreadCount, lng) }) : t("overview.noMessages")}</p>
+        {unreadMessages.length > 0 ? (
+          <ul className="plain-list">
+            {unreadMessages.map((m) => (
+              <MessageItem key={m.ref} message={m} />
+            ))}
+          </ul>
+        ) : null}
+      </Card>
+    </div>
+  );
+}
+
+function AppointmentItem({ appointment: a }: { appointment: AppointmentView }) {
+  const { t, lng } = useRecordTexts();
+  return (
+    <li>
+      <strong>
+        <time dateTime={a.startsAt}>{formatDateTime(a.startsAt, lng)}</time>
+      </strong>
+      <br />
+      {a.what ?? ""}
+      <br />
+      <span className="muted">
+        {a.careUnitName ?? t("entry.unitUnknown")} · {t(`provider.${a.providerKind}`)}
+      </span>
+    </li>
+  );
+}
+
+function MessageItem({ message: m }: { message: MessageView }) {
+  const { t, lng } = useRecordTexts();
+  return (
+    <li>
+      <strong>{m.topic ?? t("overview.untitledMessage")}</strong>
+      <br />
+      <span className="muted">
+        {m.sentAt ? t("overview.sentAt", { date: formatDate(m.sentAt, lng) }) : null}
+        {m.careUnitName ? ` · ${m.careUnitName}` : null}
+      </span>
+    </li>
+  );
+}
+
+/** A highlights card: its entries, or that there are none, and the way to the whole section. */
+function HighlightsCard({ title, empty, section, children }: { title: string; empty: string; section: "results" | "medications" | "allergies"; children: ReactNode[] }) {
+  const { t } = useRecordTexts();
+  return (
+    <Card title={title}>
+      {children.length > 0 ? <ul className="plain-list">{children}</ul> : <p>{empty}</p>}
+      <p>
+        <Link to={sectionPath(section)}>{t("overview.allOf", { section: t(`nav.${section}`).toLowerCase() })}</Link>
+      </p>
+    </Card>
+  );
+}
+
+/** "Title – text", as the overview names a medication or a warning. */
+function Titled({ entry }: { entry: EntryView }) {
+  const { t } = useRecordTexts();
+  return (
+    <>
+      <strong>{entry.title ?? t("entry.untitled")}</strong>
+      {entry.text ? ` – ${entry.text}` : null}
+    </>
+  );
+}
+
+/** The overview's view of the record: the newest results, current medications, and allergies and other warnings. */
+export function RecordHighlights({ record }: { record: Highlights }) {
+  const texts = useRecordTexts();
+  const { t } = texts;
+  return (
+    <div className="overview-grid">
+      <HighlightsCard title={t("overview.newestResults")} empty={t("overview.noResults")} section="results">
+        {record.results.map((r) => {
+          const assessment = assessmentWords(texts, r);
+          return (
+            <li key={r.ref}>
+              <strong>
+                <EntryTitle entry={r} />
+              </strong>{" "}
+              {valueText(texts, r)}
+              {assessment ? <> <AssessmentText assessment={assessment} /></> : null}
+              <EntryMeta entry={r} />
+            </li>
+          );
+        })}
+      </HighlightsCard>
+      <HighlightsCard title={t("overview.currentMedications")} empty={t("overview.noMedications")} section="medications">
+        {record.medications.map((m) => (
+          <li key={m.ref}>
+            <Titled entry={m} />
+            <EntryMeta entry={m} />
+          </li>
+        ))}
+      </HighlightsCard>
+      <HighlightsCard title={t("overview.warnings")} empty={t("overview.noWarnings")} section="allergies">
+        {record.allergies.map((a) => (
+          <li key={a.ref}>
+            <Titled entry={a} />
+            {a.criticality === "high" ? ` (${t("status.criticality.high")})` : null}
+            <EntryMeta entry={a} />
+          </li>
+        ))}
+      </HighlightsCard>
+    </div>
+  );
+}
+
+/** The way into every section of the record. */
+export function SectionLinks() {
+  const { t } = useTranslation("record");
+  const id = useId();
+  return (
+    <section aria-labelledby={id}>
+      <h2 id={id}>{t("overview.sections")}</h2>
+      <p>{t("overview.sectionsIntro")}</p>
+      <ul className="section-links">
+        {sectionOrder.map((section) => (
+          <li key={section}>
+            <Link to={sectionPath(section)}>{t(`nav.${section}`)}</Link>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+/** For a young person of 13–15: the record is not shown online. */
+export function NoRecordNotice() {
+  const { t } = useTranslation("record");
+  const id = useId();
+  return (
+    <section className="notice" aria-labelledby={id}>
+      <h2 id={id}>{t("overview.noRecordTitle")}</h2>
+      <p>{t("overview.noRecord")}</p>
+    </section>
+  );
+}
