@@ -1,46 +1,23 @@
 import { sql } from "drizzle-orm";
 import { rowsOf, type Queryable } from "../../db/connection";
-import { arg, runShaped, valuesOf, type ReadsWrite } from "../../db/statements";
+import { runNamed } from "../../db/statements";
 import { accessLog } from "../../db/schema";
 import type { Access } from "~/identity/access.server";
+import { nextDay, swedishMidnight } from "~/i18n/dates";
 
 /**
- * Appends one read of patient data to the access log: which section, whose data, who read it and as what. The
- * database refuses to change or remove what is there (migration 0001), so this is the only write there is.
+ * Appends one read of patient data to the access log: which section, whose data, who read it and as what, and the
+ * resources shown ("Type/id"; none: null). The page calls it after its read, for exactly what it shows. The database
+ * refuses to change or remove what is there (migration 0001), so this is the only write there is.
  */
 export async function logAccess(db: Queryable, access: Access, section: string, resourceRefs?: string[]): Promise<void> {
   // The refs go as JSON text, cast in SQL: the statement's text stays the same whatever was shown.
   const refs = resourceRefs && resourceRefs.length > 0 ? JSON.stringify(resourceRefs) : null;
-  const { write, values } = accessLogWrite(access, section);
-  await runShaped(db, "access_log", () => write(sql`${arg("refs")}::text::jsonb`, sql`true`), valuesOf(values, { refs }));
-}
-
-/**
- * The access-log row as a write, given the references shown, and the values of its placeholders: written by the
- * statement that reads what the page shows (`selectTogether`'s write, the references of the rows it marks as shown), or
- * alone by `logAccess`. Its subject is the statement's `subject`: the subject whose data the statement reads. With
- * `onlyIfFound`, nothing is written when the read found no row at all (the page answers 404).
- */
-export function accessLogWrite(access: Access, section: string, options: { onlyIfFound?: boolean } = {}): ReadsWrite {
-  return {
-    write: accessLogRow(options),
-    values: { subject: access.subjectPersonId, actor: access.actorPersonId, actingAs: access.actingAs, logSection: section },
-  };
-}
-
-/**
- * The same row for a statement that reads the request's session itself (see `readWithSession`): it binds `subject`,
- * `actor` and `actingAs` from the session row it reads, and writes nothing when it has not authorized the read.
- */
-export function sessionAccessLogWrite(section: string, options: { onlyIfFound?: boolean } = {}): ReadsWrite {
-  return { write: accessLogRow(options), values: { logSection: section } };
-}
-
-function accessLogRow(options: { onlyIfFound?: boolean }): ReadsWrite["write"] {
-  return (shownRefs, anyRow) => sql`
-      insert into ${accessLog} (subject_person_id, actor_person_id, acting_as, section, resource_refs, channel)
-      select ${arg("subject")}, ${arg("actor")}, ${arg("actingAs")}, ${arg("logSection")}, ${shownRefs}, 'portal'
-       where ${arg("subject")}::text is not null${options.onlyIfFound ? sql` and ${anyRow}` : sql``}`;
+  await runNamed(
+    db,
+    sql`insert into ${accessLog} (subject_person_id, actor_person_id, acting_as, section, resource_refs, channel)
+        values (${access.subjectPersonId}, ${access.actorPersonId}, ${access.actingAs}, ${section}, ${refs}::text::jsonb, 'portal')`,
+  );
 }
 
 export const ACCESS_LOG_PAGE_SIZE = 25;
@@ -74,28 +51,6 @@ export interface AccessLogPage {
   entries: AccessLogEntry[];
   page: number;
   hasNext: boolean;
-}
-
-/** The instant Swedish local midnight begins on a calendar date (YYYY-MM-DD), whatever the summer-time offset. */
-export function swedishMidnight(isoDate: string): Date {
-  const [y, m, d] = isoDate.split("-").map(Number) as [number, number, number];
-  const check = new Intl.DateTimeFormat("sv-SE", {
-    timeZone: "Europe/Stockholm",
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-  });
-  for (const offsetHours of [1, 2]) {
-    const t = new Date(Date.UTC(y, m - 1, d) - offsetHours * 3_600_000);
-    if (check.format(t) === "00:00") return t;
-  }
-  return new Date(Date.UTC(y, m - 1, d) - 3_600_000);
-}
-
-function nextDay(isoDate: string): string {
-  const t = new Date(`${isoDate}T00:00:00Z`);
-  t.setUTCDate(t.getUTCDate() + 1);
-  return t.toISOString().slice(0, 10);
 }
 
 interface Row {

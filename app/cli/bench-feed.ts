@@ -29,7 +29,7 @@ import { parseArgs } from "node:util";
 import type postgres from "postgres";
 import { openDatabase, postgresClient } from "../../db/connection";
 import { migrate } from "../../db/migrate";
-import { adoptConfiguredKeywords } from "~/record/keyword-verdicts.server";
+import { adoptConfiguredKeywords } from "~/disclosure/keyword-verdicts.server";
 
 const USAGE =
   "Usage: npm run bench:feed -- [--patients N | --size 200MB|1GB] [--format ndjson|bundle] [--reimport] [--keep] [--out DIR] [--pglite]";

@@ -1,9 +1,9 @@
 import { drizzle } from "drizzle-orm/postgres-js";
-import { accessLogWrite } from "~/audit/access-log.server";
+import { logAccess } from "~/audit/access-log.server";
+import { recordRules } from "~/disclosure/exclusions.server";
 import { generateDemoResources } from "~/feed/demo/generate";
 import { ingestStream } from "~/feed/ingest.server";
-import { recordRules } from "~/record/exclusions.server";
-import { loadOverview } from "~/record/overview.server";
+import { loadOverview, overviewRefs } from "~/record/overview.server";
 import { resultTrend, sectionPage } from "~/record/queries.server";
 import { PAGE_SIZE, parseSectionFilters } from "~/record/sections";
 import { postgresClient, type Database, type DatabaseHandle } from "../../db/connection";
@@ -51,15 +51,19 @@ export async function recordPageQueries(handle: DatabaseHandle, personId: string
   try {
     const rules = await recordRules(db);
     const scope = { subjectPersonId: personId, hideEntriesAfter: null, rules };
-    // As the pages run them: with the access-log row written by the same statement.
+    // As the pages run them: the read, then the access-log row naming what it shows.
     const access = { sessionId: "bench", actorPersonId: personId, subjectPersonId: personId, actingAs: "self" as const, hideEntriesAfter: null };
     const filters = (query = "") => parseSectionFilters(new URLSearchParams(query));
+    const section = async (name: "results" | "notes", query = "") => {
+      const { page } = await sectionPage(db, scope, name, filters(query), PAGE_SIZE);
+      await logAccess(db, access, name, page.entries.map((e) => e.ref));
+    };
     const steps: [string, () => Promise<unknown>][] = [
-      ["overview", () => loadOverview(db, scope, { readRecord: true, now: new Date(), logRead: accessLogWrite(access, "overview") })],
-      ["results list (entries and facets)", () => sectionPage(db, scope, "results", filters(), PAGE_SIZE, accessLogWrite(access, "results"))],
-      ["trend", () => resultTrend(db, scope, trendCode, accessLogWrite(access, "results", { onlyIfFound: true }))],
-      ["notes list (entries and facets)", () => sectionPage(db, scope, "notes", filters(), PAGE_SIZE, accessLogWrite(access, "notes"))],
-      ["notes search", () => sectionPage(db, scope, "notes", filters("q=blodtryck"), PAGE_SIZE, accessLogWrite(access, "notes"))],
+      ["overview", async () => logAccess(db, access, "overview", overviewRefs(await loadOverview(db, scope, { readRecord: true, now: new Date() })))],
+      ["results list (entries and facets)", () => section("results")],
+      ["trend", async () => logAccess(db, access, "results", (await resultTrend(db, scope, trendCode))?.points.map((p) => p.ref))],
+      ["notes list (entries and facets)", () => section("notes")],
+      ["notes search", () => section("notes", "q=blodtryck")],
     ];
     for (const [name, run] of steps) {
       current = name;

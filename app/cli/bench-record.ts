@@ -22,7 +22,7 @@ import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import { sql } from "drizzle-orm";
 import { createSession } from "~/identity/session.server";
-import { adoptConfiguredKeywords, judgeAllEntries } from "~/record/keyword-verdicts.server";
+import { adoptConfiguredKeywords, judgeAllEntries } from "~/disclosure/keyword-verdicts.server";
 import { openDatabase, postgresClient, rowsOf, type DatabaseHandle } from "../../db/connection";
 import { migrate } from "../../db/migrate";
 import { loadGeneratedPatients, recordPageQueries } from "./bench-record-data";

@@ -3,7 +3,7 @@ import { rowsOf, type Queryable } from "../../db/connection";
 import { config } from "~/config.server";
 
 /**
- * What the record never shows online: entries from excluded care units (and every unit under them), and entries whose
+ * What the portal never shows online: entries from excluded care units (and every unit under them), and entries whose
  * text holds an excluded keyword. The region's configuration (RECORD_EXCLUDED_UNITS, RECORD_EXCLUDED_KEYWORDS); these
  * defaults are DOMAIN.md's examples as this region's catalogue has them: Barnahus Göteborg and the forensic psychiatric
  * clinic (by HSA-id), and the three keywords.

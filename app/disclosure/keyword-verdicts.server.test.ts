@@ -12,8 +12,8 @@ import {
   judgeNextBatchStatement,
   keywordVerdictsStartupTask,
 } from "./keyword-verdicts.server";
-import { sectionPage } from "./queries.server";
-import { createEntry } from "./test-factories";
+import { sectionPage } from "~/record/queries.server";
+import { createEntry } from "~/record/test-factories";
 
 /**
  * Stored keyword verdicts: judged by the database as entries are written, read by the pages only under the keywords

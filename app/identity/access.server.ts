@@ -2,20 +2,18 @@ import { redirect } from "@remix-run/node";
 import { and, eq, isNotNull, isNull, or, sql, type Placeholder } from "drizzle-orm";
 import { database, type Queryable } from "../../db/connection";
 import { guardianships, people, personLinks, sessions } from "../../db/schema";
-import { preparedStatement, selectTogether, valuesOf, type Read } from "../../db/statements";
+import { jsonValue, preparedStatement, runNamed } from "../../db/statements";
+import { swedishDate } from "~/i18n/dates";
 import {
   birthDateFromIdentityNumber,
   guardianRefusal,
-  latestBirthDateForAge,
-  OWN_RECORD_FROM_AGE,
   ownCapabilities,
-  swedishDate,
   type Capability,
   type GuardianRefusal,
   type GuardianshipFacts,
   type SubjectFacts,
 } from "./rules";
-import { firstForRequest, oncePerRequest, rememberForRequest } from "~/utils/request-scope.server";
+import { oncePerRequest, rememberForRequest } from "~/utils/request-scope.server";
 import {
   keepAlive,
   liveSessionValues,
@@ -63,7 +61,7 @@ export interface Decision {
 /**
  * The request's live session (or null), touching its idle clock; looked up once per request. In the same statement:
  * the logged-in person and the children they are recorded as guardian of, which the page header and the access check
- * ask for next (kept for the request; see `sessionPart`).
+ * ask for next (kept for the request; see `sessionWithPeople`).
  */
 export function currentSession(request: Request, now: Date = new Date()): Promise<SessionRecord | null> {
   const settings = sessionSettings();
@@ -83,18 +81,15 @@ export async function resolveSessionWithPeople(
   settings: SessionSettings,
 ): Promise<SessionRecord | null> {
   if (!token) return null;
-  const { session } = await selectTogether<{ session: SessionPartRow[] }>(db, () => ({ parts: { session: { query: sessionPart } } }), {
-    shape: "session",
-    values: liveSessionValues(token, now, settings),
-  });
-  return acceptSession(db, session[0], now, settings);
+  const [row] = await runNamed<SessionRow>(db, sessionWithPeople, liveSessionValues(token, now, settings));
+  return acceptSession(db, row, now, settings);
 }
 
 /**
- * Every personal page's first statement, or part of it (a round trip to PostgreSQL costs the portal more than the rows
- * it reads): the live session, its person, and as JSON the same rows `childRelations` reads.
+ * Every personal page's first statement: the live session, its person, and as JSON the same rows `childRelations`
+ * reads (the page header and the access check ask for both next).
  */
-const sessionPart = sql`
+const sessionWithPeople = sql`
   select ${sessions.idHash} as id_hash, ${sessions.personId} as person_id, ${sessions.actingForPersonId} as acting_for_person_id,
          ${sessions.createdAt} as created_at, ${sessions.lastSeenAt} as last_seen_at, ${sessions.expiresAt} as expires_at,
          ${sessions.hideEntriesAfter} as hide_entries_after, ${sessions.userAgent} as user_agent, ${sessions.data} as data,
@@ -119,26 +114,27 @@ const sessionPart = sql`
     left join ${people} on ${people.id} = ${sessions.personId} and ${people.deletedAt} is null
    where ${liveSessionWhere()}`;
 
-/** A row of `sessionPart`, as JSON brings it (instants as ISO text). */
-interface SessionPartRow {
+/** A row of `sessionWithPeople`: instants as Dates (PGlite) or PostgreSQL's text (postgres.js), JSON as text or parsed. */
+interface SessionRow {
   id_hash: string;
   person_id: string;
   acting_for_person_id: string;
-  created_at: string;
-  last_seen_at: string;
-  expires_at: string;
-  hide_entries_after: string | null;
+  created_at: Date | string;
+  last_seen_at: Date | string;
+  expires_at: Date | string;
+  hide_entries_after: Date | string | null;
   user_agent: string | null;
-  data: Record<string, unknown> | null;
-  person: PersonRow | null;
-  children: ChildRelation[];
+  data: Record<string, unknown> | string | null;
+  person: PersonRow | string | null;
+  children: ChildRelation[] | string;
 }
 
 /** The request's session from its row (none: null): its person and children kept for the request, its idle clock touched. */
-function acceptSession(db: Queryable, row: SessionPartRow | undefined, now: Date, settings: SessionSettings): Promise<SessionRecord | null> {
+function acceptSession(db: Queryable, row: SessionRow | undefined, now: Date, settings: SessionSettings): Promise<SessionRecord | null> {
   if (!row) return Promise.resolve(null);
-  rememberForRequest(`person:${row.person_id}`, row.person ? toFacts(row.person) : null);
-  rememberForRequest(`children:${row.person_id}`, row.children);
+  const person = row.person === null ? null : jsonValue(row.person);
+  rememberForRequest(`person:${row.person_id}`, person ? toFacts(person) : null);
+  rememberForRequest(`children:${row.person_id}`, jsonValue(row.children));
   return keepAlive(
     db,
     {
@@ -150,7 +146,7 @@ function acceptSession(db: Queryable, row: SessionPartRow | undefined, now: Date
       expiresAt: new Date(row.expires_at),
       hideEntriesAfter: row.hide_entries_after === null ? null : new Date(row.hide_entries_after),
       userAgent: row.user_agent,
-      data: row.data ?? {},
+      data: row.data === null ? {} : jsonValue(row.data),
     },
     now,
     settings,
@@ -393,87 +389,4 @@ export async function chooseSubject(
   const decision = await decideAccess(db, session.personId, subjectPersonId, now);
   if (decision.actingAs === "guardian" && decision.capabilities.length === 0) throw notFound();
   await setActingFor(db, session.personId, session.sessionId, subjectPersonId);
-}
-
-/**
- * The one case the statement decides itself, as `ownCapabilities` does for "read_record": a live session of a person
- * who reads their own record, is alive and, by the birth date the read model holds, at least 16 today. Everything else
- * (a guardian, a birth date only the personnummer tells) is left to `requireAccess`, and a statement of its own.
- */
-const viewer = sql`viewer as (
-  select ${sessions.personId} as subject, ${sessions.hideEntriesAfter} as hide_after
-    from ${sessions}
-    join ${people} on ${people.id} = ${sessions.personId} and ${people.deletedAt} is null
-   where ${liveSessionWhere()}
-     and ${sessions.actingForPersonId} = ${sessions.personId}
-     and not ${people.deceased}
-     and ${people.birthDate} <= ${sql.placeholder("ownRecordBornBy")}::date)`;
-
-/** The read's placeholders for whose record it is and who reads it, as that statement fills them. */
-const VIEWER_BINDINGS = {
-  subject: sql`(select subject from viewer)`,
-  hideAfter: sql`(select hide_after from viewer)`,
-  actor: sql`(select subject from viewer)`,
-  actingAs: sql`'self'`,
-};
-
-type SessionRead<T> = { authorized: true; result: T } | { authorized: false };
-
-/**
- * A page's read made in the request's first statement, with the lookup of the session: one round trip for the page,
- * where `requireAccess` and then the read took two. `read` is built for a scope that takes the subject from the
- * session (`fromSession`), and logs with `sessionAccessLogWrite`; the statement authorizes it itself, for a person
- * reading their own record only (see `viewer`), and when it does not, reads and logs nothing.
- *
- * Returns null when the request's session is already being looked up (the page then reads as before), otherwise the
- * read's result, or `authorized: false`. The page still calls `requireAccess`, which answers from the same statement;
- * a read the statement authorized is one `requireAccess` allows (checked here, and by the tests at every age).
- */
-export function readWithSession<T, Rows extends Record<string, unknown[]>>(
-  request: Request,
-  read: () => Read<T, Rows>,
-  now: Date = new Date(),
-): Promise<SessionRead<T>> | null {
-  const settings = sessionSettings();
-  const token = sessionToken(request, settings);
-  if (!token) return null;
-  let answered: Promise<SessionRead<T>> | undefined;
-  const session = firstForRequest("session", () => {
-    const today = swedishDate(now);
-    const r = read();
-    const statement = selectTogether<{ viewer: unknown[]; session: SessionPartRow[] }>(
-      database(),
-      () => {
-        const together = r.together();
-        return {
-          ...together,
-          parts: { ...together.parts, viewer: { query: sql`select subject from viewer` }, session: { query: sessionPart } },
-          before: [viewer],
-          bind: VIEWER_BINDINGS,
-        };
-      },
-      {
-        shape: `with-session|${r.shape}`,
-        values: valuesOf(r.values, liveSessionValues(token, now, settings), {
-          ownRecordBornBy: latestBirthDateForAge(OWN_RECORD_FROM_AGE, today),
-        }),
-      },
-    ).then(({ viewer: authorizedFor, session: [row], ...parts }) => {
-      // The statement's decision must be the one requireAccess makes from the same row: a read it logged that the
-      // page then refused would stand in the access log, never shown.
-      const authorized = authorizedFor.length > 0;
-      const person = row?.person ? toFacts(row.person) : null;
-      if (authorized && !(person && row?.acting_for_person_id === row?.person_id && ownCapabilities(person, today).includes("read_record"))) {
-        throw new Error("the session's statement authorized a read that requireAccess refuses");
-      }
-      const answer: SessionRead<T> = authorized ? { authorized, result: r.result(parts as unknown as Rows) } : { authorized };
-      return { row, answer };
-    });
-    answered = statement.then(({ answer }) => answer);
-    return statement.then(({ row }) => acceptSession(database(), row, now, settings));
-  });
-  if (!session || !answered) return null;
-  // Awaited by the page after requireAccess; when that throws (a redirect to the login), nothing awaits this.
-  answered.catch(() => undefined);
-  return answered;
 }

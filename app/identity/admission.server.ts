@@ -2,7 +2,8 @@ import Personnummer from "personnummer";
 import { and, eq, isNull } from "drizzle-orm";
 import type { Queryable } from "../../db/connection";
 import { loginAttempts, people } from "../../db/schema";
-import { birthDateFromIdentityNumber, loginRefusal, swedishDate, type LoginRefusal } from "./rules";
+import { swedishDate } from "~/i18n/dates";
+import { birthDateFromIdentityNumber, loginRefusal, type LoginRefusal } from "./rules";
 
 /** Why someone who proved their identity still does not get in. Each has its own explanation page text. */
 export const refusalReasons = ["invalid_identity", "unknown_person", "ambiguous_person", "deceased", "under_13", "unknown_age"] as const;

@@ -24,9 +24,6 @@ export interface HeaderIdentity {
 /** Null when nobody is logged in; never throws for a missing or expired session. */
 export async function headerIdentity(request: Request, now: Date = new Date()): Promise<HeaderIdentity | null> {
   if (!sessionToken(request, sessionSettings())) return null;
-  // The page's loader runs beside this one, and may read its data in the statement that looks up the session
-  // (readWithSession): let it ask first, then share the answer. One turn of the event loop; no I/O waits for it.
-  await new Promise<void>((resolve) => setImmediate(resolve));
   const session = await currentSession(request, now);
   if (!session) return null;
   const options = await actingOptions(database(), session.personId, now);

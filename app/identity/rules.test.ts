@@ -4,10 +4,8 @@ import {
   birthDateFromIdentityNumber,
   guardianCapabilities,
   guardianRefusal,
-  latestBirthDateForAge,
   loginRefusal,
   ownCapabilities,
-  swedishDate,
   type GuardianshipFacts,
   type SubjectFacts,
 } from "./rules";
@@ -26,16 +24,6 @@ const guardianship = (extra: Partial<GuardianshipFacts> = {}): GuardianshipFacts
   ...extra,
 });
 
-describe("swedishDate", () => {
-  it("is the calendar date in Sweden, not in UTC", () => {
-    // 23:30 UTC on 31 December is already New Year's Day in Stockholm (UTC+1 in winter).
-    expect(swedishDate(new Date("2025-12-31T23:30:00Z"))).toBe("2026-01-01");
-    expect(swedishDate(new Date("2025-12-31T22:30:00Z"))).toBe("2025-12-31");
-    // Summer time (UTC+2).
-    expect(swedishDate(new Date("2026-06-14T22:30:00Z"))).toBe("2026-06-15");
-  });
-});
-
 describe("ageOn", () => {
   it("goes up on the birthday itself", () => {
     expect(ageOn("2013-05-10", "2026-05-09")).toBe(12);
@@ -50,31 +38,6 @@ describe("ageOn", () => {
   it("is null for an unknown or malformed date", () => {
     expect(ageOn(null, "2026-01-01")).toBeNull();
     expect(ageOn("2013-5-1", "2026-01-01")).toBeNull();
-  });
-});
-
-describe("latestBirthDateForAge", () => {
-  const days = (from: string, count: number) =>
-    Array.from({ length: count }, (_, i) => new Date(Date.parse(`${from}T00:00:00Z`) + i * 86_400_000).toISOString().slice(0, 10));
-
-  it("is the last birth date of someone that age or older: the same answer as ageOn, for every birth date", () => {
-    // Every week across a leap year and the years around it, and the days around each 29 February.
-    const todays = days("2027-12-25", 3 * 366 + 10).filter((d, i) => i % 7 === 0 || /-(02-28|02-29|03-01)$/.test(d));
-    const births = days("2007-12-01", 6 * 366);
-    for (const age of [13, 16]) {
-      for (const today of todays) {
-        const latest = latestBirthDateForAge(age, today);
-        for (const b of births) expect(b <= latest).toBe((ageOn(b, today) ?? -1) >= age);
-      }
-    }
-  });
-
-  it("on 29 February, someone born on 29 February sixteen years before is sixteen; in other years, on 1 March", () => {
-    expect(latestBirthDateForAge(16, "2028-02-29")).toBe("2012-02-29");
-    expect(latestBirthDateForAge(16, "2028-03-01")).toBe("2012-03-01");
-    expect(latestBirthDateForAge(16, "2029-02-28")).toBe("2013-02-28");
-    // 2011 has no 29 February: on 29 February 2028, the last birth date of a seventeen-year-old is 28 February 2011.
-    expect(latestBirthDateForAge(17, "2028-02-29")).toBe("2011-02-28");
   });
 });
 

@@ -32,27 +32,6 @@ export type GuardianRefusal = "not_guardian" | "age_13" | "protected" | "blocked
 /** Why a person cannot log in (or null when they can). */
 export type LoginRefusal = "deceased" | "under_13" | "unknown_age";
 
-const STOCKHOLM_DATE = new Intl.DateTimeFormat("en-CA", {
-  timeZone: "Europe/Stockholm",
-  year: "numeric",
-  month: "2-digit",
-  day: "2-digit",
-});
-
-// Every page asks (age rules); the date in Sweden changes only on a whole minute (its offsets are whole hours).
-let lastMinute = NaN;
-let lastDate = "";
-
-/** Today's calendar date in Sweden (YYYY-MM-DD) at the instant `now`. */
-export function swedishDate(now: Date): string {
-  const minute = Math.floor(now.getTime() / 60_000);
-  if (minute !== lastMinute) {
-    lastDate = STOCKHOLM_DATE.format(now);
-    lastMinute = minute;
-  }
-  return lastDate;
-}
-
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /**
@@ -68,22 +47,6 @@ export function ageOn(birthDate: string | null, today: string): number | null {
   let age = ty - by;
   if (tm < bm || (tm === bm && td < bd)) age -= 1;
   return age;
-}
-
-/**
- * The latest birth date of someone who is `age` or older on `today` (both YYYY-MM-DD): `ageOn(b, today) >= age`
- * exactly when `b <= latestBirthDateForAge(age, today)`, for every calendar date `b`. For a statement that applies the
- * age rule itself (see `readWithSession`).
- */
-export function latestBirthDateForAge(age: number, today: string): string {
-  const t = ISO_DATE.exec(today);
-  if (!t) throw new Error(`not a calendar date: ${today}`);
-  const year = Number(t[1]) - age;
-  const month = Number(t[2]);
-  // Today's day in that year; 29 February in a year without one is the 28th (nobody is born between the two).
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  const day = Math.min(Number(t[3]), daysInMonth);
-  return `${String(year).padStart(4, "0")}-${t[2]}-${String(day).padStart(2, "0")}`;
 }
 
 /** What a person may do for themself today. */

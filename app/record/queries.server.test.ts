@@ -3,17 +3,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { accessLog } from "../../db/schema";
 import { createTestDatabase, type TestDatabase } from "../../db/testing";
 import type { RecordSection } from "../../db/schema/record";
-import { accessLogWrite } from "~/audit/access-log.server";
+import { logAccess } from "~/audit/access-log.server";
 import { createPerson } from "~/identity/test-factories";
 import { recordBundle } from "./export.server";
-import { keywordPattern, resolveRecordRules, type RecordRules } from "./exclusions.server";
-import { adoptKeywordRules } from "./keyword-verdicts.server";
+import { keywordPattern, resolveRecordRules, type RecordRules } from "~/disclosure/exclusions.server";
+import { adoptKeywordRules } from "~/disclosure/keyword-verdicts.server";
 import { r4Problems } from "./fhir-r4";
-import { loadOverview } from "./overview.server";
-import { exportEntries, printEntries, resultTrend, sectionPage } from "./queries.server";
+import { loadOverview, overviewRefs } from "./overview.server";
+import { exportEntries, likePattern, printEntries, resultTrend, sectionPage, type RecordScope } from "./queries.server";
 import { PAGE_SIZE } from "./sections";
 import { createAppointment, createCareUnit, createEntry, createMessage, createPractitioner } from "./test-factories";
-import type { RecordScope } from "./visibility.server";
 
 /**
  * The record's queries against a real database: Anna's record from three kinds of provider, Bo's record beside it
@@ -161,7 +160,7 @@ describe("exclusion rules", () => {
   });
 });
 
-describe("rules in the statement's text", () => {
+describe("rules as the statement's parameters", () => {
   it("read a quote, a backslash and a percent sign in units and keywords as written, and a change of rules at once", async () => {
     const d = db.db;
     const cecilia = (await createPerson(d, { givenName: "Cecilia", birthDate: "1980-03-03" })).id;
@@ -204,6 +203,10 @@ describe("filters", () => {
   it("by period, in Swedish calendar days", async () => {
     const page = await listSectionEntries(db.db, scope(), "notes", { from: "2026-04-01", to: "2026-05-01" });
     expect(refsOf(page.entries)).toEqual([refs.notePrivate, refs.noteHome]);
+  });
+
+  it("search text without LIKE wildcards", () => {
+    expect(likePattern("50%_off\\")).toBe("%50\\%\\_off\\\\%");
   });
 
   it("notes by text, without treating % as a wildcard", async () => {
@@ -297,9 +300,10 @@ describe("overview", () => {
     expect(overview.record!.results[0]?.occurredAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
   });
 
-  it("writes the access-log row in the statement that reads, naming every appointment, message and entry shown", async () => {
+  it("names every appointment, message and entry shown in the access-log row", async () => {
     const access = { sessionId: "s", actorPersonId: anna, subjectPersonId: anna, actingAs: "self" as const, hideEntriesAfter: null };
-    const overview = await loadOverview(db.db, scope(), { readRecord: true, now: NOW, logRead: accessLogWrite(access, "overview") });
+    const overview = await loadOverview(db.db, scope(), { readRecord: true, now: NOW });
+    await logAccess(db.db, access, "overview", overviewRefs(overview));
     const rows = await db.db.select().from(accessLog).where(eq(accessLog.subjectPersonId, anna));
     expect(rows).toHaveLength(1);
     const record = overview.record!;

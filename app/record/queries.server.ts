@@ -1,23 +1,42 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Queryable } from "../../db/connection";
-import { arg, runNamed, runRead, valuesOf, type Read, type ReadsWrite, type TogetherPart, type Values } from "../../db/statements";
-import type { ProviderKind } from "../../db/schema/care";
-import { recordSections, type RecordSection } from "../../db/schema/record";
-import { swedishMidnight } from "~/audit/access-log.server";
-import { PAGE_SIZE, PRINT_LIMIT, providerKindFilters, type SectionFilters } from "./sections";
-import {
-  entryFrom,
-  entryScope,
-  fromExcludedUnit,
-  holdsExcludedKeyword,
-  likePattern,
-  nextDay,
-  scopeShape,
-  scopeValues,
-  shownOnline,
-  toIso,
-  type RecordScope,
-} from "./visibility.server";
+import { runNamed } from "../../db/statements";
+import { providerKindOf, type ProviderKind } from "../../db/schema/care";
+import type { RecordSection } from "../../db/schema/record";
+import type { RecordRules } from "~/disclosure/exclusions.server";
+import { fromExcludedUnit, holdsExcludedKeyword, shownOnline, withheldNotice, type WithheldNotice } from "~/disclosure/visibility.server";
+import { nextDay, swedishMidnight, swedishOrder, toIso } from "~/i18n/dates";
+import { CURRENT_MEDICATION_STATUSES, PAGE_SIZE, PRINT_LIMIT, providerKindFilters, type SectionFilters } from "./sections";
+
+export type { WithheldNotice };
+
+/**
+ * Whose record a query reads and under which rules: the subject `requireAccess` allowed, the session's "hide new
+ * entries" choice (entries recorded after it are not shown), and what is never shown online (app/disclosure).
+ */
+export interface RecordScope {
+  subjectPersonId: string;
+  hideEntriesAfter: Date | null;
+  rules: RecordRules;
+}
+
+/**
+ * The FROM clause every record query shares: the entry `e`, the care contact it belongs to `enc` (whose unit the entry
+ * takes when it names none itself) and that unit `u`.
+ */
+const entryFrom = sql`record_entries e
+  left join record_entries enc
+    on enc.resource_type = 'Encounter' and enc.id = e.encounter_id and enc.person_id = e.person_id
+  left join care_units u on u.id = coalesce(e.care_unit_id, enc.care_unit_id)`;
+
+/** The subject's live entries (tombstones never show), without the ones hidden by the session's choice. */
+function entryScope(scope: RecordScope): SQL {
+  const subject = sql`e.person_id = ${scope.subjectPersonId} and e.deleted_at is null`;
+  if (!scope.hideEntriesAfter) return subject;
+  const cutoff = scope.hideEntriesAfter.toISOString();
+  // Spelled out rather than coalesce(...) <= cutoff, so that the planner can estimate it from the columns' statistics.
+  return sql`${subject} and (e.recorded_at <= ${cutoff}::timestamptz or (e.recorded_at is null and coalesce(e.occurred_at, e.last_updated) <= ${cutoff}::timestamptz))`;
+}
 
 /** One entry as a record page shows it: what happened, when, where, and which kind of provider. */
 export interface EntryView {
@@ -45,10 +64,7 @@ export interface EntryView {
   criticality: string | null;
 }
 
-/** Medication statuses that mean the citizen takes it now. */
-export const CURRENT_MEDICATION_STATUSES = ["active", "on-hold", "intended"] as const;
-
-const currentMedication = sql`e.status in ('active', 'on-hold', 'intended')`;
+const currentMedication = sql`e.status = any(${sql.param([...CURRENT_MEDICATION_STATUSES])}::text[])`;
 
 interface Needs {
   text: boolean;
@@ -130,10 +146,6 @@ function num(v: number | string | null | undefined): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
-function providerKindOf(v: string | null): ProviderKind {
-  return (providerKindFilters as readonly string[]).includes(v ?? "") ? (v as ProviderKind) : "unknown";
-}
-
 function toView(r: EntryRow): EntryView {
   return {
     ref: `${r.resource_type}/${r.id}`,
@@ -162,35 +174,22 @@ function toView(r: EntryRow): EntryView {
 
 type Filters = Partial<SectionFilters>;
 
-/** What decides the text of `filterConditions`: which filters are set (their values go in as placeholders). */
-function filterShape(section: RecordSection | null, filters: Filters): string {
-  const provider = !filters.provider
-    ? ""
-    : filters.provider === "unknown"
-      ? "unknown"
-      : (providerKindFilters as readonly string[]).includes(filters.provider)
-        ? "kind"
-        : "unit";
-  const q = filters.q && (section === "notes" || section === null) ? "q" : "";
-  const status = filters.status && section === "medications" ? filters.status : "";
-  return `${filters.from ? "from" : ""}|${filters.to ? "to" : ""}|${provider}|${q}|${status}`;
-}
-
 /** The filter conditions of a section page (period, provider, notes search, medication status). */
 function filterConditions(section: RecordSection | null, filters: Filters): SQL {
   const parts: SQL[] = [];
-  if (filters.from) parts.push(sql` and e.occurred_at >= ${arg("from")}::timestamptz`);
-  if (filters.to) parts.push(sql` and e.occurred_at < ${arg("until")}::timestamptz`);
+  if (filters.from) parts.push(sql` and e.occurred_at >= ${swedishMidnight(filters.from).toISOString()}::timestamptz`);
+  if (filters.to) parts.push(sql` and e.occurred_at < ${swedishMidnight(nextDay(filters.to)).toISOString()}::timestamptz`);
   if (filters.provider) {
     if ((providerKindFilters as readonly string[]).includes(filters.provider)) {
       // On the bare column (not coalesce(...)): the planner estimates it from statistics and keeps the date-ordered scan.
-      parts.push(filters.provider === "unknown" ? sql` and (u.provider_kind = 'unknown' or u.id is null)` : sql` and u.provider_kind = ${arg("provider")}`);
+      parts.push(filters.provider === "unknown" ? sql` and (u.provider_kind = 'unknown' or u.id is null)` : sql` and u.provider_kind = ${filters.provider}`);
     } else {
-      parts.push(sql` and (u.id = ${arg("provider")} or u.provider_id = ${arg("provider")})`);
+      parts.push(sql` and (u.id = ${filters.provider} or u.provider_id = ${filters.provider})`);
     }
   }
   if (filters.q && (section === "notes" || section === null)) {
-    parts.push(sql` and (e.text ilike ${arg("pattern")} or e.title ilike ${arg("pattern")})`);
+    const pattern = likePattern(filters.q);
+    parts.push(sql` and (e.text ilike ${pattern} or e.title ilike ${pattern})`);
   }
   if (filters.status && section === "medications") {
     parts.push(filters.status === "current" ? sql` and ${currentMedication}` : sql` and not ${currentMedication}`);
@@ -198,20 +197,9 @@ function filterConditions(section: RecordSection | null, filters: Filters): SQL 
   return sql.join(parts, sql``);
 }
 
-/** The values of `filterConditions`' placeholders. */
-function filterValues(filters: Filters): Values {
-  return {
-    from: filters.from ? swedishMidnight(filters.from).toISOString() : null,
-    until: filters.to ? swedishMidnight(nextDay(filters.to)).toISOString() : null,
-    provider: filters.provider ?? null,
-    pattern: filters.q ? likePattern(filters.q) : null,
-  };
-}
-
-/** A section as a literal of the statement's text (the sections are a fixed list): for statements over several. */
-function sectionLiteral(section: RecordSection): SQL {
-  if (!recordSections.includes(section)) throw new Error(`no such section: ${String(section)}`);
-  return sql.raw(`'${section}'`);
+/** A search text as a LIKE pattern that matches it anywhere, its own % and _ taken literally. */
+export function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
 export interface EntryPage {
@@ -222,31 +210,24 @@ export interface EntryPage {
 }
 
 /** How every list of entries is ordered: newest first, and a stable order among entries of the same instant. */
-const NEWEST_FIRST = sql`occurred_at desc nulls last, resource_type, id`;
+const NEWEST_FIRST = sql`e.occurred_at desc nulls last, e.resource_type, e.id`;
 
-/** An entry row's reference ("Observation/123"), over a selectTogether part's row `x`: what the access log names. */
-export const ENTRY_REF = sql`x.resource_type || '/' || x.id`;
-
-/** One page of a section (one entry more than the page, to tell whether there is a next). */
-function sectionListQuery(scope: RecordScope, section: RecordSection, filters: Filters): SQL {
+/**
+ * One page of a section, newest first: an index scan on (person_id, section, occurred_at desc) that stops at the
+ * page's end. One entry more than the page, to tell whether there is a next.
+ */
+async function sectionEntries(db: Queryable, scope: RecordScope, section: RecordSection, filters: Filters, page: number, pageSize: number): Promise<EntryPage> {
   const { select, joins } = columnsFor(needsOf[section]);
-  return sql`
+  const rows = await runNamed<EntryRow>(
+    db,
+    sql`
     select ${select}
       from ${entryFrom}${joins}
-     where ${entryScope(scope)} and e.section = ${arg("section")} and ${shownOnline(scope)}${filterConditions(section, filters)}
-     order by e.occurred_at desc nulls last, e.resource_type, e.id
-     limit ${arg("pageSize")}::int + 1 offset ${arg("offset")}`;
-}
-
-function entryPageOf(rows: EntryRow[], page: number, pageSize: number): EntryPage {
+     where ${entryScope(scope)} and e.section = ${section} and ${shownOnline(scope.rules)}${filterConditions(section, filters)}
+     order by ${NEWEST_FIRST}
+     limit ${pageSize + 1} offset ${(page - 1) * pageSize}`,
+  );
   return { entries: rows.slice(0, pageSize).map(toView), page, pageSize, hasNext: rows.length > pageSize };
-}
-
-/** Whom to ask about information that is not shown online. */
-export interface WithheldNotice {
-  /** The unit to ask (for a withheld note: its unit; for an excluded unit: the provider it belongs to), if known. */
-  askName: string | null;
-  askPhone: string | null;
 }
 
 export interface UnitOption {
@@ -263,6 +244,7 @@ export interface SectionFacets {
   withheld: WithheldNotice[];
 }
 
+/** A unit the subject's entries come from, and whether (and why) entries of it are withheld. */
 interface FacetRow {
   unit_id: string | null;
   unit_name: string | null;
@@ -274,66 +256,58 @@ interface FacetRow {
   withheld: "unit" | "keyword" | null;
 }
 
-/** Names in Swedish alphabetical order (å, ä, ö last), whatever the page's language: they are Swedish names. */
-const swedishOrder = new Intl.Collator("sv").compare;
+/** The neutral notices of the withheld rows: one per whom to ask, in Swedish order, nobody last. */
+function noticesOf(rows: FacetRow[]): WithheldNotice[] {
+  const notices = new Map<string, WithheldNotice>();
+  for (const r of rows) {
+    if (r.withheld === null) continue;
+    const notice = withheldNotice(r.withheld, {
+      unitId: r.unit_id,
+      unitName: r.unit_name,
+      unitPhone: r.unit_phone,
+      providerId: r.provider_id,
+      providerName: r.provider_name,
+      providerPhone: r.provider_phone,
+    });
+    notices.set(`${notice.askName ?? ""}|${notice.askPhone ?? ""}`, notice);
+  }
+  return [...notices.values()].sort((a, b) => swedishOrder(a.askName ?? "\uffff", b.askName ?? "\uffff"));
+}
 
 function facetsOf(rows: FacetRow[]): SectionFacets {
   const units: UnitOption[] = [];
-  const withheld = new Map<string, WithheldNotice>();
   for (const r of rows) {
-    if (r.withheld === null) {
-      if (r.unit_id && r.unit_name) {
-        units.push({
-          id: r.unit_id,
-          name: r.unit_name,
-          providerKind: providerKindOf(r.provider_kind),
-          providerId: r.provider_id,
-          providerName: r.provider_name,
-        });
-      }
-      continue;
+    if (r.withheld === null && r.unit_id && r.unit_name) {
+      units.push({ id: r.unit_id, name: r.unit_name, providerKind: providerKindOf(r.provider_kind), providerId: r.provider_id, providerName: r.provider_name });
     }
-    // An excluded unit is never named (its name alone can say too much): the notice names its provider.
-    const notice =
-      r.withheld === "unit"
-        ? { askName: r.provider_id && r.provider_id !== r.unit_id ? r.provider_name : null, askPhone: r.provider_id && r.provider_id !== r.unit_id ? r.provider_phone : null }
-        : { askName: r.unit_name, askPhone: r.unit_phone };
-    withheld.set(`${notice.askName ?? ""}|${notice.askPhone ?? ""}`, notice);
   }
   units.sort((a, b) => swedishOrder(a.name, b.name));
-  const notices = [...withheld.values()].sort((a, b) => swedishOrder(a.askName ?? "\uffff", b.askName ?? "\uffff"));
-  return { units, withheld: notices };
+  return { units, withheld: noticesOf(rows) };
+}
+
+/** The unit of each entry, its provider, and whether the entry is withheld (and why): what the facets are made of. */
+function facetColumns(rules: RecordRules): SQL {
+  return sql`u.id as unit_id, u.name as unit_name, u.phone as unit_phone, u.provider_kind, u.provider_id,
+           root.name as provider_name, root.phone as provider_phone,
+           case when ${fromExcludedUnit(rules)} then 'unit'
+                when ${holdsExcludedKeyword(rules)} then 'keyword' end as withheld`;
 }
 
 /**
- * For a section: the units its shown entries come from, and where something was withheld, whom
- * to ask. One aggregate over the subject's entries of the section; no withheld entry's content leaves the query.
+ * For a section: the units its shown entries come from, and where something was withheld, whom to ask. One aggregate
+ * over the subject's entries of the section; no withheld entry's content leaves the query.
  */
-function sectionFacetsQuery(scope: RecordScope): SQL {
-  return sql`
-    select u.id as unit_id, u.name as unit_name, u.phone as unit_phone, u.provider_kind, u.provider_id,
-           root.name as provider_name, root.phone as provider_phone,
-           case when ${fromExcludedUnit(scope)} then 'unit'
-                when ${holdsExcludedKeyword(scope)} then 'keyword' end as withheld
+async function sectionFacets(db: Queryable, scope: RecordScope, section: RecordSection): Promise<SectionFacets> {
+  const rows = await runNamed<FacetRow>(
+    db,
+    sql`
+    select ${facetColumns(scope.rules)}
       from ${entryFrom}
       left join care_units root on root.id = u.provider_id
-     where ${entryScope(scope)} and e.section = ${arg("section")}
-     group by 1, 2, 3, 4, 5, 6, 7, 8`;
-}
-
-/**
- * What a section page shows, in one statement: one page of the subject's live entries shown online, filtered, newest
- * first (an indexed query on (person_id, section, occurred_at desc)), and the section's facets.
- */
-export function sectionPage(
-  db: Queryable,
-  scope: RecordScope,
-  section: RecordSection,
-  filters: Filters,
-  pageSize = PAGE_SIZE,
-  logRead?: ReadsWrite,
-): Promise<SectionRead> {
-  return runRead(db, sectionPageRead(scope, section, filters, pageSize, logRead));
+     where ${entryScope(scope)} and e.section = ${section}
+     group by 1, 2, 3, 4, 5, 6, 7, 8`,
+  );
+  return facetsOf(rows);
 }
 
 export interface SectionRead {
@@ -341,28 +315,23 @@ export interface SectionRead {
   facets: SectionFacets;
 }
 
-/** `sectionPage` as a statement still to run. */
-export function sectionPageRead(
+/**
+ * What a section page shows: one page of the subject's live entries shown online, filtered, newest first, and the
+ * section's facets.
+ */
+export async function sectionPage(
+  db: Queryable,
   scope: RecordScope,
   section: RecordSection,
   filters: Filters,
   pageSize = PAGE_SIZE,
-  logRead?: ReadsWrite,
-): Read<SectionRead, { entries: EntryRow[]; facets: FacetRow[] }> {
+): Promise<SectionRead> {
   const page = Math.max(1, Math.floor(filters.page ?? 1));
-  return {
-    together: () => ({
-      parts: {
-        // The query reads one entry past the page, to tell whether there is a next page: that one is not shown.
-        entries: { query: sectionListQuery(scope, section, filters), orderBy: NEWEST_FIRST, shown: { ref: ENTRY_REF, limit: sql`${arg("pageSize")}` } },
-        facets: { query: sectionFacetsQuery(scope) },
-      },
-      write: logRead?.write,
-    }),
-    shape: `section|${section}|${scopeShape(scope)}|${filterShape(section, filters)}|${logRead ? "logged" : "read"}`,
-    values: valuesOf(scopeValues(scope), filterValues(filters), { section, pageSize, offset: (page - 1) * pageSize }, logRead?.values ?? {}),
-    result: (rows) => ({ page: entryPageOf(rows.entries, page, pageSize), facets: facetsOf(rows.facets) }),
-  };
+  const [entries, facets] = await Promise.all([
+    sectionEntries(db, scope, section, filters, page, pageSize),
+    sectionFacets(db, scope, section),
+  ]);
+  return { page: entries, facets };
 }
 
 export interface TrendPoint {
@@ -412,49 +381,32 @@ export const TREND_LIMIT = 1000;
  * Every value of one result (by its code) over time, oldest first, and whether values of it were withheld. One query
  * on (person_id, code, occurred_at desc); null when the subject has no such result at all.
  */
-export function resultTrend(db: Queryable, scope: RecordScope, code: string, logRead?: ReadsWrite): Promise<Trend | null> {
-  return runRead(db, resultTrendRead(scope, code, logRead));
-}
-
-/** `resultTrend` as a statement still to run. */
-export function resultTrendRead(scope: RecordScope, code: string, logRead?: ReadsWrite): Read<Trend | null, { points: TrendRow[] }> {
-  return {
-    together: () => ({
-      parts: {
-        points: {
-          query: sql`
-            select e.resource_type, e.id, e.occurred_at, e.title, e.value_number, e.value_text, e.unit as value_unit,
-                   e.reference_low, e.reference_high, e.reference_text, e.interpretation,
-                   u.id as unit_id, u.name as unit_name, u.phone as unit_phone, u.provider_kind, u.provider_id,
-                   root.name as provider_name, root.phone as provider_phone,
-                   case when ${fromExcludedUnit(scope)} then 'unit'
-                        when ${holdsExcludedKeyword(scope)} then 'keyword' end as withheld
-              from ${entryFrom}
-              left join care_units root on root.id = u.provider_id
-             where ${entryScope(scope)} and e.code = ${arg("code")} and e.section = 'results'
-             order by e.occurred_at desc nulls last, e.resource_type, e.id
-             limit ${sql.raw(String(TREND_LIMIT))}`,
-          orderBy: sql`occurred_at asc nulls first, resource_type, id`,
-          shown: { ref: ENTRY_REF, where: sql`x.withheld is null` },
-        },
-      },
-      write: logRead?.write,
-    }),
-    shape: `trend|${scopeShape(scope)}|${logRead ? "logged" : "read"}`,
-    values: valuesOf(scopeValues(scope), { code }, logRead?.values ?? {}),
-    result: ({ points }) => trendOf(code, points),
-  };
+export async function resultTrend(db: Queryable, scope: RecordScope, code: string): Promise<Trend | null> {
+  const rows = await runNamed<TrendRow>(
+    db,
+    sql`
+    select * from (
+      select e.resource_type, e.id, e.occurred_at, e.title, e.value_number, e.value_text, e.unit as value_unit,
+             e.reference_low, e.reference_high, e.reference_text, e.interpretation, ${facetColumns(scope.rules)}
+        from ${entryFrom}
+        left join care_units root on root.id = u.provider_id
+       where ${entryScope(scope)} and e.code = ${code} and e.section = 'results'
+       order by ${NEWEST_FIRST}
+       limit ${sql.raw(String(TREND_LIMIT))}
+    ) newest
+    order by occurred_at asc nulls first, resource_type, id`,
+  );
+  return trendOf(code, rows);
 }
 
 function trendOf(code: string, rows: TrendRow[]): Trend | null {
   if (rows.length === 0) return null;
   const shown = rows.filter((r) => r.withheld === null);
-  const { withheld } = facetsOf(rows.filter((r) => r.withheld !== null));
   const newest = shown[shown.length - 1];
   return {
     code,
     title: newest?.title ?? null,
-    withheld,
+    withheld: noticesOf(rows),
     points: shown.map((r) => ({
       ref: `${r.resource_type}/${r.id}`,
       occurredAt: toIso(r.occurred_at),
@@ -490,15 +442,14 @@ export async function printEntries(
   const result = await runNamed<EntryRow>(
     db,
     sql`
-    select x.* from unnest(${arg("sections")}::text[]) as s(section)
+    select x.* from unnest(${sql.param([...sections])}::text[]) as s(section)
     cross join lateral (
       select ${select}
         from ${entryFrom}${joins}
-       where ${entryScope(scope)} and e.section = s.section and ${shownOnline(scope)}${filterConditions(null, periodAndProvider)}
-       order by e.occurred_at desc nulls last, e.resource_type, e.id
+       where ${entryScope(scope)} and e.section = s.section and ${shownOnline(scope.rules)}${filterConditions(null, periodAndProvider)}
+       order by ${NEWEST_FIRST}
        limit ${sql.raw(String(PRINT_LIMIT + 1))}
     ) x`,
-    valuesOf(scopeValues(scope), filterValues(periodAndProvider), { sections: [...sections] }),
   );
   const rows = result.map(toView);
   return sections.map((section) => {
@@ -519,15 +470,14 @@ export async function exportEntries(
   section: RecordSection | null,
   filters: Partial<SectionFilters> = {},
 ): Promise<ExportedEntry[]> {
-  const inSection = section ? sql` and e.section = ${arg("section")}` : sql``;
+  const inSection = section ? sql` and e.section = ${section}` : sql``;
   const result = await runNamed<{ resource_type: string; id: string; raw: Record<string, unknown> | string }>(
     db,
     sql`
     select e.resource_type, e.id, e.raw
       from ${entryFrom}
-     where ${entryScope(scope)}${inSection} and ${shownOnline(scope)}${filterConditions(section, filters)}
-     order by e.section, e.occurred_at desc nulls last, e.resource_type, e.id`,
-    valuesOf(scopeValues(scope), filterValues(filters), { section }),
+     where ${entryScope(scope)}${inSection} and ${shownOnline(scope.rules)}${filterConditions(section, filters)}
+     order by e.section, ${NEWEST_FIRST}`,
   );
   return result.map((r) => ({
     ref: `${r.resource_type}/${r.id}`,
@@ -539,39 +489,35 @@ export const HIGHLIGHT_RESULTS = 5;
 export const HIGHLIGHT_MEDICATIONS = 10;
 export const HIGHLIGHT_ALLERGIES = 10;
 
-/**
- * What the overview shows of the record: the newest results, current medications and active allergies and other
- * warnings. One query: three index scans on (person_id, section, occurred_at desc), each stopping at its limit. A part
- * of the overview's statement (selectTogether); `highlightsOf` reads its rows.
- */
-export function highlightsQuery(scope: RecordScope): TogetherPart {
-  const { select, joins } = columnsFor({ text: true, author: false, value: true, referral: false, medication: true, criticality: true });
-  const part = (section: RecordSection, condition: SQL, limit: number) => sql`(
-    select ${select}
-      from ${entryFrom}${joins}
-     where ${entryScope(scope)} and e.section = ${sectionLiteral(section)} and ${shownOnline(scope)}${condition}
-     order by e.occurred_at desc nulls last, e.resource_type, e.id
-     limit ${sql.raw(String(limit))})`;
-  return {
-    query: sql`
-      ${part("results", sql``, HIGHLIGHT_RESULTS)}
-      union all
-      ${part("medications", sql` and ${currentMedication}`, HIGHLIGHT_MEDICATIONS)}
-      union all
-      ${part("allergies", sql` and (e.status = 'active' or e.status is null)`, HIGHLIGHT_ALLERGIES)}`,
-    orderBy: sql`section, ${NEWEST_FIRST}`,
-    shown: { ref: ENTRY_REF },
-  };
-}
-
 export interface Highlights {
   results: EntryView[];
   medications: EntryView[];
   allergies: EntryView[];
 }
 
-export function highlightsOf(rows: unknown[]): Highlights {
-  const views = (rows as EntryRow[]).map(toView);
+/**
+ * What the overview shows of the record: the newest results, current medications and active allergies and other
+ * warnings. One query: three index scans on (person_id, section, occurred_at desc), each stopping at its limit.
+ */
+export async function recordHighlights(db: Queryable, scope: RecordScope): Promise<Highlights> {
+  const { select, joins } = columnsFor({ text: true, author: false, value: true, referral: false, medication: true, criticality: true });
+  const part = (section: RecordSection, condition: SQL, limit: number) => sql`(
+    select ${select}
+      from ${entryFrom}${joins}
+     where ${entryScope(scope)} and e.section = ${section} and ${shownOnline(scope.rules)}${condition}
+     order by ${NEWEST_FIRST}
+     limit ${sql.raw(String(limit))})`;
+  const rows = await runNamed<EntryRow>(
+    db,
+    sql`
+    ${part("results", sql``, HIGHLIGHT_RESULTS)}
+    union all
+    ${part("medications", sql` and ${currentMedication}`, HIGHLIGHT_MEDICATIONS)}
+    union all
+    ${part("allergies", sql` and (e.status = 'active' or e.status is null)`, HIGHLIGHT_ALLERGIES)}
+    order by section, occurred_at desc nulls last, resource_type, id`,
+  );
+  const views = rows.map(toView);
   return {
     results: views.filter((r) => r.section === "results"),
     medications: views.filter((r) => r.section === "medications"),

@@ -41,6 +41,9 @@ export const PRINT_LIMIT = 500;
 export const providerKindFilters = ["region", "municipality", "private", "unknown"] as const;
 export type ProviderKindFilter = (typeof providerKindFilters)[number];
 
+/** Medication statuses that mean the citizen takes it now ("current"); every other status is "earlier". */
+export const CURRENT_MEDICATION_STATUSES = ["active", "on-hold", "intended"] as const;
+
 export const medicationStatusFilters = ["current", "earlier"] as const;
 export type MedicationStatusFilter = (typeof medicationStatusFilters)[number];
 

@@ -1,7 +1,7 @@
 import type { Config } from "~/config.server";
 import { demoDataStartupTask } from "~/feed/demo/load.server";
 import { developmentIdentityProviderTask } from "~/identity/dev-idp/startup.server";
-import { keywordVerdictsStartupTask } from "~/record/keyword-verdicts.server";
+import { keywordVerdictsStartupTask } from "~/disclosure/keyword-verdicts.server";
 import type { DatabaseHandle } from "../../db/connection";
 
 export interface StartupContext {

@@ -59,17 +59,6 @@ export function oncePerRequest<T>(key: string, compute: () => Promise<T>): Promi
 }
 
 /**
- * Starts `compute()` as this request's answer to `key`, as `oncePerRequest` would, but only when nothing has asked for
- * it yet in this request: returns the promise, or null when the key is already being answered (or there is no request
- * scope). For a statement that answers `key` together with something else.
- */
-export function firstForRequest<T>(key: string, compute: () => Promise<T>): Promise<T> | null {
-  const scope = storage.getStore();
-  if (!scope || scope.has(key)) return null;
-  return oncePerRequest(key, compute);
-}
-
-/**
  * Records what a statement already read as the answer to `key` in this request (when there is a request scope), so a
  * later `oncePerRequest(key, …)` does not ask the database again.
  */

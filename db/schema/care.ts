@@ -5,6 +5,11 @@ import { fhirColumns } from "./columns";
 export const providerKinds = ["region", "municipality", "private", "unknown"] as const;
 export type ProviderKind = (typeof providerKinds)[number];
 
+/** A stored provider kind as one the portal knows ("unknown" for anything else, or none). */
+export function providerKindOf(value: string | null): ProviderKind {
+  return (providerKinds as readonly string[]).includes(value ?? "") ? (value as ProviderKind) : "unknown";
+}
+
 /**
  * Care units and the providers they belong to (FHIR Organization; a provider is a unit without a parent).
  * `provider_kind` and `provider_id` are derived by the feed from the `partOf` chain: the unit's own kind, else its

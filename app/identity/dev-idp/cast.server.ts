@@ -2,7 +2,8 @@ import { and, asc, inArray, isNotNull, isNull, or, sql } from "drizzle-orm";
 import { demoCast } from "~/feed/demo/cast";
 import type { Queryable } from "../../../db/connection";
 import { guardianships, people } from "../../../db/schema";
-import { ageOn, birthDateFromIdentityNumber, guardianRefusal, swedishDate, type GuardianRefusal } from "../rules";
+import { swedishDate } from "~/i18n/dates";
+import { ageOn, birthDateFromIdentityNumber, guardianRefusal, type GuardianRefusal } from "../rules";
 
 /** What the development identity provider's login page says about each person one can log in as. */
 export interface CastMember {
