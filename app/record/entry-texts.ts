@@ -2,6 +2,7 @@ import type { TFunction } from "i18next";
 import { formatNumber } from "~/i18n/format";
 import { assessmentOf, isOutside, type Assessment, type Measured } from "./assessment";
 import type { EntryView } from "./queries.server";
+import { CURRENT_MEDICATION_STATUSES } from "./sections";
 
 /**
  * What an entry says, in words of the page's language: for the record's React components and for the markup the
@@ -14,7 +15,7 @@ export interface RecordTexts {
   lng: string;
 }
 
-const CURRENT_MEDICATION = new Set(["active", "on-hold", "intended"]);
+const CURRENT_MEDICATION = new Set<string>(CURRENT_MEDICATION_STATUSES);
 const ACTIVE_DIAGNOSIS = new Set(["active", "recurrence", "relapse"]);
 const RESOLVED_DIAGNOSIS = new Set(["inactive", "remission", "resolved"]);
 const REFERRAL_STATUSES = new Set(["draft", "active", "on-hold", "revoked", "completed"]);

@@ -3,12 +3,10 @@ import { useId } from "react";
 import { useTranslation } from "react-i18next";
 import type { RecordSection } from "../../../db/schema/record";
 import type { SectionFacets, UnitOption } from "~/record/queries.server";
+import { swedishOrder } from "~/i18n/dates";
 import { isFiltered, providerKindFilters, sectionPath, type SectionFilters } from "~/record/sections";
 
 const DATE_FIELDS = ["from", "to"] as const;
-
-// Unit and provider names are Swedish whatever the page's language.
-const swedishOrder = new Intl.Collator("sv").compare;
 
 /** The providers the units belong to, by name; a unit that is its own provider is only a unit. */
 function providersOf(units: readonly UnitOption[]): [id: string, name: string][] {
