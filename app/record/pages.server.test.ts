@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setDatabase } from "../../db/connection";
-import { accessLog } from "../../db/schema";
+import { accessLog, people as peopleTable } from "../../db/schema";
 import { createTestDatabase, type TestDatabase } from "../../db/testing";
 import { createSession, setActingFor, setHideEntriesAfter } from "~/identity/session.server";
 import { createGuardianship, createPerson, requestWithCookie } from "~/identity/test-factories";
@@ -226,5 +226,42 @@ describe("guardians and young people", () => {
     const englishHtml = "html" in english.body ? english.body.html : "";
     expect(englishHtml.match(/<article/g)).toHaveLength(2);
     expect(englishHtml).toContain("Kind of provider");
+  });
+});
+
+describe("what requireAccess decides from the read model, at every page", () => {
+  it("a person whose birth date only the personnummer tells reads their record", async () => {
+    const nils = await createPerson(db.db, { givenName: "Nils", birthDate: "1990-06-01" });
+    await db.db.update(peopleTable).set({ birthDate: null }).where(eq(peopleTable.id, nils.id));
+    const vc = await createCareUnit(db.db, { name: "Vårdcentralen Nils", providerKind: "region" });
+    const ref = await createEntry(db.db, { personId: nils.id, section: "results", occurredAt: new Date(Date.now() - 30 * DAY), careUnitId: vc, title: "B-HbA1c", code: "59261-8", valueNumber: 42 });
+    const page = await readSectionPage((await sessionFor(nils.id)).request("/record/results"), "results");
+    expect(page.page.entries.map((e) => e.ref)).toEqual([ref]);
+    expect((await logged(nils.id)).at(-1)).toEqual({ section: "results", refs: [ref], actingAs: "self", actor: nils.id });
+  });
+
+  it("a person recorded as deceased after logging in reads nothing, and nothing is logged", async () => {
+    const olle = await createPerson(db.db, { givenName: "Olle", birthDate: "1940-01-01" });
+    const s = await sessionFor(olle.id);
+    await createEntry(db.db, { personId: olle.id, section: "notes", occurredAt: new Date(Date.now() - 30 * DAY), title: "Anteckning" });
+    await db.db.update(peopleTable).set({ deceased: true }).where(eq(peopleTable.id, olle.id));
+    expect(await status(readSectionPage(s.request("/record/notes"), "notes"))).toBe(404);
+    expect(await status(readOverviewPage(s.request("/record")))).toBe(404);
+    expect(await logged(olle.id)).toEqual([]);
+  });
+
+  it("without a live session: to the login, nothing read, nothing logged", async () => {
+    const before = await logged(people.parent.id);
+    const stranger = requestWithCookie("/record/results", "portal_session=not-a-session");
+    const thrown = await readSectionPage(stranger, "results").catch((e: unknown) => e);
+    expect((thrown as Response).headers.get("Location")).toBe("/login?returnTo=%2Frecord%2Fresults");
+    expect(await logged(people.parent.id)).toEqual(before);
+  });
+
+  it("the overview of a young person without a record names their appointments and messages, no entries", async () => {
+    const s = await sessionFor(people.fourteen.id);
+    const { overview } = await readOverviewPage(s.request("/record"));
+    expect(overview.record).toBeNull();
+    expect((await logged(people.fourteen.id)).at(-1)).toEqual({ section: "overview", refs: null, actingAs: "self", actor: people.fourteen.id });
   });
 });
