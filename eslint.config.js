@@ -17,6 +17,17 @@ export default tseslint.config(
     },
   },
   {
+    // Rules that need the types: a promise nobody awaits, a promise where a callback's result is ignored, a switch
+    // that forgets a case of a union.
+    files: ["**/*.{ts,tsx}"],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/no-misused-promises": "error",
+      "@typescript-eslint/switch-exhaustiveness-check": ["error", { considerDefaultExhaustiveForUnions: true }],
+    },
+  },
+  {
     // Every visible string comes from app/locales: literal text in JSX is an error.
     files: ["app/**/*.tsx"],
     ignores: ["app/**/*.test.tsx"],

@@ -88,7 +88,15 @@ export const test = base.extend<Fixtures>({
       if (frame === page.mainFrame()) visited.add(documentKey(frame.url()));
     });
     (page as Page & { __scanned?: Set<string> }).__scanned = scanned;
+    // Any error the page's own code reports or throws fails the journey. A response the journey asked for on purpose
+    // (a 403, a 404) is the browser's network log, not the page's code, and is left to the journey's own checks.
+    const errors: string[] = [];
+    page.on("console", (message) => {
+      if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) errors.push(`${message.text()} (${page.url()})`);
+    });
+    page.on("pageerror", (error) => errors.push(`${error.message} (${page.url()})`));
     await use(page);
+    expect(errors, "errors in the browser's console").toEqual([]);
     const missing = [...visited].filter((u) => !scanned.has(u) && !u.startsWith("about:") && !u.includes("/healthz"));
     expect(missing, "pages visited without an axe scan").toEqual([]);
   },

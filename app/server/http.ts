@@ -73,11 +73,13 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.use(cspNonce);
   app.use(securityHeaders({ production }));
 
-  app.get("/healthz", async (_req, res) => {
+  app.get("/healthz", (_req, res, next) => {
     res.set("Cache-Control", "no-store");
     if (shuttingDown()) return void res.status(503).json({ status: "shutting-down" });
-    const ok = await databaseReachable(database);
-    res.status(ok ? 200 : 503).json({ status: ok ? "ok" : "database-unreachable", database: database.kind });
+    databaseReachable(database).then(
+      (ok) => res.status(ok ? 200 : 503).json({ status: ok ? "ok" : "database-unreachable", database: database.kind }),
+      next,
+    );
   });
 
   app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y", index: false }));

@@ -64,14 +64,15 @@ async function main() {
       logger.error("shutdown did not finish in 20 s; exiting");
       process.exit(1);
     }, 20_000).unref();
-    server.close(async () => {
+    const stopEverything = async () => {
       clearTimeout(force);
       for (const stop of stops.reverse()) await stop().catch(() => {});
       await database.close().catch(() => {});
       setDatabase(undefined);
       logger.info("stopped");
       process.exit(0);
-    });
+    };
+    server.close(() => void stopEverything());
     server.closeIdleConnections();
   };
   process.on("SIGTERM", () => shutdown("SIGTERM"));

@@ -28,7 +28,7 @@ export function remixHandler(options: RemixHandlerOptions) {
   const handle = createRequestHandler(options.build, "production");
   const host = new URL(options.origin).host;
 
-  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+  const serve = async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     try {
       const body = WITHOUT_BODY.has(req.method) ? undefined : await readFormBody(req, options.formBodyLimit);
       const headers = new Headers();
@@ -60,4 +60,5 @@ export function remixHandler(options: RemixHandlerOptions) {
       next(error);
     }
   };
+  return (req: Request, res: Response, next: NextFunction): void => void serve(req, res, next).catch(next);
 }
