@@ -96,7 +96,7 @@ export const recordKeywordRules = pgTable(
     id: boolean("id").primaryKey().default(true),
     /** From record_keyword_rules_versions. */
     version: integer("version").notNull(),
-    /** The case-insensitive regular expression of all keywords (visibility.server keywordPattern); '' for none. */
+    /** The case-insensitive regular expression of all keywords (app/disclosure/exclusions.server keywordPattern); '' for none. */
     pattern: text("pattern").notNull(),
     changedAt: timestamp("changed_at", { withTimezone: true }).notNull().defaultNow(),
     /** The key of the last entry judged again under this version (entries are gone through in key order). */
