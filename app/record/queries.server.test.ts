@@ -51,7 +51,7 @@ beforeAll(async () => {
   unit.private = await createCareUnit(d, { name: "Hälsopartner AB", providerKind: "private" });
   unit.privateVc = await createCareUnit(d, { name: "Hälsopartner Linné", providerKind: "private", parentId: unit.private, providerId: unit.private });
   // The entries below are judged against these keywords as they are written: the pages read the stored verdicts.
-  // (The tests of rules in the statement's text use other keywords, which the pages search the text for.)
+  // (The tests of rules as parameters use other keywords, which the pages search the text for.)
   await adoptKeywordRules(d, keywordPattern(["Våldsutsatt", "Tredje person"]));
   rules = await resolveRecordRules(d, { units: ["SE-BARNAHUS", "SE-FORENSIC", "SE-NOT-ARRIVED"], keywords: ["Våldsutsatt", "Tredje person"] });
 
@@ -294,7 +294,7 @@ describe("overview", () => {
     expect(refsOf(overview.record!.medications)).toEqual([refs.medCurrent]);
     expect(refsOf(overview.record!.allergies)).toEqual([refs.allergy]);
     expect(overview.record!.allergies[0]?.criticality).toBe("high");
-    // Read through JSON in one statement: instants come back as ISO text in UTC, numerics as numbers.
+    // Instants come back as ISO text in UTC, numerics as numbers, whichever driver read them.
     expect(overview.appointments[0]?.startsAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     expect(overview.record!.results[0]).toMatchObject({ valueNumber: 44, referenceLow: 27, referenceHigh: 42, valueUnit: "mmol/mol" });
     expect(overview.record!.results[0]?.occurredAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
