@@ -61,7 +61,7 @@ for (const javaScriptEnabled of [true, false]) {
       // The list came in the page's HTML only: the page, once running, keeps it.
       await expect(page.locator("article.entry").first()).toBeVisible();
       await scan();
-      // With JavaScript, the filter form (server-built markup) is submitted within the page: no reload.
+      // With JavaScript, the filter form (a Remix <Form method="get">) is submitted within the page: no reload.
       if (javaScriptEnabled) await page.evaluate(() => Object.assign(window, { sameDocument: true }));
       await page.getByLabel(t("record:filters.provider")).selectOption("municipality");
       await page.getByRole("button", { name: t("record:filters.apply") }).click();

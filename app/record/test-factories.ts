@@ -3,6 +3,7 @@ import type { Queryable } from "../../db/connection";
 import type { ProviderKind } from "../../db/schema/care";
 import type { RecordSection } from "../../db/schema/record";
 import { appointments, appointmentTypes, careUnits, messages, practitioners, recordEntries } from "../../db/schema";
+import type { EntryView } from "./queries.server";
 
 /** Small typed factories for record tests: rows inserted directly into the read model, nothing else. */
 
@@ -191,4 +192,37 @@ export async function createMessage(
     readAt: input.readAt ?? null,
   });
   return `Communication/${messageId}`;
+}
+
+/** A result's value and reference range as a page gets them: HbA1c, above the range. */
+export const HBA1C_ABOVE_RANGE = {
+  valueNumber: 59,
+  valueText: null,
+  valueUnit: "mmol/mol",
+  referenceLow: 27,
+  referenceHigh: 42,
+  referenceText: null,
+  interpretation: null,
+};
+
+/** An entry as the record pages get it from a read (no database): every field set, for the tests of what they show. */
+export function entryView(section: RecordSection, over: Partial<EntryView> = {}): EntryView {
+  return {
+    ref: `Thing/${section}`,
+    section,
+    occurredAt: "2026-03-05T09:30:00.000Z",
+    title: `Title of ${section}`,
+    text: `Text of ${section}`,
+    code: "59261-8",
+    status: "active",
+    careUnitName: "Vårdcentralen Hjärtat",
+    providerKind: "municipality",
+    authorName: "Eva Ek",
+    authorProfession: "Sjuksköterska",
+    ...HBA1C_ABOVE_RANGE,
+    fromUnitName: "Från-enheten",
+    toUnitName: "Till-enheten",
+    criticality: "high",
+    ...over,
+  };
 }

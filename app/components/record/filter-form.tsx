@@ -5,6 +5,7 @@ import type { RecordSection } from "../../../db/schema/record";
 import type { SectionFacets, UnitOption } from "~/record/queries.server";
 import { swedishOrder } from "~/i18n/dates";
 import { isFiltered, providerKindFilters, sectionPath, type SectionFilters } from "~/record/sections";
+import { TitledSection } from "./titled-section";
 
 const DATE_FIELDS = ["from", "to"] as const;
 
@@ -25,8 +26,7 @@ export function SectionFilterForm({ section, filters, facets }: { section: Recor
   const id = useId();
   const providers = providersOf(facets.units);
   return (
-    <section className="filters no-print" aria-labelledby={`${id}title`}>
-      <h2 id={`${id}title`}>{t("filters.title")}</h2>
+    <TitledSection className="filters no-print" title={t("filters.title")}>
       <Form method="get" action={sectionPath(section)} className="filters__form">
         <p id={`${id}hint`} className="muted filters__hint">
           {t("filters.dateHint")}
@@ -91,6 +91,6 @@ export function SectionFilterForm({ section, filters, facets }: { section: Recor
           {isFiltered(filters) ? <Link to={sectionPath(section)}>{t("filters.clear")}</Link> : null}
         </div>
       </Form>
-    </section>
+    </TitledSection>
   );
 }

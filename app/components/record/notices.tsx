@@ -1,8 +1,8 @@
 import { Link } from "@remix-run/react";
-import { useId } from "react";
 import { useTranslation } from "react-i18next";
 import { formatDate } from "~/i18n/format";
 import type { WithheldNotice } from "~/record/queries.server";
+import { TitledSection } from "./titled-section";
 
 /** Where the citizen changes the session's "hide new entries" choice (the login's choice page). */
 export const NEW_ENTRIES_CHOICE_PATH = "/login/new-entries";
@@ -23,7 +23,6 @@ export function HiddenEntriesNotice({ hideEntriesAfter, returnTo }: { hideEntrie
 /** Neutral notices that some information is not shown online, and whom to ask. Nothing when nothing was withheld. */
 export function WithheldNotices({ notices }: { notices: readonly WithheldNotice[] }) {
   const { t } = useTranslation("record");
-  const titleId = useId();
   if (notices.length === 0) return null;
   const ask = (n: WithheldNotice) =>
     n.askName
@@ -32,12 +31,11 @@ export function WithheldNotices({ notices }: { notices: readonly WithheldNotice[
         : t("withheld.named", { name: n.askName })
       : t("withheld.generic");
   return (
-    <section className="notice notice--withheld" aria-labelledby={titleId}>
-      <h2 id={titleId}>{t("withheld.title")}</h2>
+    <TitledSection className="notice notice--withheld" title={t("withheld.title")}>
       {notices.map((n, i) => (
         // A fixed list, in the order read: its place is its key.
         <p key={i}>{ask(n)}</p>
       ))}
-    </section>
+    </TitledSection>
   );
 }

@@ -1,5 +1,5 @@
 import { Link } from "@remix-run/react";
-import { useId, type ReactNode } from "react";
+import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { formatDate, formatDateTime, formatNumber } from "~/i18n/format";
 import { assessmentWords, valueText } from "~/record/entry-texts";
@@ -8,15 +8,14 @@ import type { EntryView, Highlights } from "~/record/queries.server";
 import { sectionOrder, sectionPath } from "~/record/sections";
 import { AssessmentText, EntryMeta, EntryTitle } from "./entry-list";
 import { useRecordTexts } from "./texts";
+import { TitledSection } from "./titled-section";
 
-/** A card of the overview: a titled section. */
+/** A card of the overview. */
 function Card({ title, children }: { title: string; children: ReactNode }) {
-  const id = useId();
   return (
-    <section className="card" aria-labelledby={id}>
-      <h2 id={id}>{title}</h2>
+    <TitledSection className="card" title={title}>
       {children}
-    </section>
+    </TitledSection>
   );
 }
 
@@ -155,10 +154,8 @@ export function RecordHighlights({ record }: { record: Highlights }) {
 /** The way into every section of the record. */
 export function SectionLinks() {
   const { t } = useTranslation("record");
-  const id = useId();
   return (
-    <section aria-labelledby={id}>
-      <h2 id={id}>{t("overview.sections")}</h2>
+    <TitledSection title={t("overview.sections")}>
       <p>{t("overview.sectionsIntro")}</p>
       <ul className="section-links">
         {sectionOrder.map((section) => (
@@ -167,18 +164,16 @@ export function SectionLinks() {
           </li>
         ))}
       </ul>
-    </section>
+    </TitledSection>
   );
 }
 
 /** For a young person of 13–15: the record is not shown online. */
 export function NoRecordNotice() {
   const { t } = useTranslation("record");
-  const id = useId();
   return (
-    <section className="notice" aria-labelledby={id}>
-      <h2 id={id}>{t("overview.noRecordTitle")}</h2>
+    <TitledSection className="notice" title={t("overview.noRecordTitle")}>
       <p>{t("overview.noRecord")}</p>
-    </section>
+    </TitledSection>
   );
 }

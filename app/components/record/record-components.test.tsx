@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { recordSections, type RecordSection } from "../../../db/schema/record";
+import { recordSections } from "../../../db/schema/record";
 import { renderStatic } from "~/components/test-render";
 import type { Overview } from "~/record/overview.server";
 import type { EntryView, SectionFacets } from "~/record/queries.server";
-import { parseSectionFilters, sectionOrder, sectionPath } from "~/record/sections";
+import { parseSectionFilters } from "~/record/filters.server";
+import { sectionOrder, sectionPath } from "~/record/sections";
+import { entryView as entry } from "~/record/test-factories";
 import type { SectionPageRead } from "~/record/pages.server";
 import { EntryList } from "./entry-list";
 import { SectionFilterForm } from "./filter-form";
@@ -15,30 +17,6 @@ import { TakeAway } from "./take-away";
 
 const EVIL = `<img src=x onerror="alert(1)">`;
 const ESCAPED = "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;";
-
-/** A result's value and reference range: HbA1c, above the range. */
-const MEASURED = { valueNumber: 59, valueText: null, valueUnit: "mmol/mol", referenceLow: 27, referenceHigh: 42, referenceText: null, interpretation: null };
-
-function entry(section: RecordSection, over: Partial<EntryView> = {}): EntryView {
-  return {
-    ref: `Thing/${section}`,
-    section,
-    occurredAt: "2026-03-05T09:30:00.000Z",
-    title: `Title of ${section}`,
-    text: `Text of ${section}`,
-    code: "59261-8",
-    status: "active",
-    careUnitName: "Vårdcentralen Hjärtat",
-    providerKind: "municipality",
-    authorName: "Eva Ek",
-    authorProfession: "Sjuksköterska",
-    ...MEASURED,
-    fromUnitName: "Från-enheten",
-    toUnitName: "Till-enheten",
-    criticality: "high",
-    ...over,
-  };
-}
 
 const FACETS: SectionFacets = {
   units: [

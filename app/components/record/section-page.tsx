@@ -1,5 +1,4 @@
 import { useLocation } from "@remix-run/react";
-import { useId } from "react";
 import { useTranslation } from "react-i18next";
 import { PageTitle } from "~/components/page-title";
 import type { SectionPageRead } from "~/record/pages.server";
@@ -9,6 +8,7 @@ import { SectionFilterForm } from "./filter-form";
 import { HiddenEntriesNotice, WithheldNotices } from "./notices";
 import { Pager } from "./pager";
 import { TakeAway } from "./take-away";
+import { TitledSection } from "./titled-section";
 
 /**
  * A record section: its title and introduction, the hidden-entries and withheld notices, the filters, one page of
@@ -17,7 +17,6 @@ import { TakeAway } from "./take-away";
 export function SectionPage({ data }: { data: SectionPageRead }) {
   const { t } = useTranslation("record");
   const { pathname, search } = useLocation();
-  const listTitle = useId();
   const { section, filters, page, facets } = data;
   const filtered = isFiltered(filters);
   const first = (page.page - 1) * page.pageSize + 1;
@@ -29,8 +28,7 @@ export function SectionPage({ data }: { data: SectionPageRead }) {
       <HiddenEntriesNotice hideEntriesAfter={data.hideEntriesAfter} returnTo={pathname + search} />
       <WithheldNotices notices={facets.withheld} />
       <SectionFilterForm key={search} section={section} filters={filters} facets={facets} />
-      <section aria-labelledby={listTitle} className="entries-section">
-        <h2 id={listTitle}>{shown > 0 ? t("list.showing", { from: first, to: first + shown - 1 }) : t("list.newestFirst")}</h2>
+      <TitledSection className="entries-section" title={shown > 0 ? t("list.showing", { from: first, to: first + shown - 1 }) : t("list.newestFirst")}>
         {filtered ? <p className="muted">{t("filters.active")}</p> : null}
         {shown > 0 ? (
           <EntryList entries={page.entries} />
@@ -38,7 +36,7 @@ export function SectionPage({ data }: { data: SectionPageRead }) {
           <p>{filtered || page.page > 1 ? t("list.emptyFiltered") : t("list.empty")}</p>
         )}
         <Pager section={section} filters={filters} page={page.page} hasNext={page.hasNext} />
-      </section>
+      </TitledSection>
       <TakeAway section={section} filters={filters} />
     </div>
   );

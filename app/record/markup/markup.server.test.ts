@@ -2,44 +2,13 @@ import type { TFunction } from "i18next";
 import { describe, expect, it } from "vitest";
 import { recordSections, type RecordSection } from "../../../db/schema/record";
 import type { RecordTexts } from "../entry-texts";
-import type { EntryView, TrendPoint } from "../queries.server";
+import type { TrendPoint } from "../queries.server";
+import { entryView as entry, HBA1C_ABOVE_RANGE as MEASURED } from "../test-factories";
 import { entryList } from "./entries.server";
 import { textsIn } from "./texts.server";
 import { trendMarkup } from "./trend.server";
 
 const EVIL = `<img src=x onerror="alert(1)">`;
-
-/** A result's value and reference range: HbA1c, above the range. */
-const MEASURED = {
-  valueNumber: 59,
-  valueText: null,
-  valueUnit: "mmol/mol",
-  referenceLow: 27,
-  referenceHigh: 42,
-  referenceText: null,
-  interpretation: null,
-};
-
-function entry(section: RecordSection, over: Partial<EntryView> = {}): EntryView {
-  return {
-    ref: `Thing/${section}`,
-    section,
-    occurredAt: "2026-03-05T09:30:00.000Z",
-    title: `Title of ${section}`,
-    text: `Text of ${section}`,
-    code: "59261-8",
-    status: "active",
-    careUnitName: "Vårdcentralen Hjärtat",
-    providerKind: "municipality",
-    authorName: "Eva Ek",
-    authorProfession: "Sjuksköterska",
-    ...MEASURED,
-    fromUnitName: "Från-enheten",
-    toUnitName: "Till-enheten",
-    criticality: "high",
-    ...over,
-  };
-}
 
 const point = (day: string, value: number): TrendPoint => ({
   ref: `Observation/${day}`,
