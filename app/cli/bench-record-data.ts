@@ -5,7 +5,8 @@ import { generateDemoResources } from "~/feed/demo/generate";
 import { ingestStream } from "~/feed/ingest.server";
 import { loadOverview, overviewRefs } from "~/record/overview.server";
 import { resultTrend, sectionPage } from "~/record/queries.server";
-import { PAGE_SIZE, parseSectionFilters } from "~/record/sections";
+import { parseSectionFilters } from "~/record/filters.server";
+import { PAGE_SIZE } from "~/record/sections";
 import { postgresClient, type Database, type DatabaseHandle } from "../../db/connection";
 import * as schema from "../../db/schema";
 

@@ -10,7 +10,8 @@ import { trendMarkup } from "./markup/trend.server";
 import { exportFileName, recordBundle } from "./export.server";
 import { loadOverview, overviewRefs } from "./overview.server";
 import { exportEntries, printEntries, resultTrend, sectionPage, type RecordScope } from "./queries.server";
-import { filterQuery, PAGE_SIZE, parseSectionFilters, RESULT_CODE, sectionOfSlug, sectionOrder, sectionPath } from "./sections";
+import { parseSectionFilters } from "./filters.server";
+import { filterQuery, PAGE_SIZE, RESULT_CODE, sectionOfSlug, sectionOrder, sectionPath } from "./sections";
 
 /**
  * What each record page loads, for the thin route modules: authorize (requireAccess, "read_record"), query with the

@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { recordSections, type RecordSection } from "../../db/schema/record";
 
 /** The record's sections as the citizen meets them: stable URL slugs, in the order the navigation shows them. */
@@ -47,50 +46,15 @@ export const CURRENT_MEDICATION_STATUSES = ["active", "on-hold", "intended"] as 
 export const medicationStatusFilters = ["current", "earlier"] as const;
 export type MedicationStatusFilter = (typeof medicationStatusFilters)[number];
 
-const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/)
-  .refine((v) => {
-    const d = new Date(`${v}T00:00:00Z`);
-    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
-  });
-
-/** A unit's or provider's id (FHIR id syntax), or a kind of provider. */
-const provider = z.union([z.enum(providerKindFilters), z.string().regex(/^[A-Za-z0-9\-.]{1,64}$/)]);
-
-/** Each filter falls back to "none" when it is malformed: a bad bookmark shows the unfiltered list, not an error. */
-function lenient<T extends z.ZodType>(schema: T) {
-  return z.preprocess((v) => (v === "" ? undefined : v), schema.optional()).catch(undefined);
+/** A section page's filters, as parsed from its query string (filters.server.ts). */
+export interface SectionFilters {
+  from?: string;
+  to?: string;
+  provider?: string;
+  q?: string;
+  status?: MedicationStatusFilter;
+  page: number;
 }
-
-export const sectionFilterSchema = z.object({
-  from: lenient(isoDate),
-  to: lenient(isoDate),
-  provider: lenient(provider),
-  q: lenient(z.string().trim().min(1).max(100)),
-  status: lenient(z.enum(medicationStatusFilters)),
-  page: z.coerce.number().int().min(1).max(10_000).catch(1),
-});
-
-export type SectionFilters = z.output<typeof sectionFilterSchema>;
-
-/** The filters of a section page, from its query string (GET form: works without JavaScript). */
-export function parseSectionFilters(params: URLSearchParams): SectionFilters {
-  const raw: Record<string, string> = {};
-  let given = false;
-  for (const key of FILTER_KEYS) {
-    const value = params.get(key);
-    if (value !== null) {
-      raw[key] = value;
-      given = true;
-    }
-  }
-  // Most pages are opened without filters: the schema's answer for none, without running it.
-  return given ? sectionFilterSchema.parse(raw) : { ...NO_FILTERS };
-}
-
-const FILTER_KEYS = ["from", "to", "provider", "q", "status", "page"] as const;
-const NO_FILTERS: SectionFilters = sectionFilterSchema.parse({});
 
 /** Whether any filter is set (the page is not the whole section). */
 export function isFiltered(filters: Partial<SectionFilters>): boolean {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseSectionFilters, sectionFilterSchema } from "./sections";
+import { parseSectionFilters, sectionFilterSchema } from "./filters.server";
 
 describe("parseSectionFilters", () => {
   it("no filters in the address: the schema's own answer for none", () => {
