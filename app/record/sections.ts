@@ -1,4 +1,4 @@
-import { recordSections, type RecordSection } from "../../db/schema/record";
+import { recordSections, type RecordSection } from "../../db/schema/vocabulary";
 
 /** The record's sections as the citizen meets them: stable URL slugs, in the order the navigation shows them. */
 export const sectionSlugs = {

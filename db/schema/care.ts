@@ -2,13 +2,9 @@ import { sql } from "drizzle-orm";
 import { index, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
 import { fhirColumns } from "./columns";
 
-export const providerKinds = ["region", "municipality", "private", "unknown"] as const;
-export type ProviderKind = (typeof providerKinds)[number];
+import { providerKindOf, providerKinds, type ProviderKind } from "./vocabulary";
 
-/** A stored provider kind as one the portal knows ("unknown" for anything else, or none). */
-export function providerKindOf(value: string | null): ProviderKind {
-  return (providerKinds as readonly string[]).includes(value ?? "") ? (value as ProviderKind) : "unknown";
-}
+export { providerKindOf, providerKinds, type ProviderKind };
 
 /**
  * Care units and the providers they belong to (FHIR Organization; a provider is a unit without a parent).

@@ -2,17 +2,9 @@ import { sql } from "drizzle-orm";
 import { boolean, check, doublePrecision, index, integer, jsonb, pgSequence, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
 import { fhirColumns } from "./columns";
 
-export const recordSections = [
-  "notes",
-  "diagnoses",
-  "results",
-  "medications",
-  "allergies",
-  "vaccinations",
-  "care_contacts",
-  "referrals",
-] as const;
-export type RecordSection = (typeof recordSections)[number];
+import { recordSections, type RecordSection } from "./vocabulary";
+
+export { recordSections, type RecordSection };
 
 /**
  * One row per entry of the citizen's single record, whatever resource type it came from. Every section page reads the
