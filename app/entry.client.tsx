@@ -7,7 +7,10 @@ import { defaultLanguage, i18nOptions, isLanguage } from "~/i18n/config";
 
 async function hydrate() {
   const htmlLang = document.documentElement.lang;
-  await i18next.use(initReactI18next).init({ ...i18nOptions, lng: isLanguage(htmlLang) ? htmlLang : defaultLanguage });
+  const lng = isLanguage(htmlLang) ? htmlLang : defaultLanguage;
+  // Only the page's language is downloaded (the other one after a switch of language, which reloads the page).
+  const texts = lng === "en" ? await import("~/locales/en") : await import("~/locales/sv");
+  await i18next.use(initReactI18next).init({ ...i18nOptions, resources: { [lng]: texts.default }, lng });
   startTransition(() => {
     hydrateRoot(
       document,

@@ -18,7 +18,7 @@ function castName(key: CastKey): string {
 /** The provider's button for a cast member: name and personnummer (names are not unique in the demo data). */
 async function castButton(page: Page, t: TFunction, key: CastKey) {
   const pnr = await castPersonnummer(page, key);
-  const label = t("identity:devIdp.loginAs", { name: castName(key) });
+  const label = t("dev-idp:devIdp.loginAs", { name: castName(key) });
   return page.getByRole("button", { name: new RegExp(`^${label} ${pnr.slice(0, 8)}-${pnr.slice(8)}`) });
 }
 
@@ -149,16 +149,16 @@ test.describe("who gets in", () => {
   test("someone unknown to the read model is refused; a malformed number is caught at the provider", async ({ page, visit, scan, t }) => {
     await visit("/login");
     await page.getByRole("link", { name: t("identity:login.action") }).click();
-    const field = page.getByRole("textbox", { name: t("identity:devIdp.personnummer") });
+    const field = page.getByRole("textbox", { name: t("dev-idp:devIdp.personnummer") });
     await field.waitFor();
     await scan();
     await field.fill("19850402-0000");
-    await page.getByRole("button", { name: t("identity:devIdp.login"), exact: true }).click();
-    await expect(page.locator("#personnummer-error")).toHaveText(t("identity:devIdp.invalid"));
+    await page.getByRole("button", { name: t("dev-idp:devIdp.login"), exact: true }).click();
+    await expect(page.locator("#personnummer-error")).toHaveText(t("dev-idp:devIdp.invalid"));
     await expect(field).toHaveAttribute("aria-invalid", "true");
     await scan();
     await field.fill("19121212-1212");
-    await page.getByRole("button", { name: t("identity:devIdp.login"), exact: true }).click();
+    await page.getByRole("button", { name: t("dev-idp:devIdp.login"), exact: true }).click();
     await expect(page).toHaveURL(/\/login\/refused\?reason=unknown_person$/);
     await scan();
   });
@@ -166,9 +166,9 @@ test.describe("who gets in", () => {
   test("cancelling at the provider returns to the login page with a message", async ({ page, visit, scan, t }) => {
     await visit("/login");
     await page.getByRole("link", { name: t("identity:login.action") }).click();
-    await page.getByRole("button", { name: t("identity:devIdp.cancel") }).waitFor();
+    await page.getByRole("button", { name: t("dev-idp:devIdp.cancel") }).waitFor();
     await scan();
-    await page.getByRole("button", { name: t("identity:devIdp.cancel") }).click();
+    await page.getByRole("button", { name: t("dev-idp:devIdp.cancel") }).click();
     await expect(page).toHaveURL(/\/login\?error=cancelled$/);
     await expect(page.getByRole("alert")).toHaveText(t("identity:login.errors.cancelled"));
     await scan();

@@ -42,11 +42,11 @@ export async function loginAs(
   await page.goto(`/login?returnTo=${encodeURIComponent(returnTo)}`);
   await scan();
   await page.getByRole("link", { name: t("identity:login.action") }).click();
-  const field = page.getByRole("textbox", { name: t("identity:devIdp.personnummer") });
+  const field = page.getByRole("textbox", { name: t("dev-idp:devIdp.personnummer") });
   await field.waitFor();
   await scan();
   await field.fill(await castPersonnummer(page, key));
-  await page.getByRole("button", { name: t("identity:devIdp.login"), exact: true }).click();
+  await page.getByRole("button", { name: t("dev-idp:devIdp.login"), exact: true }).click();
   await expect(page).toHaveURL(/\/login\/new-entries/);
   await scan();
   await page.getByLabel(hideRecent ? t("identity:newEntries.hideRecent") : t("identity:newEntries.showAll")).check();

@@ -22,6 +22,7 @@ import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import { sql } from "drizzle-orm";
 import { createSession } from "~/identity/session.server";
+import { pageJavaScript } from "./page-javascript";
 import { adoptConfiguredKeywords, judgeAllEntries } from "~/disclosure/keyword-verdicts.server";
 import { openDatabase, postgresClient, rowsOf, type DatabaseHandle } from "../../db/connection";
 import { migrate } from "../../db/migrate";
@@ -104,8 +105,8 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** The targets of issue #5: capacity against the no-data page, p95 at the fixed rate, p95 growth with size. */
-const TARGET = { capacityRatio: 0.5, p95Ms: 100, p95Growth: 1.5 } as const;
+/** The targets (issues #5 and #24): capacity against the no-data page, p95 at the fixed rate, p95 growth with size, JavaScript. */
+const TARGET = { capacityRatio: 0.4, p95Ms: 50, p95Growth: 1.5, pageJavaScriptKb: 120 } as const;
 
 /** A ratio to three places, cut (not rounded), so that a ratio just below a target never prints as the target. */
 function ratioText(ratio: number): string {
@@ -528,6 +529,15 @@ async function benchSize(patients: number): Promise<SizeRun> {
 const build = spawnSync("npx", ["remix", "build"], { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, NODE_ENV: "production" } });
 if (build.status !== 0) process.exit(1);
 
+// The browser's share: what a first visit to each record page downloads in JavaScript (gzipped), from the manifest.
+const RECORD_ROUTE_CHAINS: [string, string[]][] = [
+  ["overview", ["root", "routes/record", "routes/record._index"]],
+  ["results list", ["root", "routes/record", "routes/record.results._index"]],
+  ["trend", ["root", "routes/record", "routes/record.results.$code"]],
+  ["notes list", ["root", "routes/record", "routes/record.notes"]],
+];
+const javaScript = RECORD_ROUTE_CHAINS.map(([name, chain]) => ({ name, ...pageJavaScript(chain) }));
+
 console.log(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; node ${process.version}`);
 const runs: SizeRun[] = [];
 let plans: string[] = [];
@@ -605,6 +615,10 @@ if (p95Growth.size > 0) {
       `${verdict(growth <= TARGET.p95Growth)} (highest ${growth.toFixed(2)}×)`,
   );
 }
+const heaviest = Math.max(...javaScript.map((j) => j.gzipBytes));
+console.log(`  JavaScript of a record page under ${TARGET.pageJavaScriptKb} kB gzipped: ${verdict(heaviest < TARGET.pageJavaScriptKb * 1000)} (largest ${(heaviest / 1000).toFixed(1)} kB)`);
+console.log("\n══ JavaScript a first visit downloads (gzipped, from the build's manifest)");
+for (const { name, files, gzipBytes } of javaScript) console.log(`  ${name.padEnd(14)} ${(gzipBytes / 1000).toFixed(1).padStart(6)} kB in ${files} files`);
 console.log("\n══ query plans (largest size, one patient)");
 console.log(plans.join("\n\n"));
 process.exit(0);

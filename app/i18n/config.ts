@@ -1,5 +1,4 @@
 import type { InitOptions } from "i18next";
-import { resources } from "~/locales";
 
 export const languages = ["sv", "en"] as const;
 export type Language = (typeof languages)[number];
@@ -16,8 +15,7 @@ export const i18nOptions = {
   supportedLngs: [...languages],
   fallbackLng: defaultLanguage,
   defaultNS: "common",
-  ns: Object.keys(resources.sv),
-  resources,
+  ns: ["common", "identity", "record"],
   interpolation: { escapeValue: false },
   returnNull: false,
   initImmediate: false,

@@ -1,6 +1,7 @@
 import { createCookie } from "@remix-run/node";
 import i18next, { type i18n, type TFunction } from "i18next";
 import { RemixI18Next } from "remix-i18next/server";
+import { resources } from "~/locales";
 import { oncePerRequest } from "~/utils/request-scope.server";
 import { defaultLanguage, i18nOptions, isLanguage, languages, type Language } from "./config";
 
@@ -35,7 +36,7 @@ export function languageOf(request: Request): Promise<Language> {
 const instances = new Map<Language, i18n>(
   languages.map((lng) => {
     const instance = i18next.createInstance();
-    void instance.init({ ...i18nOptions, lng });
+    void instance.init({ ...i18nOptions, ns: Object.keys(resources.sv), resources, lng });
     return [lng, instance];
   }),
 );

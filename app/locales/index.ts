@@ -1,11 +1,13 @@
-import enCommon from "./en/common.json";
-import enIdentity from "./en/identity.json";
-import enRecord from "./en/record.json";
-import svCommon from "./sv/common.json";
-import svIdentity from "./sv/identity.json";
-import svRecord from "./sv/record.json";
+import enDevIdp from "./en/dev-idp.json";
+import en from "./en";
+import svDevIdp from "./sv/dev-idp.json";
+import sv from "./sv";
 
+/**
+ * Every text of the portal in both languages, for the server. The browser loads the texts of one language
+ * (entry.client); the development identity provider's pages are the server's own ("dev-idp").
+ */
 export const resources = {
-  sv: { common: svCommon, identity: svIdentity, record: svRecord },
-  en: { common: enCommon, identity: enIdentity, record: enRecord },
+  sv: { ...sv, "dev-idp": svDevIdp },
+  en: { ...en, "dev-idp": enDevIdp },
 } as const;

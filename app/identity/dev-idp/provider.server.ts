@@ -126,13 +126,13 @@ export async function startDevelopmentIdentityProvider(options: DevIdentityProvi
       interaction = await provider.interactionDetails(req, res);
     } catch {
       const lng = languageOf(url.searchParams.get("lng"));
-      return send(res, 400, errorPage({ lng, t: i18nFor(lng).getFixedT(lng, "identity"), portalOrigin }));
+      return send(res, 400, errorPage({ lng, t: i18nFor(lng).getFixedT(lng, "dev-idp"), portalOrigin }));
     }
-    if (interaction.uid !== match[1]) return send(res, 400, errorPage({ lng: "sv", t: i18nFor("sv").getFixedT("sv", "identity"), portalOrigin }));
+    if (interaction.uid !== match[1]) return send(res, 400, errorPage({ lng: "sv", t: i18nFor("sv").getFixedT("sv", "dev-idp"), portalOrigin }));
 
     if (req.method === "GET" && !step) {
       const lng = languageOf(url.searchParams.get("lng") ?? interaction.params.ui_locales);
-      const t = i18nFor(lng).getFixedT(lng, "identity");
+      const t = i18nFor(lng).getFixedT(lng, "dev-idp");
       const cast = await listCast(options.db());
       return send(res, 200, loginPage({ lng, otherLng: lng === "sv" ? "en" : "sv", uid: interaction.uid, cast, t }));
     }
@@ -155,7 +155,7 @@ export async function startDevelopmentIdentityProvider(options: DevIdentityProvi
       const number = parseIdentityNumber(entered);
       if (!number || number.kind !== "personnummer") {
         const lng = languageOf(form.get("lng") ?? interaction.params.ui_locales);
-        const t = i18nFor(lng).getFixedT(lng, "identity");
+        const t = i18nFor(lng).getFixedT(lng, "dev-idp");
         const cast = await listCast(options.db());
         return send(
           res,
@@ -170,7 +170,7 @@ export async function startDevelopmentIdentityProvider(options: DevIdentityProvi
   };
 
   const servers = [createServer((req, res) => void handle(req, res).catch(() => {
-    if (!res.headersSent) send(res, 500, errorPage({ lng: "sv", t: i18nFor("sv").getFixedT("sv", "identity"), portalOrigin }));
+    if (!res.headersSent) send(res, 500, errorPage({ lng: "sv", t: i18nFor("sv").getFixedT("sv", "dev-idp"), portalOrigin }));
     else res.end();
   }))];
   const port = await listen(servers[0]!, options.port, "127.0.0.1");
@@ -244,7 +244,7 @@ export async function startDevelopmentIdentityProvider(options: DevIdentityProvi
     renderError: (ctx) => {
       ctx.type = "html";
       ctx.set("Content-Security-Policy", pageHeaders["Content-Security-Policy"]);
-      ctx.body = errorPage({ lng: "sv", t: i18nFor("sv").getFixedT("sv", "identity"), portalOrigin });
+      ctx.body = errorPage({ lng: "sv", t: i18nFor("sv").getFixedT("sv", "dev-idp"), portalOrigin });
     },
   });
   state.provider = provider;

@@ -1,0 +1,6 @@
+import common from "./en/common.json";
+import identity from "./en/identity.json";
+import record from "./en/record.json";
+
+/** Every namespace's texts in one language. The browser loads only the language of the page it shows. */
+export default { common, identity, record };

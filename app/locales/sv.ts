@@ -1,0 +1,6 @@
+import common from "./sv/common.json";
+import identity from "./sv/identity.json";
+import record from "./sv/record.json";
+
+/** Every namespace's texts in one language. The browser loads only the language of the page it shows. */
+export default { common, identity, record };
