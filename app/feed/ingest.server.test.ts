@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../db/testing";
@@ -349,6 +350,18 @@ describe("bad input", () => {
     const [letter] = await rows<{ raw: unknown; raw_text: string | null }>(database.db, sql`SELECT raw, raw_text FROM dead_letters`);
     expect(letter?.raw).toBeNull();
     expect(letter?.raw_text).toContain("nul");
+  });
+
+  it("dead-letters what PostgreSQL refuses even when it is alone in its batch, whatever the dead letter holds", async () => {
+    // An HSA-id too long for its index (54000): only the database knows.
+    const refused = await ingest([organization({ id: "u1", hsa: randomBytes(6000).toString("base64") })]);
+    expect(refused.rejected[0]?.reason).toMatch(/^the database refused it: index row size/);
+    const alone = await ingest([patient({ id: "p\ud800" })]);
+    expect(alone.rejected[0]?.reason).toMatch(/lone UTF-16 surrogate/);
+    const letters = await rows<{ resource_id: string; raw: unknown; raw_text: string | null }>(database.db, sql`SELECT resource_id, raw, raw_text FROM dead_letters ORDER BY id`);
+    expect(letters.map((l) => l.resource_id)).toEqual(["u1", "p\uFFFD"]);
+    expect(letters[1]?.raw).toBeNull();
+    expect(letters[1]?.raw_text).toContain('"id":"p\\ud800"');
   });
 
   it("keeps an NDJSON line that is not JSON as text in dead_letters", async () => {

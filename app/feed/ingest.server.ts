@@ -11,14 +11,17 @@
  *   // Anything iterable, e.g. NDJSON lines or a streamed Bundle's entries (see files.server.ts), in batches:
  *   const report = await ingestStream(db, resources, { source: "cli", batchSize: 500, onProgress: (r) => … });
  *
- * Items of a stream are resources, or FeedEntry wrappers (a Bundle entry's fullUrl/request/response, or text that did
- * not parse). The report: { received, stored (= created + updated), created, updated, unchanged, deleted,
- * skipped: [{ reason, count }], rejected: [{ index, resourceType, id, reason, path }], rejectedCount, byType }.
+ * Items of a stream are resources, or FeedEntry wrappers (a Bundle entry's fullUrl/request/response, text that did
+ * not parse, or what the reader saw in the text: see read.ts). The report: { received, stored (= created + updated),
+ * created, updated, unchanged, deleted, skipped: [{ reason, count }], rejected: [{ index, resourceType, id, reason,
+ * path }], rejectedCount, byType }.
  *
  * Semantics (CONVENTIONS.md): upsert by (resourceType, id); only a newer version applies (meta.versionId numerically,
  * then meta.lastUpdated; equal → "unchanged", older → skipped "stale-version"); a DELETE entry or entered-in-error
  * hides the row and keeps it as a tombstone. Unsupported types are skipped ("unsupported-type"). A resource that is
- * invalid is rejected, stored in dead_letters with its raw JSON and the reason, and the rest of the batch is kept.
+ * invalid is rejected, stored in dead_letters with its raw JSON and the reason, and the rest of the batch is kept; so
+ * is JSON the feed cannot take (nested past MAX_DEPTH, NUL, a lone surrogate, bytes that were not UTF-8, a property
+ * named twice: json-limits.ts) and an item the database refuses, whatever the batch's size (CONVENTIONS.md, "Limits").
  * References (urn:uuid: within the bundle, Type/id, absolute, #contained, Type?identifier=) that point at something
  * not yet arrived are kept and resolve when it arrives, in whatever order things come.
  *
@@ -27,6 +30,7 @@
 import type { Resource } from "@medplum/fhirtypes";
 import { sql } from "drizzle-orm";
 import type { Database } from "../../db/connection";
+import { cutAtDepth, jsonProblem } from "./json-limits";
 import { mapResource, type MapResult } from "./map";
 import type { FullUrlMap } from "./references";
 import { isSupportedType, validateResource } from "./validate";
@@ -46,6 +50,10 @@ export interface FeedEntry {
   unparsed?: { text: string; error: string };
   /** The resource's own JSON text when the reader has it (an NDJSON line): stored as is, not serialised again. */
   rawText?: string;
+  /** The bytes it was read from were not all UTF-8: a U+FFFD in its text may stand for bytes that were not. */
+  invalidUtf8?: boolean;
+  /** A property its text names twice in one object (JSON.parse kept the last value). */
+  repeatedName?: { name: string; path: string };
 }
 
 export type IngestInput = { kind: "bundle"; bundle: unknown } | { kind: "resources"; resources: unknown[] };
@@ -126,26 +134,39 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
+function text(value: unknown): string | undefined {
+  return typeof value === "string" ? value : undefined;
+}
+
+/** A Bundle entry as parsed: of its request and response, only the texts the feed reads are kept. */
+export function bundleEntry(e: unknown, location: string): FeedEntry {
+  if (!isObject(e)) return { location, resource: e };
+  const { request, response } = e;
+  return {
+    location,
+    resource: e.resource,
+    fullUrl: text(e.fullUrl),
+    request: isObject(request) ? { method: text(request.method), url: text(request.url) } : undefined,
+    response: isObject(response) ? { etag: text(response.etag), lastModified: text(response.lastModified), status: text(response.status) } : undefined,
+  };
+}
+
+/** Checks a Bundle's type; throws FeedInputError when it is not one the feed takes. */
+export function checkBundleType(type: unknown): void {
+  if (typeof type !== "string" || !BUNDLE_TYPES.has(type)) {
+    const given = typeof type === "string" ? JSON.stringify(type) : `(a JSON ${type === null ? "null" : Array.isArray(type) ? "array" : typeof type})`;
+    throw new FeedInputError(`Unsupported Bundle.type ${given}: expected ${[...BUNDLE_TYPES].join(", ")}`, "Bundle.type");
+  }
+}
+
 /** The entries of a Bundle, each with its location; throws FeedInputError when it is not a Bundle the feed takes. */
 export function bundleEntries(bundle: unknown): FeedEntry[] {
   if (!isObject(bundle)) throw new FeedInputError("The body is not a JSON object", "$");
   if (bundle.resourceType !== "Bundle") throw new FeedInputError("Expected a Bundle (or NDJSON)", "resourceType");
-  if (typeof bundle.type !== "string" || !BUNDLE_TYPES.has(bundle.type)) {
-    throw new FeedInputError(`Unsupported Bundle.type ${JSON.stringify(bundle.type)}: expected ${[...BUNDLE_TYPES].join(", ")}`, "Bundle.type");
-  }
+  checkBundleType(bundle.type);
   const entries = bundle.entry ?? [];
   if (!Array.isArray(entries)) throw new FeedInputError("Bundle.entry is not an array", "Bundle.entry");
-  return entries.map((e: unknown, i) => {
-    const location = `Bundle.entry[${i}]`;
-    if (!isObject(e)) return { location, resource: e };
-    return {
-      location,
-      resource: e.resource,
-      fullUrl: typeof e.fullUrl === "string" ? e.fullUrl : undefined,
-      request: isObject(e.request) ? (e.request as FeedEntry["request"]) : undefined,
-      response: isObject(e.response) ? (e.response as FeedEntry["response"]) : undefined,
-    };
-  });
+  return entries.map((e: unknown, i) => bundleEntry(e, `Bundle.entry[${i}]`));
 }
 
 function asEntry(item: unknown): FeedEntry {
@@ -201,7 +222,20 @@ function prepare(entries: FeedEntry[], firstIndex: number, fullUrls: FullUrlMap)
       batch.outcomes[slot] = { kind: "skipped", reason };
     };
 
-    if (entry.unparsed) return reject(`Invalid JSON: ${entry.unparsed.error}`, null, null, entry.unparsed.text);
+    if (entry.unparsed) {
+      const reason = `${entry.invalidUtf8 ? "Not valid UTF-8, and invalid" : "Invalid"} JSON: ${entry.unparsed.error}`;
+      return reject(reason, null, null, entry.unparsed.text);
+    }
+    // The JSON itself first: nothing below may recurse into a value nested too deep, nor store what PostgreSQL refuses.
+    // Its dead letter keeps the text it came in when the reader has it, else the value (cut at MAX_DEPTH).
+    const rawText = entry.rawText ?? null;
+    const found = jsonProblem(resource, problemPath(location ?? undefined, typeOf ?? "Resource"), entry.invalidUtf8);
+    const repeated = entry.repeatedName && {
+      reason: `The property "${entry.repeatedName.name}" appears twice in one object: FHIR JSON names each property once`,
+      path: entry.repeatedName.path,
+    };
+    const unreadable = found ?? repeated;
+    if (unreadable) return reject(unreadable.reason, unreadable.path, rawText ? null : found?.tooDeep ? cutAtDepth(resource) : resource, rawText);
     const method = entry.request?.method?.toUpperCase();
     if (method === "GET" || method === "HEAD") return skip("not-a-write");
     if (method === "PATCH") return reject("PATCH entries are not supported: send the whole resource", location ? `${location}.request.method` : null);
@@ -232,8 +266,7 @@ function prepare(entries: FeedEntry[], firstIndex: number, fullUrls: FullUrlMap)
         return reject(`request.url ${entry.request.url} does not name this resource (${typeOf}/${idOf})`, location ? `${location}.request.url` : null);
       }
     }
-    const rawJson = entry.rawText ?? JSON.stringify(resource);
-    if (rawJson.includes("\\u0000")) return reject("The resource contains a NUL character (\\u0000), which cannot be stored", location);
+    const rawJson = rawText ?? JSON.stringify(resource);
     let mapped: MapResult;
     try {
       mapped = mapResource(typeOf, resource as unknown as Resource & { id: string }, { fullUrls });

@@ -43,7 +43,7 @@ function entryIssue(e: EntryResult): OperationOutcomeIssue {
       return {
         severity: "error",
         code: "invalid",
-        diagnostics: `${label(e)}: rejected: ${e.outcome.reason}`,
+        diagnostics: `${label(e)}: rejected, kept in dead_letters: ${e.outcome.reason}`,
         expression: e.outcome.path ? [e.outcome.path] : where,
       };
   }

@@ -1,6 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import { rowsOf, type Database, type Queryable } from "../../db/connection";
 import { HSA_OID, PERSONNUMMER_OID, SAMORDNINGSNUMMER_OID } from "./identifiers";
+import { cutAtDepth, jsonProblem, storableText } from "./json-limits";
 import type { MappedResource, TableName } from "./map";
 import { tableOfType } from "./map";
 import type { TypedId } from "./references";
@@ -97,82 +98,89 @@ export interface WriteOptions {
   durable?: boolean;
 }
 
+/**
+ * Writes the batch in one transaction. When the database refuses some item's data (isDataError), each item is written
+ * alone instead, and the ones it refuses go to dead_letters with its message: whatever the batch's size, an item is
+ * stored or dead-lettered.
+ */
 export async function writeBatch(db: Database, batch: PreparedBatch, options: WriteOptions): Promise<void> {
-  const { source } = options;
+  try {
+    await writeRetrying(db, batch, options);
+  } catch (error) {
+    if (!isDataError(error)) throw error;
+    await writeItemByItem(db, batch, options);
+  }
+}
+
+/** One transaction, tried again on serialization failures and deadlocks. */
+async function writeRetrying(db: Database, batch: PreparedBatch, options: WriteOptions): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
       await db.transaction(async (tx) => {
         if (options.durable === false) await tx.execute(sql`SET LOCAL synchronous_commit = off`);
-        await writeInTransaction(tx, batch, source);
+        await writeInTransaction(tx, batch, options.source);
       });
       return;
     } catch (error) {
-      if (RETRYABLE.has(sqlState(error) ?? "") && attempt < 5) {
-        await new Promise((r) => setTimeout(r, 20 * 2 ** attempt + Math.random() * 20));
-        continue;
-      }
-      if (isDataError(error) && batch.upserts.length + batch.deletes.length > 1) {
-        await writeItemByItem(db, batch, options);
-        return;
-      }
-      throw error;
+      if (!RETRYABLE.has(sqlState(error) ?? "") || attempt >= 5) throw error;
+      await new Promise((r) => setTimeout(r, 20 * 2 ** attempt + Math.random() * 20));
     }
   }
 }
 
-/** A statement failed on some item: write each alone, and dead-letter the ones the database refuses. */
 async function writeItemByItem(db: Database, batch: PreparedBatch, options: WriteOptions): Promise<void> {
-  const { source } = options;
   const singles: PreparedBatch[] = [
+    // The batch's dead letters, which insertDeadLetters makes storable whatever they hold.
     { upserts: [], deletes: [], deadLetters: batch.deadLetters, outcomes: batch.outcomes },
     ...batch.upserts.map((u) => ({ upserts: [u], deletes: [], deadLetters: [], outcomes: batch.outcomes })),
     ...batch.deletes.map((d) => ({ upserts: [], deletes: [d], deadLetters: [], outcomes: batch.outcomes })),
   ];
   for (const single of singles) {
     try {
-      await writeBatch(db, single, options);
+      await writeRetrying(db, single, options);
     } catch (error) {
-      if (!isDataError(error)) throw error;
-      const reason = `the database refused it: ${errorMessage(error)}`;
-      const item = single.upserts[0] ?? single.deletes[0];
-      if (!item) throw error;
       const upsert = single.upserts[0];
+      const del = single.deletes[0];
+      const item = upsert ?? del;
+      if (!isDataError(error) || !item) throw error;
+      const reason = `the database refused it: ${errorMessage(error)}`;
       const letter: DeadLetter = {
         slot: item.slot,
-        resourceType: upsert ? upsert.mapped.resourceType : (single.deletes[0]?.resourceType ?? null),
-        id: upsert ? upsert.mapped.id : (single.deletes[0]?.id ?? null),
+        resourceType: upsert?.mapped.resourceType ?? del?.resourceType ?? null,
+        id: upsert?.mapped.id ?? del?.id ?? null,
         reason,
         path: null,
         raw: null,
-        rawText: upsert ? upsert.rawJson : null,
+        rawText: upsert?.rawJson ?? null,
       };
       batch.outcomes[item.slot] = { kind: "rejected", reason, path: null };
-      await db.transaction((tx) => insertDeadLetters(tx, [letter], source));
+      await db.transaction((tx) => insertDeadLetters(tx, [letter], options.source));
     }
   }
 }
 
+/**
+ * Dead letters hold whatever was sent: a raw value jsonb cannot hold (NUL, a lone surrogate) is kept as its JSON
+ * text, and texts have such characters replaced by U+FFFD.
+ */
 async function insertDeadLetters(tx: Queryable, letters: DeadLetter[], source: string): Promise<void> {
   if (!letters.length) return;
+  const text = (value: string | null) => (value === null ? null : storableText(value));
   const rows = letters.map((l) => {
     let raw: unknown = l.raw ?? null;
     let rawText = l.rawText;
-    if (raw !== null) {
-      const text = JSON.stringify(raw);
-      // jsonb cannot hold \u0000: keep such a resource as text.
-      if (text.includes("\\u0000")) {
-        raw = null;
-        rawText = text;
-      }
+    if (raw !== null && jsonProblem(raw, "raw")) {
+      rawText ??= JSON.stringify(cutAtDepth(raw));
+      raw = null;
     }
     return {
-      source,
-      resource_type: l.resourceType,
-      resource_id: l.id,
-      reason: l.reason.slice(0, 2000),
-      path: l.path,
+      source: storableText(source),
+      resource_type: text(l.resourceType),
+      resource_id: text(l.id),
+      reason: storableText(l.reason.slice(0, 2000)),
+      path: text(l.path),
       raw,
-      raw_text: rawText === null ? null : rawText.replaceAll("\u0000", "\uFFFD"),
+      raw_text: text(rawText),
     };
   });
   await tx.execute(sql`INSERT INTO dead_letters (source, resource_type, resource_id, reason, path, raw, raw_text)
