@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FeedFileError, listInputFiles, readJsonFile, readNdjson } from "./files.server";
 import type { FeedEntry } from "./ingest.server";
-import { bundle, deleteEntry, entry, patient, urn } from "./test-factories";
+import { bundle, deleteEntry, entry, ndjsonText, nestedExtensions, patient, urn } from "./test-factories";
 
 let dir: string;
 beforeAll(async () => {
@@ -80,6 +80,37 @@ describe("Bundle files", () => {
     const manifest = path.join(dir, "manifest.json");
     await writeFile(manifest, JSON.stringify({ transactionTime: "2026-01-01T00:00:00Z", request: "x", output: [] }));
     expect(await collect(readJsonFile(manifest, 100))).toEqual([]);
+  });
+});
+
+describe("what only the text shows", () => {
+  it("marks the entries holding bytes that are not UTF-8 or a property named twice, whether a Bundle is read whole or streamed", async () => {
+    const file = path.join(dir, "marked.json");
+    const bad = Buffer.concat([Buffer.from('{"resource":{"resourceType":"Patient","id":"bad","name":[{"text":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}]}}')]);
+    const text = Buffer.concat([
+      Buffer.from('{"resourceType":"Bundle","type":"batch","entry":['),
+      Buffer.from('{"resource":{"resourceType":"Patient","id":"a","name":[{"given":["A"],"given":["B"]}]}},'),
+      bad,
+      Buffer.from(`,{"resource":{"resourceType":"Patient","id":"deep","extension":${nestedExtensions(100_000)}}}]}`),
+    ]);
+    await writeFile(file, text);
+    for (const limit of [text.length, 0]) {
+      const entries = await collect(readJsonFile(file, text.length, undefined, limit));
+      expect(entries.map((e) => (e.resource as { id: string }).id)).toEqual(["a", "bad", "deep"]);
+      expect(entries[0]?.repeatedName).toEqual({ name: "given", path: "Bundle.entry[0].resource.name[0].given" });
+      // A Bundle is marked whole from where bad bytes appear: the ingestion rejects the entries holding U+FFFD.
+      expect(entries[1]?.invalidUtf8).toBe(true);
+    }
+  });
+
+  it("marks an NDJSON line holding bytes that are not UTF-8, and only that line", async () => {
+    const file = path.join(dir, "Marked.ndjson");
+    const lines = [Buffer.from(JSON.stringify(patient({ id: "a" }))), Buffer.from([0x7b, 0xff, 0x7d]), Buffer.from('{"resourceType":"Patient","id":"b","id":"c"}')];
+    await writeFile(file, ndjsonText(lines));
+    const entries = await collect(readNdjson(file));
+    expect(entries.map((e) => e.invalidUtf8 ?? false)).toEqual([false, true, false]);
+    expect(entries[1]?.unparsed?.text).toBe("{\uFFFD}");
+    expect(entries[2]?.repeatedName).toEqual({ name: "id", path: "Patient.id" });
   });
 });
 

@@ -1,12 +1,14 @@
 import { createReadStream } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
-import { pipeline } from "node:stream";
+import { pipeline, Transform } from "node:stream";
 import StreamJson from "stream-json";
+import Assembler from "stream-json/Assembler.js";
 import Pick from "stream-json/filters/Pick.js";
-import StreamValues from "stream-json/streamers/StreamValues.js";
-import { bundleEntries, BUNDLE_TYPES, type FeedEntry } from "./ingest.server";
-import { findJsonError } from "./json-position";
+import { bundleEntry, checkBundleType, FeedInputError, type FeedEntry } from "./ingest.server";
+import { jsonPath } from "./json-limits";
+import type { JsonPathSegments } from "./json-position";
+import { jsonBody, ndjsonEntry, type JsonBody } from "./read";
 
 /**
  * Reading feed files with flat memory: NDJSON (Bulk Data $export output) line by line; Bundle files whole when small,
@@ -22,19 +24,22 @@ export interface InputFile {
 /** Files bigger than this are streamed entry by entry instead of parsed whole. */
 export const WHOLE_PARSE_LIMIT = 8 * 1024 * 1024;
 
-/** The .ndjson and .json files named, or found (recursively, in name order) in the folders named. */
+/**
+ * The .ndjson and .json files named, or found (recursively, in name order) in the folders named. A file found in a
+ * folder that cannot be looked at (a broken link) is listed all the same: reading it says why it cannot be read.
+ */
 export async function listInputFiles(paths: string[]): Promise<InputFile[]> {
   const out: InputFile[] = [];
   const visit = async (p: string, explicit: boolean) => {
-    const s = await stat(p);
-    if (s.isDirectory()) {
+    const s = explicit ? await stat(p) : await stat(p).catch(() => null);
+    if (s?.isDirectory()) {
       const names = (await readdir(p)).sort();
       for (const name of names) await visit(path.join(p, name), false);
       return;
     }
     const lower = p.toLowerCase();
     const format = lower.endsWith(".ndjson") || lower.endsWith(".jsonl") ? "ndjson" : lower.endsWith(".json") ? "json" : null;
-    if (format) out.push({ path: p, format, bytes: s.size });
+    if (format) out.push({ path: p, format, bytes: s?.size ?? 0 });
     else if (explicit) throw new Error(`${p}: not a .json or .ndjson file`);
   };
   for (const p of paths) await visit(p, true);
@@ -63,27 +68,13 @@ export function orderForImport(files: InputFile[]): InputFile[] {
     .map((x) => x.f);
 }
 
-const MAX_KEPT_TEXT = 1024 * 1024;
-
 /** The lines of a file as entries; a line that is not JSON becomes an `unparsed` entry (rejected, kept as text). */
 export async function* readNdjson(file: string, onBytes?: (n: number) => void): AsyncGenerator<FeedEntry> {
   const name = path.basename(file);
   const stream = createReadStream(file, { highWaterMark: 1024 * 1024 });
   let rest: Buffer | null = null;
   let line = 0;
-  const entryOf = (buf: Buffer): FeedEntry | null => {
-    line++;
-    let text = buf.toString("utf8");
-    if (line === 1 && text.startsWith("\uFEFF")) text = text.slice(1);
-    if (text.endsWith("\r")) text = text.slice(0, -1);
-    if (!text.trim()) return null;
-    const location = `${name}:${line}`;
-    try {
-      return { resource: JSON.parse(text), location, rawText: text };
-    } catch (error) {
-      return { location, unparsed: { text: text.slice(0, MAX_KEPT_TEXT), error: (error as Error).message } };
-    }
-  };
+  const entryOf = (bytes: Buffer) => ndjsonEntry(bytes, `${name}:${++line}`);
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     onBytes?.(chunk.length);
     let data: Buffer = rest ? Buffer.concat([rest, chunk]) : chunk;
@@ -105,9 +96,8 @@ export async function* readNdjson(file: string, onBytes?: (n: number) => void): 
 export class FeedFileError extends Error {}
 
 /** A Bulk Data $export manifest.json lists the NDJSON files beside it: nothing to import. */
-function isBulkManifest(value: unknown): boolean {
-  const v = value as { resourceType?: unknown; output?: unknown; transactionTime?: unknown } | null;
-  return typeof v === "object" && v !== null && v.resourceType === undefined && Array.isArray(v.output) && v.transactionTime !== undefined;
+function isBulkManifest(value: Record<string, unknown>): boolean {
+  return value.resourceType === undefined && Array.isArray(value.output) && value.transactionTime !== undefined;
 }
 
 /** A .json file: a Bundle's entries (streamed when big) or a single resource. */
@@ -117,69 +107,101 @@ export async function* readJsonFile(
   onBytes?: (n: number) => void,
   wholeParseLimit = WHOLE_PARSE_LIMIT,
 ): AsyncGenerator<FeedEntry> {
-  if (bytes <= wholeParseLimit) {
-    const text = await readFile(file, "utf8");
-    onBytes?.(bytes);
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      const where = findJsonError(text);
-      throw new FeedFileError(`${file}: invalid JSON: ${where ? `${where.message} at line ${where.line}, column ${where.column}` : (error as Error).message}`);
-    }
-    if (typeof value === "object" && value !== null && (value as { resourceType?: unknown }).resourceType === "Bundle") {
-      let entries: FeedEntry[];
-      try {
-        entries = bundleEntries(value);
-      } catch (error) {
-        throw new FeedFileError(`${file}: ${(error as Error).message}`);
-      }
-      yield* entries;
-    } else if (!isBulkManifest(value)) {
-      yield { resource: value, location: path.basename(file) };
-    }
-    return;
+  if (bytes > wholeParseLimit) return yield* streamBundle(file, onBytes);
+  const content = await readFile(file);
+  onBytes?.(content.length);
+  let body: JsonBody;
+  try {
+    body = jsonBody(content);
+  } catch (error) {
+    if (error instanceof FeedInputError) throw new FeedFileError(`${file}: ${error.message}`);
+    throw error;
   }
-  yield* streamBundle(file, onBytes);
+  if (body.bundleType) yield* body.entries;
+  else if (!isBulkManifest(body.value)) yield { ...body.entries[0], location: path.basename(file) };
 }
 
 /**
  * A big Bundle, entry by entry: only the current entry is ever held. The Bundle's resourceType and type are checked as
- * they pass (FHIR JSON writes them before `entry`).
+ * they pass (FHIR JSON writes them before `entry`). Bytes that are not UTF-8 mark the entries read from then on (as
+ * for a Bundle read whole), and an entry naming a property twice is marked as it is assembled.
  */
 async function* streamBundle(file: string, onBytes?: (n: number) => void): AsyncGenerator<FeedEntry> {
   const input = createReadStream(file, { highWaterMark: 1024 * 1024 });
-  input.on("data", (chunk) => onBytes?.(chunk.length));
+  const utf8 = new TextDecoder("utf-8", { fatal: true });
+  let invalidUtf8 = false;
+  // Runs before the parser sees the chunk: the entries it holds are read after the mark is set.
+  input.on("data", (chunk) => {
+    onBytes?.(chunk.length);
+    if (invalidUtf8) return;
+    try {
+      utf8.decode(chunk as Buffer, { stream: true });
+    } catch {
+      invalidUtf8 = true;
+    }
+  });
   // pipeline() carries a parse error to the last stream, where the loop below sees it.
   // Packed values only (no per-chunk string and number tokens): half the parser's work.
-  const picked = pipeline(input, StreamJson.parser({ streamValues: false }), Pick.pick({ filter: /^(resourceType|type|entry\.\d+)$/ }), StreamValues.streamValues(), () => {});
+  const picked = pipeline(input, StreamJson.parser({ streamValues: false }), Pick.pick({ filter: /^(resourceType|type|entry\.\d+)$/ }), assembleValues(), () => {});
   let index = 0;
   let isBundle = false;
   try {
-    for await (const { value } of picked as AsyncIterable<{ key: number; value: unknown }>) {
+    for await (const { value, repeated } of picked as AsyncIterable<AssembledValue>) {
       if (typeof value === "string") {
         if (value === "Bundle") isBundle = true;
-        else if (!BUNDLE_TYPES.has(value)) throw new FeedFileError(`${file}: unsupported Bundle.type ${JSON.stringify(value)}`);
+        else checkBundleType(value);
         continue;
       }
       if (!isBundle) throw new FeedFileError(`${file}: a file this big must be a Bundle (resourceType first) or NDJSON`);
-      const e = (value ?? {}) as Record<string, unknown>;
       const location = `Bundle.entry[${index++}]`;
-      yield {
-        location,
-        resource: e.resource,
-        fullUrl: typeof e.fullUrl === "string" ? e.fullUrl : undefined,
-        request: e.request as FeedEntry["request"],
-        response: e.response as FeedEntry["response"],
-      };
+      const entry = bundleEntry(value, location);
+      if (repeated) entry.repeatedName = { name: String(repeated[repeated.length - 1]), path: jsonPath(location, repeated) };
+      if (invalidUtf8) entry.invalidUtf8 = true;
+      yield entry;
     }
   } catch (error) {
     input.destroy();
     if (error instanceof FeedFileError) throw error;
-    throw new FeedFileError(`${file}: invalid JSON: ${(error as Error).message}`);
+    if (error instanceof FeedInputError) throw new FeedFileError(`${file}: ${error.message}`);
+    throw new FeedFileError(`${file}: ${invalidUtf8 ? "not valid UTF-8, and invalid" : "invalid"} JSON: ${(error as Error).message}`);
   }
 }
 
-export function readInputFile(file: InputFile, onBytes?: (n: number) => void): AsyncGenerator<FeedEntry> {
-  return file.format === "ndjson" ? readNdjson(file.path, onBytes) : readJsonFile(file.path, file.bytes, onBytes);
+interface AssembledValue {
+  value: unknown;
+  /** Where the value names a property twice (the first such place), e.g. ["resource", "id"]. */
+  repeated: JsonPathSegments | null;
+}
+
+/**
+ * The values the parser's tokens make, as StreamValues assembles them, also noting where one names a property twice:
+ * the Assembler, like JSON.parse, would keep the last value silently.
+ */
+function assembleValues(): Transform {
+  const assembler = new Assembler();
+  let repeated: JsonPathSegments | null = null;
+  return new Transform({
+    objectMode: true,
+    transform(token: { name: string; value?: string }, _encoding, done) {
+      if (token.name === "keyValue" && !repeated && Object.hasOwn(assembler.current as object, token.value!)) {
+        repeated = [...(assembler.path as unknown as JsonPathSegments), token.value!];
+      }
+      assembler.consume(token);
+      if (assembler.done) {
+        this.push({ value: assembler.current as unknown, repeated } satisfies AssembledValue);
+        repeated = null;
+      }
+      done();
+    },
+  });
+}
+
+/** The entries of a file; whatever keeps it from being read (not found, not readable, not JSON) is a FeedFileError. */
+export async function* readInputFile(file: InputFile, onBytes?: (n: number) => void): AsyncGenerator<FeedEntry> {
+  try {
+    yield* file.format === "ndjson" ? readNdjson(file.path, onBytes) : readJsonFile(file.path, file.bytes, onBytes);
+  } catch (error) {
+    if (error instanceof FeedFileError) throw error;
+    throw new FeedFileError(`${file.path}: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }

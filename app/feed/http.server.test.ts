@@ -9,7 +9,22 @@ import { parseConfig } from "~/config.server";
 import { createTestDatabase, type TestDatabase } from "../../db/testing";
 import { createHttpApp } from "../server/http";
 import { FEED_PATH, feedRouter, tokenMatches } from "./http.server";
-import { bundle, deleteEntry, entry, observation, patient, ref, rows, truncateFeedTables, urn } from "./test-factories";
+import {
+  bundle,
+  bundleText,
+  deleteEntry,
+  entry,
+  ndjsonText,
+  nestedExtensions,
+  observation,
+  observationTexts,
+  patient,
+  POISONS,
+  ref,
+  rows,
+  truncateFeedTables,
+  urn,
+} from "./test-factories";
 
 const TOKEN = "feed-token-0123456789-abcdefghijklmnop";
 const LIMIT = 200_000;
@@ -19,6 +34,8 @@ let database: TestDatabase;
 const servers: Server[] = [];
 let base: string;
 let disabledBase: string;
+/** A server taking bodies of 10 MB, for bodies of more than one batch. */
+let roomyBase: string;
 
 async function start(env: Record<string, string>): Promise<string> {
   const config = parseConfig({ PUBLIC_ORIGIN: "http://portal.test", ...env });
@@ -38,6 +55,7 @@ beforeAll(async () => {
   database = await createTestDatabase();
   base = await start({ FEED_TOKEN: TOKEN, FEED_MAX_BODY_BYTES: String(LIMIT) });
   disabledBase = await start({});
+  roomyBase = await start({ FEED_TOKEN: TOKEN, FEED_MAX_BODY_BYTES: String(10 * 1024 * 1024) });
 });
 afterAll(async () => {
   for (const s of servers) await new Promise((r) => s.close(r));
@@ -47,10 +65,10 @@ beforeEach(async () => {
   await truncateFeedTables(database.db);
 });
 
-function post(body: string, init: { type?: string; token?: string | null; url?: string } = {}) {
+function post(body: string | Buffer, init: { type?: string; token?: string | null; url?: string } = {}) {
   const headers: Record<string, string> = { "Content-Type": init.type ?? "application/fhir+json" };
   if (init.token !== null) headers.Authorization = `Bearer ${init.token ?? TOKEN}`;
-  return fetch(`${init.url ?? base}${FEED_PATH}`, { method: "POST", headers, body });
+  return fetch(`${init.url ?? base}${FEED_PATH}`, { method: "POST", headers, body: typeof body === "string" ? body : new Uint8Array(body) });
 }
 
 describe("authentication", () => {
@@ -201,5 +219,120 @@ describe("bad requests", () => {
     expect(status).toBe(413);
     const [count] = await rows<{ n: number }>(database.db, sql`SELECT count(*)::int AS n FROM people`);
     expect(count?.n).toBe(0);
+  });
+});
+
+async function count(table: "record_entries" | "dead_letters"): Promise<number> {
+  const [row] = await rows<{ n: number }>(database.db, sql`SELECT count(*)::int AS n FROM ${sql.identifier(table)}`);
+  return row?.n ?? -1;
+}
+
+describe("every item is stored or dead-lettered: never lost, never a 5xx", () => {
+  const KINDS = { batch: "a batch Bundle", transaction: "a transaction Bundle", collection: "a collection Bundle", ndjson: "NDJSON", single: "a single resource" };
+  type Kind = keyof typeof KINDS;
+  const body = (kind: Kind, n: number, poisoned: number, poison: (id: string) => Buffer): Buffer => {
+    const resources = observationTexts(n, poisoned, poison);
+    if (kind === "single") return resources[0]!;
+    return kind === "ndjson" ? ndjsonText(resources) : bundleText(kind, resources, (i) => `Observation/o${i}`);
+  };
+  // One resource alone; two, the first poisoned; 501, the last poisoned and alone in the second batch of 500.
+  const SIZES: [n: number, poisoned: number][] = [
+    [1, 0],
+    [2, 0],
+    [501, 500],
+  ];
+
+  for (const poison of POISONS) {
+    for (const kind of Object.keys(KINDS) as Kind[]) {
+      for (const [n, poisoned] of SIZES.filter(([size]) => kind !== "single" || size === 1)) {
+        it(`${KINDS[kind]} of ${n}, one of them holding ${poison.name}`, async () => {
+          const type = kind === "ndjson" ? "application/fhir+ndjson" : "application/fhir+json";
+          const res = await post(body(kind, n, poisoned, poison.text), { url: roomyBase, type });
+          expect(res.status).toBe(200);
+          const answer = (await res.json()) as Bundle | OperationOutcome;
+          expect(await count("record_entries")).toBe(n - 1);
+          expect(await count("dead_letters")).toBe(1);
+          const [letter] = await rows<{ reason: string }>(database.db, sql`SELECT reason FROM dead_letters`);
+          expect(letter?.reason).toMatch(poison.reason);
+          if (answer.resourceType === "Bundle") {
+            expect(answer.entry?.[poisoned]?.response?.status).toBe("422 Unprocessable Entity");
+            expect(answer.entry?.filter((e) => e.response?.status === "201 Created")).toHaveLength(n - 1);
+          } else {
+            const issue = answer.issue[1 + poisoned];
+            expect(issue?.severity).toBe("error");
+            expect(issue?.diagnostics).toMatch(/rejected, kept in dead_letters/);
+            expect(issue?.diagnostics).toMatch(poison.reason);
+          }
+        });
+      }
+    }
+  }
+});
+
+describe("bodies nested 100,000 levels deep", () => {
+  const DEEP = 100_000;
+  const deepArray = `${"[".repeat(DEEP)}${"]".repeat(DEEP)}`;
+
+  it("dead-letters a resource nested too deep, keeping its text, and answers that it did", async () => {
+    const text = `{"resourceType":"Observation","id":"deep","extension":${nestedExtensions(DEEP)}}`;
+    const res = await post(text, { url: roomyBase });
+    expect(res.status).toBe(200);
+    const outcome = (await res.json()) as OperationOutcome;
+    expect(outcome.issue[1]?.diagnostics).toMatch(/^Observation\/deep: rejected, kept in dead_letters: Nested deeper than 64 levels/);
+    expect(outcome.issue[1]?.expression?.[0]).toMatch(/^Observation\.extension\[0\]\.extension\[0\]/);
+    const [letter] = await rows<{ raw_text: string }>(database.db, sql`SELECT raw_text FROM dead_letters`);
+    expect(letter?.raw_text).toBe(text);
+  });
+
+  it("keeps what it can of a deep Bundle entry, and stores the entries beside it", async () => {
+    const deep = `{"resourceType":"Observation","id":"deep","extension":${nestedExtensions(DEEP)}}`;
+    const text = `{"resourceType":"Bundle","type":"collection","entry":[{"resource":${deep}},${JSON.stringify(entry(patient({ id: "beside" })))}]}`;
+    const res = await post(text, { url: roomyBase });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as OperationOutcome).issue[0]?.diagnostics).toMatch(/stored 1 .*rejected 1$/);
+    const [letter] = await rows<{ resource_id: string; raw: { extension: unknown[] } }>(database.db, sql`SELECT resource_id, raw FROM dead_letters`);
+    expect(letter?.resource_id).toBe("deep");
+    expect(JSON.stringify(letter?.raw)).toContain("(cut: nested deeper than 64 levels)");
+  });
+
+  it("ignores deep JSON outside the entries, and answers 400 to a body that cannot be read, saying why", async () => {
+    const besideEntries = `{"resourceType":"Bundle","type":"batch","meta":{"tag":${deepArray}},"entry":[${JSON.stringify(entry(patient({ id: "p1" })))}]}`;
+    expect((await post(besideEntries, { url: roomyBase })).status).toBe(200);
+    expect(await rows(database.db, sql`SELECT id FROM people`)).toEqual([{ id: "p1" }]);
+
+    const answers = async (text: string) => {
+      const res = await post(text, { url: roomyBase });
+      return { status: res.status, diagnostics: ((await res.json()) as OperationOutcome).issue[0]?.diagnostics };
+    };
+    expect(await answers(deepArray)).toEqual({ status: 400, diagnostics: "Expected a FHIR Bundle or resource (a JSON object)." });
+    expect(await answers(`{"resourceType":"Bundle","type":${deepArray},"entry":[]}`)).toEqual({
+      status: 400,
+      diagnostics: expect.stringMatching(/^Unsupported Bundle.type \(a JSON array\)/) as string,
+    });
+    expect(await answers(deepArray.slice(0, -1))).toEqual({ status: 400, diagnostics: expect.stringMatching(/^Malformed JSON: .* at line 1, column 200000/) as string });
+  });
+});
+
+describe("bodies that cannot be read as a whole", () => {
+  it("answers 400 to a Bundle naming a property twice outside its entries, and to bytes that are not UTF-8 outside strings", async () => {
+    const twice = `{"resourceType":"Bundle","type":"batch","entry":[${JSON.stringify(entry(patient({ id: "a" })))}],"entry":[]}`;
+    const res = await post(twice);
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as OperationOutcome).issue[0]).toMatchObject({
+      diagnostics: expect.stringMatching(/names "entry" twice/) as string,
+      expression: ["Bundle.entry"],
+    });
+    const notUtf8 = Buffer.concat([Buffer.from('{"resourceType":"Patient",'), Buffer.from([0xff]), Buffer.from('"id":"x"}')]);
+    const bad = await post(notUtf8);
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as OperationOutcome).issue[0]?.diagnostics).toMatch(/^Not valid UTF-8, and malformed JSON/);
+    expect(await count("dead_letters")).toBe(0);
+  });
+
+  it("takes an entry whose request holds something other than text", async () => {
+    const text = JSON.stringify(bundle([{ ...entry(patient({ id: "p1" })), request: { method: 5, url: ["Patient/p1"] } } as never]));
+    const res = await post(text);
+    expect(res.status).toBe(200);
+    expect(await rows(database.db, sql`SELECT id FROM people`)).toEqual([{ id: "p1" }]);
   });
 });

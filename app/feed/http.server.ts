@@ -4,8 +4,8 @@ import type { Config } from "~/config.server";
 import type { Database } from "../../db/connection";
 import { logger } from "../server/logger";
 import { FeedInputError, ingestBatch, type FeedEntry } from "./ingest.server";
-import { findJsonError } from "./json-position";
 import { problem, reportOutcome, responseBundle, summaryText } from "./outcome";
+import { jsonBody, ndjsonEntries } from "./read";
 
 /**
  * POST /api/fhir/feed: a FHIR Bundle (application/fhir+json) or NDJSON (application/fhir+ndjson), authenticated by
@@ -76,21 +76,6 @@ function readBody(req: Request, limit: number): Promise<Buffer> {
   });
 }
 
-function ndjsonEntries(text: string): FeedEntry[] {
-  const entries: FeedEntry[] = [];
-  text.split("\n").forEach((raw, i) => {
-    const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
-    if (!line.trim()) return;
-    const location = `line ${i + 1}`;
-    try {
-      entries.push({ resource: JSON.parse(line), location, rawText: line });
-    } catch (error) {
-      entries.push({ location, unparsed: { text: line, error: (error as Error).message } });
-    }
-  });
-  return entries;
-}
-
 export function feedRouter(options: FeedRouterOptions): Router {
   const router = express.Router();
   router.all(FEED_PATH, (req, res, next) => {
@@ -127,33 +112,15 @@ export function feedRouter(options: FeedRouterOptions): Router {
       if (error instanceof BodyTooLarge) return tooLarge();
       throw error;
     }
-    const text = body.toString("utf8");
-
-    let result;
+    let read: { entries: FeedEntry[]; bundleType: string | null };
     try {
-      if (ndjson) {
-        result = await ingestBatch(options.database(), { kind: "resources", resources: ndjsonEntries(text) }, { source: "http" });
-      } else {
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(text);
-        } catch (error) {
-          const where = findJsonError(text);
-          const message = where ? `${where.message} at line ${where.line}, column ${where.column} (offset ${where.position})` : (error as Error).message;
-          return send(res, 400, problem("structure", `Malformed JSON: ${message}`, where ? `line ${where.line}, column ${where.column}` : null));
-        }
-        const isBundle = typeof parsed === "object" && parsed !== null && (parsed as { resourceType?: unknown }).resourceType === "Bundle";
-        const input = isBundle ? { kind: "bundle" as const, bundle: parsed } : { kind: "resources" as const, resources: [parsed] };
-        if (!isBundle && (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))) {
-          return send(res, 400, problem("structure", "Expected a FHIR Bundle or resource (a JSON object)."));
-        }
-        result = await ingestBatch(options.database(), input, { source: "http" });
-      }
+      read = ndjson ? { entries: ndjsonEntries(body), bundleType: null } : jsonBody(body);
     } catch (error) {
       if (error instanceof FeedInputError) return send(res, 400, problem("structure", error.message, error.path));
       throw error;
     }
-    const { report, entries, bundleType } = result;
+    const { bundleType } = read;
+    const { report, entries } = await ingestBatch(options.database(), { kind: "resources", resources: read.entries }, { source: "http" });
     logger.info(
       { received: report.received, stored: report.stored, unchanged: report.unchanged, deleted: report.deleted, rejected: report.rejectedCount },
       "feed received",

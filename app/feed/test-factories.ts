@@ -184,6 +184,67 @@ export function bundle(entries: BundleEntry[], type: Bundle["type"] = "batch"): 
   return { resourceType: "Bundle", type, entry: entries };
 }
 
+/** JSON text nested `levels` deep: an extension within an extension within… (real FHIR's way of nesting). */
+export function nestedExtensions(levels: number): string {
+  return `[${'{"url":"urn:x","extension":['.repeat(levels)}{"url":"urn:x"}${"]}".repeat(levels)}]`;
+}
+
+function textWith(resource: Resource, placeholder: string, replacement: Buffer): Buffer {
+  const [before, after] = JSON.stringify(resource).split(`"${placeholder}"`);
+  return Buffer.concat([Buffer.from(before!), replacement, Buffer.from(after!)]);
+}
+
+/**
+ * An Observation's JSON text holding one thing the feed must never store and never lose, as bytes: each must land in
+ * dead_letters with a reason matching `reason`.
+ */
+export const POISONS: { name: string; reason: RegExp; text: (id: string) => Buffer }[] = [
+  {
+    name: "a lone surrogate",
+    reason: /lone UTF-16 surrogate \(\\ud800\)/,
+    text: (id) => Buffer.from(JSON.stringify({ ...observation({ id, subject: ref("Patient", "p") }), code: { text: "Hb \ud800" } })),
+  },
+  {
+    name: "a NUL character",
+    reason: /NUL character/,
+    text: (id) => Buffer.from(JSON.stringify({ ...observation({ id, subject: ref("Patient", "p") }), code: { text: "Hb\u0000" } })),
+  },
+  {
+    name: "nesting 5,000 levels deep",
+    reason: /deeper than 64 levels/,
+    text: (id) => textWith({ ...observation({ id, subject: ref("Patient", "p") }), extension: "DEEP" } as never, "DEEP", Buffer.from(nestedExtensions(5000))),
+  },
+  {
+    name: "bytes that are not UTF-8",
+    reason: /not valid UTF-8/i,
+    text: (id) => textWith({ ...observation({ id, subject: ref("Patient", "p") }), code: { text: "BAD" } }, "BAD", Buffer.from([0x22, 0x48, 0x62, 0xff, 0xc3, 0x22])),
+  },
+  {
+    name: "a property named twice",
+    reason: /"id" appears twice/,
+    text: (id) => Buffer.from(JSON.stringify(observation({ id, subject: ref("Patient", "p") })).replace('"id":', '"id":"another","id":')),
+  },
+];
+
+/** The JSON texts of `n` Observations o0, o1, …, the one at `poisoned` being `poison`'s. */
+export function observationTexts(n: number, poisoned: number, poison: (id: string) => Buffer): Buffer[] {
+  return Array.from({ length: n }, (_, i) => (i === poisoned ? poison(`o${i}`) : Buffer.from(JSON.stringify(observation({ id: `o${i}`, subject: ref("Patient", "p") })))));
+}
+
+export function ndjsonText(resources: Buffer[]): Buffer {
+  return Buffer.concat(resources.flatMap((r) => [r, Buffer.from("\n")]));
+}
+
+/** A Bundle of resources given as JSON text; with `putUrl`, each entry a PUT to it. */
+export function bundleText(type: string, resources: Buffer[], putUrl?: (index: number) => string): Buffer {
+  const entries = resources.flatMap((r, i) => [
+    Buffer.from(`${i ? "," : ""}{${putUrl ? `"request":{"method":"PUT","url":"${putUrl(i)}"},` : ""}"resource":`),
+    r,
+    Buffer.from("}"),
+  ]);
+  return Buffer.concat([Buffer.from(`{"resourceType":"Bundle","type":"${type}","entry":[`), ...entries, Buffer.from("]}")]);
+}
+
 export const FEED_TABLES = [
   "people",
   "guardianships",
