@@ -1,6 +1,6 @@
 import { execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { hostname, tmpdir } from "node:os";
 import path from "node:path";
 import { sql } from "drizzle-orm";
@@ -8,7 +8,7 @@ import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, rowsOf, type DatabaseHandle } from "../../db/connection";
 import { testServerUrl } from "../../db/testing";
-import { bundle, entry, observation, patient, ref, urn } from "../feed/test-factories";
+import { bundle, entry, ndjsonText, nestedExtensions, observation, organization, patient, POISONS, ref, urn } from "../feed/test-factories";
 
 /**
  * `npm run feed:import` end to end, as a separate process: against a throwaway PostgreSQL database when
@@ -106,6 +106,41 @@ describe("npm run feed:import", () => {
       ]);
       const letters = rowsOf<{ source: string }>(await db.execute(sql`SELECT source FROM dead_letters ORDER BY id`));
       expect(letters.map((l) => l.source)).toEqual(["cli:Observation.ndjson", "cli:Observation.ndjson"]);
+    });
+  }, 180_000);
+
+  it("reports each file it cannot read, by name and why, and goes on with the next ones", async () => {
+    const folder = path.join(work, "poisoned");
+    await mkdir(folder, { recursive: true });
+    // Organization files are imported first: the bad ones come before everything else.
+    await writeFile(path.join(folder, "0.Organization.json"), '{"resourceType": "Bundle", "type": "batch", "entry": [}');
+    await writeFile(path.join(folder, "1.Organization.json"), Buffer.from(`\uFEFF${JSON.stringify(organization({ id: "utf16" }))}`, "utf16le"));
+    await symlink(path.join(folder, "nowhere.json"), path.join(folder, "2.Organization.json"));
+    const deep = `{"resource":{"resourceType":"Organization","id":"deep","extension":${nestedExtensions(100_000)}}}`;
+    const beside = JSON.stringify(entry(organization({ id: "beside" })));
+    await writeFile(path.join(folder, "3.Organization.json"), `{"resourceType":"Bundle","type":"collection","entry":[${deep},${beside}]}`);
+    const lines = [...POISONS.map((p, i) => p.text(`poisoned-${i}`)), Buffer.from(JSON.stringify(organization({ id: "fine" })))];
+    await writeFile(path.join(folder, "4.Organization.ndjson"), ndjsonText(lines));
+    await writeFile(path.join(folder, "Patient.ndjson"), `${JSON.stringify(patient({ id: "after" }))}\n`);
+
+    const result = await importer([folder], env);
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stdout).toMatch(/^Could not read: .*0\.Organization\.json: Malformed JSON: .* at line 1, column 55/m);
+    expect(result.stdout).toMatch(/^Could not read: .*1\.Organization\.json: Not valid UTF-8, and malformed JSON/m);
+    expect(result.stdout).toMatch(/^Could not read: .*2\.Organization\.json: ENOENT/m);
+    expect(result.stdout).toMatch(/^Organization\s+3\s+2\s+0\s+0\s+0\s+0\s+1$/m);
+    expect(result.stdout).toMatch(new RegExp(`^Observation\\s+${POISONS.length}\\s+0\\s+0\\s+0\\s+0\\s+0\\s+${POISONS.length}$`, "m"));
+    expect(result.stdout).toMatch(/^Patient\s+1\s+1\s/m);
+    await withDatabase(async ({ db }) => {
+      const units = rowsOf<{ id: string }>(await db.execute(sql`SELECT id FROM care_units ORDER BY id`));
+      expect(units.map((u) => u.id)).toEqual(["beside", "fine"]);
+      expect(rowsOf(await db.execute(sql`SELECT id FROM people WHERE id = 'after'`))).toHaveLength(1);
+      const letters = rowsOf<{ source: string; reason: string }>(
+        await db.execute(sql`SELECT source, reason FROM dead_letters WHERE source LIKE '%Organization%' ORDER BY id`),
+      );
+      expect(letters.map((l) => l.source)).toEqual(["cli:3.Organization.json", ...POISONS.map(() => "cli:4.Organization.ndjson")]);
+      expect(letters[0]?.reason).toMatch(/deeper than 64 levels/);
+      POISONS.forEach((p, i) => expect(letters[i + 1]?.reason).toMatch(p.reason));
     });
   }, 180_000);
 

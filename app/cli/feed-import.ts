@@ -5,8 +5,9 @@
  *   npm run feed:import -- <files or folders>... [--batch-size 500] [--json]
  *
  * DATABASE_URL when set, else the portal's PGlite directory (PGLITE_DIR), which is refused while a server holds it.
- * Memory stays flat whatever the file size. Exit code 1 when anything was rejected or a file could not be read,
- * 2 on wrong usage. --json prints the summary as one JSON line (used by `npm run bench:feed`).
+ * Memory stays flat whatever the file size. A file that cannot be read or parsed is reported by name, with why, and
+ * the import goes on with the next. Exit code 1 when anything was rejected or a file could not be read, 2 on wrong
+ * usage. --json prints the summary as one JSON line (used by `npm run bench:feed`).
  */
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -162,27 +163,33 @@ async function main(): Promise<number> {
       const items = readInputFile(file, (n) => {
         pendingBytes += n;
       });
-      const stopWhenInterrupted = async function* () {
-        for await (const item of items) {
-          if (interrupted) return;
-          yield item.location?.startsWith("Bundle.") ? { ...item, location: `${name} ${item.location}` } : item;
+      // A file that cannot be read to its end is reported, with what was read of it; the import goes on.
+      let unreadable: FeedFileError | undefined;
+      const entries = async function* () {
+        try {
+          for await (const item of items) {
+            if (interrupted) return;
+            yield item.location?.startsWith("Bundle.") ? { ...item, location: `${name} ${item.location}` } : item;
+          }
+        } catch (error) {
+          if (!(error instanceof FeedFileError)) throw error;
+          unreadable = error;
         }
       };
-      try {
-        const report = await ingestStream(database.db, stopWhenInterrupted(), {
-          source: `cli:${name}`,
-          batchSize: options.batchSize,
-          durable: false,
-          onProgress: (r) => {
-            progress.update(pendingBytes, total.received + r.received, name);
-            pendingBytes = 0;
-          },
-        });
-        mergeReports(total, report);
-        progress.update(pendingBytes, total.received, name);
-      } catch (error) {
-        if (!(error instanceof FeedFileError)) throw error;
-        failedFiles.push(error.message);
+      const report = await ingestStream(database.db, entries(), {
+        source: `cli:${name}`,
+        batchSize: options.batchSize,
+        durable: false,
+        onProgress: (r) => {
+          progress.update(pendingBytes, total.received + r.received, name);
+          pendingBytes = 0;
+        },
+      });
+      mergeReports(total, report);
+      progress.update(pendingBytes, total.received, name);
+      if (unreadable) {
+        const before = report.received ? ` (the ${nf.format(report.received)} entries read before that were imported)` : "";
+        failedFiles.push(`${unreadable.message}${before}`);
       }
     }
   } finally {
