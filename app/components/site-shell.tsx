@@ -17,13 +17,16 @@ export function SiteHeader({ locale, children }: { locale: Language; children?: 
   );
 }
 
-/** A plain form: works without JavaScript; the action sets the lng cookie and sends the person back. */
+/**
+ * A plain form: works without JavaScript; the action sets the lng cookie and sends the person back. It reloads the
+ * document, with JavaScript too: the browser holds the texts of the page's language only (entry.client).
+ */
 export function LanguageSwitch({ locale }: { locale: Language }) {
   const { t } = useTranslation();
   const location = useLocation();
   const other: Language = locale === "sv" ? "en" : "sv";
   return (
-    <Form method="post" action="/language" className="language-switch" aria-label={t("language.label")}>
+    <Form method="post" action="/language" reloadDocument className="language-switch" aria-label={t("language.label")}>
       <input type="hidden" name="lng" value={other} />
       <input type="hidden" name="returnTo" value={location.pathname + location.search} />
       <button type="submit" lang={other} className="button button--link">

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { rowsOf, type Queryable } from "../../db/connection";
-import { logger } from "~/server/logger";
-import type { StartupTask } from "~/server/startup";
+import { logger } from "~/utils/logger";
+import type { StartupTask } from "~/startup-task";
 import { exclusionSettings, keywordPattern, normalizedKeywords } from "./exclusions.server";
 
 /**

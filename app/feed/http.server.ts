@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import express, { type Request, type Response, type Router } from "express";
 import type { Config } from "~/config.server";
 import type { Database } from "../../db/connection";
-import { logger } from "../server/logger";
+import { logger } from "~/utils/logger";
 import { FeedInputError, ingestBatch, type FeedEntry } from "./ingest.server";
 import { problem, reportOutcome, responseBundle, summaryText } from "./outcome";
 import { jsonBody, ndjsonEntries } from "./read";

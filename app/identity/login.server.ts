@@ -1,6 +1,6 @@
 import { redirect } from "@remix-run/node";
 import { languageOf } from "~/i18n/i18next.server";
-import { logger } from "~/server/logger";
+import { logger } from "~/utils/logger";
 import { safeRedirect } from "~/utils/redirect";
 import { database } from "../../db/connection";
 import { beginLogin, completeLogin } from "./oidc.server";

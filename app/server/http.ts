@@ -7,7 +7,7 @@ import type { DatabaseHandle } from "../../db/connection";
 import { withRequestScope } from "~/utils/request-scope.server";
 import { checkTarget, EdgeError } from "./edge";
 import { sendEdgePage, type EdgeRefusal } from "./edge-page";
-import { logger } from "./logger";
+import { logger } from "~/utils/logger";
 import { rateLimit } from "./rate-limit";
 import { remixHandler } from "./remix-handler";
 import { cspNonce, SAFE_METHODS, sameOriginOnly, securityHeaders } from "./security";

@@ -7,7 +7,7 @@ import { openDatabase, setDatabase, type DatabaseHandle } from "../../db/connect
 import { migrate } from "../../db/migrate";
 import { feedRouter } from "~/feed/http.server";
 import { createHttpApp } from "./http";
-import { logger } from "./logger";
+import { logger } from "~/utils/logger";
 import { startupTasks } from "./startup";
 
 async function main() {

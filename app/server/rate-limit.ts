@@ -3,7 +3,7 @@ import { lt, sql } from "drizzle-orm";
 import type { NextFunction, Request, Response } from "express";
 import type { Database } from "../../db/connection";
 import { rateLimits } from "../../db/schema";
-import { logger } from "./logger";
+import { logger } from "~/utils/logger";
 
 /**
  * Limits on how often one client may do something, counted in PostgreSQL so that every portal process shares them:

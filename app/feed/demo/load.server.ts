@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
 import type { Config } from "~/config.server";
 import { ingestStream, type IngestReport } from "~/feed/ingest.server";
-import { logger } from "~/server/logger";
-import type { StartupTask } from "~/server/startup";
+import { logger } from "~/utils/logger";
+import type { StartupTask } from "~/startup-task";
 import { rowsOf, type Database } from "../../../db/connection";
 import { generateDemoResources } from "./generate";
 

@@ -1,5 +1,5 @@
-import type { StartupTask } from "~/server/startup";
-import { logger } from "~/server/logger";
+import type { StartupTask } from "~/startup-task";
+import { logger } from "~/utils/logger";
 import { registerDevelopmentIdentityProvider } from "../oidc.server";
 
 /**
