@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Queryable } from "../../db/connection";
 import { runNamed } from "../../db/statements";
-import { providerKindOf, type ProviderKind } from "../../db/schema/care";
+import { providerKindOf, type ProviderKind } from "../../db/schema/vocabulary";
 import { toIso } from "~/i18n/dates";
 
 export interface AppointmentView {

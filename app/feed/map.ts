@@ -29,8 +29,8 @@ import type {
   ServiceRequest,
   Slot,
 } from "@medplum/fhirtypes";
-import type { RecordSection } from "../../db/schema/record";
-import type { ProviderKind } from "../../db/schema/care";
+import type { RecordSection } from "../../db/schema/vocabulary";
+import type { ProviderKind } from "../../db/schema/vocabulary";
 import { hsaIdOf, birthDateOfNationalId, isProtectedIdentity, isValidDate, nationalIds, PERSONNUMMER_OID, SAMORDNINGSNUMMER_OID, HSA_OID } from "./identifiers";
 import { idFor, refFor, resolveReference, type FullUrlMap, type ResolvedReference } from "./references";
 import { attachmentText, conceptText, firstConceptText, humanNameText, joinTexts, narrativeText, primaryCoding } from "./text";

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rowsOf, setDatabase } from "../../db/connection";
-import type { RecordSection } from "../../db/schema/record";
+import type { RecordSection } from "../../db/schema/vocabulary";
 import { createTestDatabase, type TestDatabase } from "../../db/testing";
 import { corpusDir, ingestCorpusFolder, swedenDir, syntheaDir } from "~/feed/test-corpus.server";
 import { swedishDate } from "~/i18n/dates";

@@ -1,5 +1,5 @@
 import { database } from "../../db/connection";
-import type { RecordSection } from "../../db/schema/record";
+import type { RecordSection } from "../../db/schema/vocabulary";
 import { logAccess } from "~/audit/access-log.server";
 import { recordRules } from "~/disclosure/exclusions.server";
 import { notFound, requireAccess, type Access } from "~/identity/access.server";

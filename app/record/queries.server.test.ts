@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { accessLog } from "../../db/schema";
 import { createTestDatabase, type TestDatabase } from "../../db/testing";
-import type { RecordSection } from "../../db/schema/record";
+import type { RecordSection } from "../../db/schema/vocabulary";
 import { logAccess } from "~/audit/access-log.server";
 import { createPerson } from "~/identity/test-factories";
 import { recordBundle } from "./export.server";

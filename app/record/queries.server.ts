@@ -1,8 +1,8 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Queryable } from "../../db/connection";
 import { runNamed } from "../../db/statements";
-import { providerKindOf, type ProviderKind } from "../../db/schema/care";
-import type { RecordSection } from "../../db/schema/record";
+import { providerKindOf, type ProviderKind } from "../../db/schema/vocabulary";
+import type { RecordSection } from "../../db/schema/vocabulary";
 import type { RecordRules } from "~/disclosure/exclusions.server";
 import { fromExcludedUnit, holdsExcludedKeyword, shownOnline, withheldNotice, type WithheldNotice } from "~/disclosure/visibility.server";
 import { nextDay, swedishMidnight, swedishOrder, toIso } from "~/i18n/dates";

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Queryable } from "../../db/connection";
-import type { ProviderKind } from "../../db/schema/care";
-import type { RecordSection } from "../../db/schema/record";
+import type { ProviderKind } from "../../db/schema/vocabulary";
+import type { RecordSection } from "../../db/schema/vocabulary";
 import { appointments, appointmentTypes, careUnits, messages, practitioners, recordEntries } from "../../db/schema";
 import type { EntryView } from "./queries.server";
 

@@ -1,8 +1,15 @@
-export * from "./people";
-export * from "./care";
-export * from "./record";
-export * from "./booking";
-export * from "./messages";
-export * from "./audit";
-export * from "./identity";
-export * from "./rate-limits";
+// The fixed vocabularies (record sections, provider kinds), also for the browser's code.
+export * from "./vocabulary";
+// The read model: what the clinical system sends, written by the feed (app/feed) and only read by the pages.
+export * from "./read-model/people";
+export * from "./read-model/care";
+export * from "./read-model/record";
+export * from "./read-model/booking";
+export * from "./read-model/messages";
+export * from "./read-model/clinical-access-events";
+export * from "./read-model/feed";
+// What the portal itself owns and writes: sessions, the access log, rate limits, the keywords' judging.
+export * from "./portal/sessions";
+export * from "./portal/access-log";
+export * from "./portal/rate-limits";
+export * from "./portal/keyword-rules";

@@ -1,5 +1,5 @@
 import { Link } from "@remix-run/react";
-import type { ProviderKind } from "../../../db/schema/care";
+import type { ProviderKind } from "../../../db/schema/vocabulary";
 import { formatDate } from "~/i18n/format";
 import { entryFields, hasTrend, trendPath, type AssessmentWords, type RecordTexts } from "~/record/entry-texts";
 import type { EntryView } from "~/record/queries.server";

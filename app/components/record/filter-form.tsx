@@ -1,7 +1,7 @@
 import { Form, Link } from "@remix-run/react";
 import { useId } from "react";
 import { useTranslation } from "react-i18next";
-import type { RecordSection } from "../../../db/schema/record";
+import type { RecordSection } from "../../../db/schema/vocabulary";
 import type { SectionFacets, UnitOption } from "~/record/queries.server";
 import { swedishOrder } from "~/i18n/dates";
 import { isFiltered, providerKindFilters, sectionPath, type SectionFilters } from "~/record/sections";

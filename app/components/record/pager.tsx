@@ -1,6 +1,6 @@
 import { Link } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import type { RecordSection } from "../../../db/schema/record";
+import type { RecordSection } from "../../../db/schema/vocabulary";
 import { filterQuery, sectionPath, type SectionFilters } from "~/record/sections";
 
 /** Previous and next page, keeping the filters; nothing when everything fits on one page. */

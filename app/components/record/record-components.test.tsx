@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { recordSections } from "../../../db/schema/record";
+import { recordSections } from "../../../db/schema/vocabulary";
 import { renderStatic } from "~/components/test-render";
 import type { Overview } from "~/record/overview.server";
 import type { EntryView, SectionFacets } from "~/record/queries.server";

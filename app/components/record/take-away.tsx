@@ -1,7 +1,7 @@
 import { Link } from "@remix-run/react";
 import { useId } from "react";
 import { useTranslation } from "react-i18next";
-import type { RecordSection } from "../../../db/schema/record";
+import type { RecordSection } from "../../../db/schema/vocabulary";
 import { filterQuery, sectionSlugs, type SectionFilters } from "~/record/sections";
 import { TitledSection } from "./titled-section";
 

@@ -1,4 +1,4 @@
-import type { ProviderKind } from "../../../db/schema/care";
+import type { ProviderKind } from "../../../db/schema/vocabulary";
 import { formatDate } from "~/i18n/format";
 import { html, type Markup } from "~/utils/html.server";
 import { assessmentWords, entryFields, type AssessmentWords, type RecordTexts } from "../entry-texts";

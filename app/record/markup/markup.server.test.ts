@@ -1,6 +1,6 @@
 import type { TFunction } from "i18next";
 import { describe, expect, it } from "vitest";
-import { recordSections, type RecordSection } from "../../../db/schema/record";
+import { recordSections, type RecordSection } from "../../../db/schema/vocabulary";
 import type { RecordTexts } from "../entry-texts";
 import type { TrendPoint } from "../queries.server";
 import { entryView as entry, HBA1C_ABOVE_RANGE as MEASURED } from "../test-factories";

@@ -2,9 +2,7 @@ import { sql } from "drizzle-orm";
 import { index, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
 import { fhirColumns } from "./columns";
 
-import { providerKindOf, providerKinds, type ProviderKind } from "./vocabulary";
-
-export { providerKindOf, providerKinds, type ProviderKind };
+import type { ProviderKind } from "../vocabulary";
 
 /**
  * Care units and the providers they belong to (FHIR Organization; a provider is a unit without a parent).

@@ -1,10 +1,8 @@
 import { sql } from "drizzle-orm";
-import { boolean, check, doublePrecision, index, integer, jsonb, pgSequence, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import { boolean, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
 import { fhirColumns } from "./columns";
 
-import { recordSections, type RecordSection } from "./vocabulary";
-
-export { recordSections, type RecordSection };
+import type { RecordSection } from "../vocabulary";
 
 /**
  * One row per entry of the citizen's single record, whatever resource type it came from. Every section page reads the
@@ -71,32 +69,6 @@ export const recordEntries = pgTable(
     index("record_entries_encounter_idx").on(t.encounterId),
     index("record_entries_medication_idx").on(t.medicationId).where(sql`${t.medicationId} is not null`),
   ],
-);
-
-/** Versions of the keywords, never given twice (not even if the rules row were removed and written again). */
-export const recordKeywordRulesVersions = pgSequence("record_keyword_rules_versions");
-
-/**
- * The excluded keywords the entries' `holds_keyword` was judged against: one row, written by a portal process at
- * start-up when its configuration (RECORD_EXCLUDED_KEYWORDS) differs from it, which raises the version. Entries judged
- * under an earlier version are judged again in the background (`restamp_…`: how far that has come).
- */
-export const recordKeywordRules = pgTable(
-  "record_keyword_rules",
-  {
-    /** Always true: the table holds one row. */
-    id: boolean("id").primaryKey().default(true),
-    /** From record_keyword_rules_versions. */
-    version: integer("version").notNull(),
-    /** The case-insensitive regular expression of all keywords (app/disclosure/exclusions.server keywordPattern); '' for none. */
-    pattern: text("pattern").notNull(),
-    changedAt: timestamp("changed_at", { withTimezone: true }).notNull().defaultNow(),
-    /** The key of the last entry judged again under this version (entries are gone through in key order). */
-    restampAfterType: text("restamp_after_type"),
-    restampAfterId: text("restamp_after_id"),
-    restampDone: boolean("restamp_done").notNull().default(false),
-  },
-  (t) => [check("record_keyword_rules_one_row", sql`${t.id}`)],
 );
 
 /** Medicinal products (FHIR Medication) that medication entries reference; contained ones stay in the entry's raw. */
