@@ -2,15 +2,24 @@ import { sql } from "drizzle-orm";
 import { rowsOf, type Queryable } from "../../db/connection";
 import { runNamed } from "../../db/statements";
 import { accessLog } from "../../db/schema";
+import { recordSections } from "../../db/schema/vocabulary";
 import type { Access } from "~/identity/access.server";
 import { nextDay, swedishMidnight } from "~/i18n/dates";
+
+/** What an access-log row names: a section of the record, or another page that shows patient data. */
+export const loggedSections = [...recordSections, "overview", "messages", "appointments", "booking", "export", "print", "access_log"] as const;
+export type LoggedSection = (typeof loggedSections)[number];
+
+function loggedSection(value: string | null): LoggedSection | "other" {
+  return (loggedSections as readonly string[]).includes(value ?? "") ? (value as LoggedSection) : "other";
+}
 
 /**
  * Appends one read of patient data to the access log: which section, whose data, who read it and as what, and the
  * resources shown ("Type/id"; none: null). The page calls it after its read, for exactly what it shows. The database
  * refuses to change or remove what is there (migration 0001), so this is the only write there is.
  */
-export async function logAccess(db: Queryable, access: Access, section: string, resourceRefs?: string[]): Promise<void> {
+export async function logAccess(db: Queryable, access: Access, section: LoggedSection, resourceRefs?: string[]): Promise<void> {
   // The refs go as JSON text, cast in SQL: the statement's text stays the same whatever was shown.
   const refs = resourceRefs && resourceRefs.length > 0 ? JSON.stringify(resourceRefs) : null;
   await runNamed(
@@ -40,7 +49,8 @@ export type AccessLogEntry =
       source: "portal";
       key: string;
       occurredAt: Date;
-      section: string;
+      /** "other" for a name this version of the portal does not know (written by another). */
+      section: LoggedSection | "other";
       actingAs: "self" | "guardian";
       /** The person looking at the log made this read themself. */
       byViewer: boolean;
@@ -109,7 +119,7 @@ export async function listAccessLog(db: Queryable, query: AccessLogQuery): Promi
         source: "portal",
         key: r.key,
         occurredAt,
-        section: r.section ?? "",
+        section: loggedSection(r.section),
         actingAs: r.acting_as === "guardian" ? "guardian" : "self",
         byViewer: r.by_viewer === true,
       };

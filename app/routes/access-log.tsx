@@ -14,24 +14,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return data(await accessLogView(database(), access, filter));
 }
 
-const knownSections = new Set([
-  "overview",
-  "notes",
-  "diagnoses",
-  "results",
-  "medications",
-  "vaccinations",
-  "allergies",
-  "care_contacts",
-  "referrals",
-  "messages",
-  "appointments",
-  "booking",
-  "export",
-  "print",
-  "access_log",
-]);
-
 export default function AccessLog() {
   const view = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation("identity");
@@ -87,7 +69,7 @@ export default function AccessLog() {
                         ? t(e.byViewer ? "accessLog.portalGuardianYou" : "accessLog.portalGuardian")
                         : t(e.byViewer ? "accessLog.portalSelf" : "accessLog.portalSelfOther")}
                     </td>
-                    <td>{t(`accessLog.sections.${knownSections.has(e.section) ? e.section : "other"}`)}</td>
+                    <td>{t(`accessLog.sections.${e.section}`)}</td>
                   </>
                 ) : (
                   <>
