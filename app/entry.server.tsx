@@ -54,10 +54,15 @@ export default async function handleRequest(
   });
 }
 
-/** Loader and action errors: log the message only, never patient data or stacks in production logs. */
+/**
+ * Loader and action errors: log the message only, never patient data or stacks in production logs. A failed query's
+ * message carries its SQL and values (a search text among them): its cause, the database's own message, is logged.
+ */
 export function handleError(error: unknown, { request }: { request: Request }) {
   if (request.signal.aborted) return;
-  const message = error instanceof Error ? error.message : String(error);
-  const stack = process.env.NODE_ENV === "production" ? undefined : error instanceof Error ? error.stack : undefined;
+  const reported = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+  const message = reported instanceof Error ? reported.message : String(reported);
+  // Outside production, where it failed: the frames only (the stack's first lines repeat the message).
+  const stack = process.env.NODE_ENV === "production" || !(error instanceof Error) ? undefined : error.stack?.split("\n").filter((l) => /^\s+at /.test(l)).join("\n");
   console.error(JSON.stringify({ level: "error", msg: "request failed", path: new URL(request.url).pathname, error: message, stack }));
 }
