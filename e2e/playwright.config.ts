@@ -34,7 +34,8 @@ export default defineConfig({
   workers: 1,
   retries: 0,
   forbidOnly: !!process.env.CI,
-  timeout: 60_000,
+  // A journey visits up to ten pages, each scanned by axe (without JavaScript, in a scratch context of its own).
+  timeout: 120_000,
   expect: { timeout: 10_000 },
   reporter: [["list"], ["json", { outputFile: path.join(root, ".cache/playwright-report.json") }]],
   use: {
