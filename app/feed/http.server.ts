@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import express, { type Request, type Response, type Router } from "express";
 import type { Config } from "~/config.server";
 import type { Database } from "../../db/connection";
+import { BodyTooLarge, readBody } from "~/utils/body.server";
 import { logger } from "~/utils/logger";
 import { FeedInputError, ingestBatch, type FeedEntry } from "./ingest.server";
 import { problem, reportOutcome, responseBundle, summaryText } from "./outcome";
@@ -38,42 +39,6 @@ export function tokenMatches(header: string | undefined, token: string): boolean
 
 function send(res: Response, status: number, body: unknown): void {
   res.status(status).type(FHIR_JSON).set("Cache-Control", "no-store").send(JSON.stringify(body));
-}
-
-class BodyTooLarge extends Error {}
-
-/** The body as a Buffer, refusing (without reading further) once it passes `limit` bytes. */
-function readBody(req: Request, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        cleanup();
-        req.pause();
-        reject(new BodyTooLarge());
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = () => {
-      cleanup();
-      resolve(Buffer.concat(chunks, size));
-    };
-    const onError = (error: Error) => {
-      cleanup();
-      reject(error);
-    };
-    const cleanup = () => {
-      req.off("data", onData);
-      req.off("end", onEnd);
-      req.off("error", onError);
-    };
-    req.on("data", onData);
-    req.on("end", onEnd);
-    req.on("error", onError);
-  });
 }
 
 export function feedRouter(options: FeedRouterOptions): Router {

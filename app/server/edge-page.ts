@@ -1,4 +1,6 @@
+import type { OperationOutcomeIssue } from "@medplum/fhirtypes";
 import type { Request, Response } from "express";
+import { problem } from "~/feed/outcome";
 import { languageOf, translatorFor } from "~/i18n/i18next.server";
 import { html } from "~/utils/html.server";
 
@@ -26,7 +28,7 @@ const TEXTS: Record<EdgeRefusal, string> = {
   "too-many-requests": "tooMany",
 };
 
-const ISSUE_CODE: Record<EdgeRefusal, string> = {
+const ISSUE_CODE: Record<EdgeRefusal, OperationOutcomeIssue["code"]> = {
   "bad-request": "invalid",
   forbidden: "forbidden",
   "too-large": "too-costly",
@@ -66,8 +68,7 @@ export async function sendEdgePage(req: Request, res: Response, refusal: EdgeRef
   const title = t(`errors.${key}Title`);
   const text = refusal === "too-many-requests" ? t("errors.tooManyText", { count: minutes }) : t(`errors.${key}Text`);
   if (options.machine) {
-    const outcome = { resourceType: "OperationOutcome", issue: [{ severity: "error", code: ISSUE_CODE[refusal], diagnostics: `${title}. ${text}` }] };
-    res.type("application/fhir+json; charset=utf-8").send(JSON.stringify(outcome));
+    res.type("application/fhir+json; charset=utf-8").send(JSON.stringify(problem(ISSUE_CODE[refusal], `${title}. ${text}`)));
     return;
   }
   const lng = await languageOf(request);

@@ -1,5 +1,6 @@
 import { isUtf8 } from "node:buffer";
 import type { Request } from "express";
+import { BodyTooLarge, readBody } from "~/utils/body.server";
 
 /**
  * The one place where what a client sent is checked before any route sees it: the request target (path and query
@@ -78,14 +79,13 @@ export async function readFormBody(req: Request, limit: number): Promise<string>
   if (type !== FORM_TYPE) throw new EdgeError("unsupported-media-type", `form body of type ${type || "(none)"}`);
   const declared = Number(req.headers["content-length"] ?? 0);
   if (declared > limit) throw new EdgeError("too-large", "declared body over the limit");
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw new EdgeError("too-large", "body over the limit");
-    chunks.push(chunk);
+  let body: Buffer;
+  try {
+    body = await readBody(req, limit);
+  } catch (error) {
+    if (error instanceof BodyTooLarge) throw new EdgeError("too-large", "body over the limit");
+    throw error;
   }
-  const body = Buffer.concat(chunks, size);
   if (!isUtf8(body)) throw new EdgeError("bad-request", "form body is not UTF-8");
   const text = body.toString("utf8");
   if (text) checkUrlEncoded(text, "form");
