@@ -1,8 +1,8 @@
-import type { Page } from "@playwright/test";
+import type { Locator, Page } from "@playwright/test";
 import type { TFunction } from "i18next";
 import { castEntry, type CastKey } from "../app/feed/demo/cast";
 import { expect, test } from "./fixtures";
-import { castPatientId, castPersonnummer } from "./record-helpers";
+import { castPatientId, castPersonnummer, expectNoDeadLinks } from "./record-helpers";
 
 /**
  * Login through the development identity provider, acting for a child, the access log, sessions and logout, as the
@@ -42,8 +42,9 @@ async function answerNewEntries(page: Page, t: TFunction, scan: () => Promise<vo
   await page.waitForURL((url) => url.pathname !== "/login/new-entries");
 }
 
-async function accessLogRows(page: Page): Promise<number> {
-  return page.locator("table tbody tr").count();
+/** A guardian's reasons name the child, who may be "ditt barn": each must still begin as a sentence does. */
+async function expectSentencesCapitalised(items: Locator) {
+  for (const text of await items.allTextContents()) expect(text.trim(), text).toMatch(/^\p{Lu}/u);
 }
 
 for (const javaScriptEnabled of [true, false]) {
@@ -69,8 +70,11 @@ for (const javaScriptEnabled of [true, false]) {
       await loginThroughProvider(page, t, scan, "guardian");
       await expect(page.locator("html")).toHaveAttribute("lang", lng);
       await answerNewEntries(page, t, scan);
-      await expect(page).toHaveURL(/\/$/);
+      // Logged in from the start page, the person lands on their own start: the overview of their record.
+      await expect(page).toHaveURL(/\/record$/);
+      await expect(page.getByRole("heading", { level: 1 })).toHaveText(t("record:overview.title"));
       await scan();
+      await expectNoDeadLinks(page);
 
       const header = page.getByRole("banner");
       await expect(header.getByText(t("identity:header.loggedInAs", { name: castName("guardian") }))).toBeVisible();
@@ -87,18 +91,29 @@ for (const javaScriptEnabled of [true, false]) {
       await select.selectOption({ label: castName("child5") });
       await header.getByRole("button", { name: t("identity:header.switchAction") }).click();
       await expect(page.getByTestId("subject")).toHaveText(t("identity:header.showingFor", { name: castName("child5") }));
+      // Every heading and count names the child, not "you".
+      await expect(page.getByRole("heading", { level: 1 })).toHaveText(t("record:overview.title", { context: "for", name: castName("child5") }));
+      for (const card of [t("record:overview.appointments"), t("record:overview.messages")]) {
+        await expect(page.locator("section", { has: page.getByRole("heading", { name: card }) })).toContainText(castName("child5"));
+      }
       await scan();
+      await expectNoDeadLinks(page);
+      await visit("/record/notes");
+      await expect(page.getByRole("heading", { level: 1 })).toHaveText(
+        t("identity:subject.titleFor", { title: t("record:section.notes.title"), name: castName("child5") }),
+      );
 
-      // Every look at the child's access log is itself logged: the list grows.
+      // Every read is logged, newest first, the look at the log itself included (the log may run to many pages).
+      await visit("/record/allergies");
       await visit("/access-log");
-      await expect(page.getByRole("heading", { level: 1 })).toHaveText(t("identity:accessLog.title"));
+      await expect(page.getByRole("heading", { level: 1 })).toHaveText(
+        t("identity:subject.titleFor", { title: t("identity:accessLog.title"), name: castName("child5") }),
+      );
       await expect(page.getByText(t("identity:accessLog.introFor", { name: castName("child5") }))).toBeVisible();
-      const first = await accessLogRows(page);
-      expect(first).toBeGreaterThanOrEqual(1);
-      await expect(page.locator("table tbody tr").first()).toContainText(t("identity:accessLog.portalGuardianYou"));
-      await expect(page.locator("table tbody tr").first()).toContainText(t("identity:accessLog.sections.access_log"));
-      await visit("/access-log");
-      expect(await accessLogRows(page)).toBe(first + 1);
+      const rows = page.locator("table tbody tr");
+      await expect(rows.first()).toContainText(t("identity:accessLog.portalGuardianYou"));
+      await expect(rows.first()).toContainText(t("identity:accessLog.sections.access_log"));
+      await expect(rows.nth(1)).toContainText(t("identity:accessLog.sections.allergies"));
 
       // The period filter: an invalid date is named next to its field; a period in the future shows nothing.
       await visit("/access-log?from=2099-01-01");
@@ -109,8 +124,12 @@ for (const javaScriptEnabled of [true, false]) {
       // Children the guardian cannot act for are explained.
       await visit("/acting-for");
       await expect(page.getByText(t("identity:actingFor.reasons.age_13", { name: castName("child13") }))).toBeVisible();
+      await expectSentencesCapitalised(page.locator("#unavailable-title + ul li"));
       await page.getByRole("button", { name: t("identity:actingFor.choose", { name: `${castName("guardian")} (${t("identity:header.you")})` }) }).click();
+      // The switch lands on the person's start, for the subject now on screen.
+      await expect(page).toHaveURL(/\/record$/);
       await expect(page.getByTestId("subject")).toHaveText(t("identity:header.showingSelf"));
+      await expect(page.getByRole("heading", { level: 1 })).toHaveText(t("record:overview.title"));
       await scan();
 
       await visit("/access-log");
@@ -134,6 +153,8 @@ test.describe("who gets in", () => {
   for (const [key, reason] of [
     ["deceased", "deceased"],
     ["child5", "under_13"],
+    // The same words for a child with protected identity: nothing in them may promise a guardian's help.
+    ["protectedChild", "under_13"],
   ] as const) {
     test(`${castEntry(key).role}: refused with the reason (${reason})`, async ({ page, visit, scan, t }) => {
       await visit("/login");
@@ -145,6 +166,16 @@ test.describe("who gets in", () => {
       await scan();
     });
   }
+
+  test("a guardian is told, in whole sentences, why she cannot act for her child with protected identity", async ({ page, visit, scan, t }) => {
+    await visit("/login");
+    await loginThroughProvider(page, t, scan, "protectedGuardian");
+    await answerNewEntries(page, t, scan);
+    await scan();
+    await visit("/acting-for");
+    await expect(page.getByText(t("identity:actingFor.reasons.protected", { name: t("identity:header.yourChild") }))).toBeVisible();
+    await expectSentencesCapitalised(page.locator("#unavailable-title + ul li"));
+  });
 
   test("someone unknown to the read model is refused; a malformed number is caught at the provider", async ({ page, visit, scan, t }) => {
     await visit("/login");
@@ -177,10 +208,15 @@ test.describe("who gets in", () => {
   test("a 14-year-old logs in but has no record; a 16-year-old reads theirs", async ({ page, visit, scan, t }) => {
     await visit("/login?returnTo=%2Faccess-log");
     await loginThroughProvider(page, t, scan, "teen14");
-    await answerNewEntries(page, t, scan);
+    // No record online: no question about hiding its newest entries, and no link to who has read it.
+    await expect(page).toHaveURL(/\/access-log$/);
     await expect(page.getByRole("heading", { level: 1 })).toHaveText(t("errors.notFoundTitle"));
     await expect(page.getByTestId("subject")).toHaveText(t("identity:header.showingSelf"));
     await scan();
+    await visit("/");
+    await expect(page).toHaveURL(/\/record$/);
+    await expect(page.getByRole("banner").getByRole("link", { name: t("identity:header.accessLog") })).toHaveCount(0);
+    await expectNoDeadLinks(page);
     await page.getByRole("banner").getByRole("button", { name: t("identity:header.logout") }).click();
     await scan();
 

@@ -20,6 +20,21 @@ function localeKeys(lng: string): Map<string, string[]> {
   );
 }
 
+/** Every text of every namespace in both languages, with where it is. */
+function texts(): { where: string; text: string }[] {
+  const out: { where: string; text: string }[] = [];
+  for (const lng of ["sv", "en"]) {
+    for (const file of readdirSync(path.join(localesDir, lng)).filter((f) => f.endsWith(".json"))) {
+      const walk = (v: unknown, at: string): void => {
+        if (typeof v === "string") out.push({ where: `${lng}/${file} ${at}`, text: v });
+        else if (v && typeof v === "object") for (const [k, c] of Object.entries(v)) walk(c, at ? `${at}.${k}` : k);
+      };
+      walk(JSON.parse(readFileSync(path.join(localesDir, lng, file), "utf8")), "");
+    }
+  }
+  return out;
+}
+
 describe("locales", () => {
   const sv = localeKeys("sv");
   const en = localeKeys("en");
@@ -33,14 +48,13 @@ describe("locales", () => {
   });
 
   it("has no empty translations", () => {
-    for (const lng of ["sv", "en"]) {
-      for (const file of readdirSync(path.join(localesDir, lng))) {
-        const walk = (v: unknown, at: string): void => {
-          if (typeof v === "string") expect(v.trim(), `${lng}/${file} ${at}`).not.toBe("");
-          else if (v && typeof v === "object") for (const [k, c] of Object.entries(v)) walk(c, `${at}.${k}`);
-        };
-        walk(JSON.parse(readFileSync(path.join(localesDir, lng, file), "utf8")), "");
-      }
-    }
+    for (const { where, text } of texts()) expect(text.trim(), where).not.toBe("");
+  });
+
+  // A person's name may be "ditt barn" / "your child" (a child with protected identity), which would start the
+  // sentence in lower case.
+  it("starts no sentence with a person's name", () => {
+    const startsWithName = texts().filter(({ text }) => /(^|[.!?:]\s+)\{\{name\b/.test(text));
+    expect(startsWithName.map((s) => `${s.where}: ${s.text}`)).toEqual([]);
   });
 });

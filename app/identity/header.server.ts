@@ -1,5 +1,5 @@
 import { database } from "../../db/connection";
-import { actingOptions, currentSession } from "./access.server";
+import { actingOptions, currentSession, decideAccess } from "./access.server";
 import { sessionSettings, sessionToken } from "./session.server";
 
 export interface PersonLabel {
@@ -17,6 +17,8 @@ export interface HeaderIdentity {
   subject: PersonLabel;
   /** The person themself and each child they may act for today. */
   choices: PersonLabel[];
+  /** Whether the subject's record is shown online (not from 13 to 15): the record's own links depend on it. */
+  recordShown: boolean;
   /** The "hide new entries" choice of this session, as an ISO instant. */
   hideEntriesAfter: string | null;
 }
@@ -26,7 +28,10 @@ export async function headerIdentity(request: Request, now: Date = new Date()): 
   if (!sessionToken(request, sessionSettings())) return null;
   const session = await currentSession(request, now);
   if (!session) return null;
-  const options = await actingOptions(database(), session.personId, now);
+  const [options, decision] = await Promise.all([
+    actingOptions(database(), session.personId, now),
+    decideAccess(database(), session.personId, session.actingForPersonId, now),
+  ]);
   const label = (o: (typeof options)[number]): PersonLabel => ({
     personId: o.personId,
     givenName: o.protectedIdentity && !o.self ? null : o.givenName,
@@ -41,6 +46,7 @@ export async function headerIdentity(request: Request, now: Date = new Date()): 
     person: label(self),
     subject: label(subject),
     choices: options.filter((o) => o.refusal === null).map(label),
+    recordShown: decision.capabilities.includes("read_record"),
     hideEntriesAfter: session.hideEntriesAfter?.toISOString() ?? null,
   };
 }

@@ -40,9 +40,11 @@ export function IdentityBar({ identity }: { identity: HeaderIdentity | null }) {
         ) : null}
         <nav aria-label={t("header.accountLinks")} className="identity-bar__links">
           <ul className="inline-list">
-            <li>
-              <Link to="/access-log">{t("header.accessLog")}</Link>
-            </li>
+            {identity.recordShown ? (
+              <li>
+                <Link to="/access-log">{t("header.accessLog")}</Link>
+              </li>
+            ) : null}
             <li>
               <Link to="/sessions">{t("header.sessions")}</Link>
             </li>

@@ -3,6 +3,7 @@ import { languageOf } from "~/i18n/i18next.server";
 import { logger } from "~/utils/logger";
 import { safeRedirect } from "~/utils/redirect";
 import { database } from "../../db/connection";
+import { asksNewEntriesChoice } from "./new-entries.server";
 import { beginLogin, completeLogin } from "./oidc.server";
 
 /**
@@ -21,7 +22,10 @@ export async function startLoginResponse(request: Request): Promise<Response> {
   }
 }
 
-/** The identity provider's redirect back: finish the login and move on (the new-entries choice, or why not). */
+/**
+ * The identity provider's redirect back: finish the login and move on (to the new-entries choice if the person has a
+ * record online, or straight on), or say why not.
+ */
 export async function callbackResponse(request: Request): Promise<Response> {
   const result = await completeLogin(database(), request);
   const headers = new Headers();
@@ -29,6 +33,7 @@ export async function callbackResponse(request: Request): Promise<Response> {
   logger.info({ outcome: result.outcome, ...(result.outcome === "admitted" ? {} : { reason: result.reason }) }, "login");
   switch (result.outcome) {
     case "admitted":
+      if (!(await asksNewEntriesChoice(database(), result.personId))) return redirect(result.returnTo, { headers });
       return redirect(`/login/new-entries?returnTo=${encodeURIComponent(result.returnTo)}`, { headers });
     case "refused":
       return redirect(`/login/refused?reason=${result.reason}`, { headers });

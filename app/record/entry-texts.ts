@@ -85,7 +85,7 @@ export function entryFields(texts: RecordTexts, entry: EntryView): EntryField[] 
   const { t } = texts;
   const author = entry.authorName
     ? entry.authorProfession
-      ? t("entry.authorWithProfession", { name: entry.authorName, profession: entry.authorProfession })
+      ? t("entry.authorWithProfession", { author: entry.authorName, profession: entry.authorProfession })
       : entry.authorName
     : null;
   const fields: EntryField[] = [];

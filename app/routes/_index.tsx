@@ -1,6 +1,17 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
 import { Link } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { PageTitle } from "~/components/page-title";
+import { currentSession } from "~/identity/access.server";
+
+/** The person's own start, once logged in: the overview of the subject on screen (appointments, messages, record). */
+const PERSONAL_START = "/record";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  if (await currentSession(request)) throw redirect(PERSONAL_START);
+  return null;
+}
 
 export default function StartPage() {
   const { t } = useTranslation();

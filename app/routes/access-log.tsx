@@ -7,6 +7,7 @@ import { accessLogView, parseAccessLogFilter } from "~/audit/access-log-page.ser
 import { formatDateTime } from "~/i18n/format";
 import { requireAccess } from "~/identity/access.server";
 import { database } from "~/identity/database.server";
+import { useSubjectTexts } from "~/identity/subject";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const access = await requireAccess(request, "read_record");
@@ -18,6 +19,7 @@ export default function AccessLog() {
   const view = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation("identity");
   const { filter, errors, entries, page, hasNext, subject } = view;
+  const subjectTexts = useSubjectTexts();
   const query = (p: number) => {
     const params = new URLSearchParams();
     if (filter.from) params.set("from", filter.from);
@@ -28,7 +30,7 @@ export default function AccessLog() {
   };
   return (
     <div className="page">
-      <PageTitle>{t("accessLog.title")}</PageTitle>
+      <PageTitle>{subjectTexts.title(t("accessLog.title"))}</PageTitle>
       <p className="lead">{t("accessLog.intro")}</p>
       {subject ? <p>{t("accessLog.introFor", { name: subject.protectedIdentity ? t("header.yourChild") : subject.name ?? t("header.unnamed") })}</p> : null}
 

@@ -5,7 +5,7 @@ import { useTranslation } from "react-i18next";
 import { PageTitle } from "~/components/page-title";
 import { formatDateTime } from "~/i18n/format";
 import { requireSession } from "~/identity/access.server";
-import { chooseHiddenEntries, HIDE_ENTRIES_DAYS } from "~/identity/new-entries.server";
+import { asksNewEntriesChoice, chooseHiddenEntries, HIDE_ENTRIES_DAYS } from "~/identity/new-entries.server";
 import { safeRedirect } from "~/utils/redirect";
 import { database } from "~/identity/database.server";
 import { newEntriesChoiceSchema } from "~/identity/forms.server";
@@ -13,6 +13,8 @@ import { newEntriesChoiceSchema } from "~/identity/forms.server";
 export async function loader({ request }: LoaderFunctionArgs) {
   const session = await requireSession(request);
   const returnTo = safeRedirect(new URL(request.url).searchParams.get("returnTo"), "/");
+  // Nothing to hide for someone without a record online (13–15).
+  if (!(await asksNewEntriesChoice(database(), session.personId))) throw redirect(returnTo);
   return data({ returnTo, hideEntriesAfter: session.hideEntriesAfter?.toISOString() ?? null, days: HIDE_ENTRIES_DAYS });
 }
 

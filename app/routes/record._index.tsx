@@ -6,6 +6,7 @@ import { PageTitle } from "~/components/page-title";
 import { HiddenEntriesNotice } from "~/components/record/notices";
 import { ComingUp, NoRecordNotice, RecordHighlights, SectionLinks } from "~/components/record/overview-cards";
 import { TakeAway } from "~/components/record/take-away";
+import { useSubjectTexts } from "~/identity/subject";
 import { readOverviewPage } from "~/record/pages.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -22,10 +23,11 @@ export default function RecordOverview() {
   const { overview, hideEntriesAfter } = useLoaderData<typeof loader>();
   const { t } = useTranslation("record");
   const { pathname } = useLocation();
+  const { context } = useSubjectTexts();
   const { record, ...comingUp } = overview;
   return (
     <div className="record-overview">
-      <PageTitle>{t("overview.title")}</PageTitle>
+      <PageTitle>{t("overview.title", context)}</PageTitle>
       <p className="lead">{t("overview.intro")}</p>
       {record ? <HiddenEntriesNotice hideEntriesAfter={hideEntriesAfter} returnTo={pathname} /> : <NoRecordNotice />}
       <ComingUp overview={comingUp} />

@@ -6,6 +6,7 @@ import { PageTitle } from "~/components/page-title";
 import { HiddenEntriesNotice, WithheldNotices } from "~/components/record/notices";
 import { ServerHtml } from "~/components/server-html";
 import { formatNumber } from "~/i18n/format";
+import { useSubjectTexts } from "~/identity/subject";
 import { loadTrendPage } from "~/record/pages.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -17,12 +18,13 @@ export default function ResultTrendPage() {
   const { title, count, hideEntriesAfter, withheld, chartAndTable } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation("record");
   const { pathname } = useLocation();
+  const subject = useSubjectTexts();
   return (
     <div className="record-section">
       <p className="no-print">
         <Link to="/record/results">{t("trend.back")}</Link>
       </p>
-      <PageTitle>{t("trend.title", { title })}</PageTitle>
+      <PageTitle>{subject.title(t("trend.title", { title }))}</PageTitle>
       <p className="lead">{t("trend.intro")}</p>
       <HiddenEntriesNotice hideEntriesAfter={hideEntriesAfter} returnTo={pathname} />
       <WithheldNotices notices={withheld} />

@@ -2,6 +2,7 @@ import { Link } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { formatDate, formatDateTime, formatNumber } from "~/i18n/format";
+import { useSubjectTexts } from "~/identity/subject";
 import { assessmentWords, valueText } from "~/record/entry-texts";
 import type { AppointmentView, MessageView, Overview } from "~/record/overview.server";
 import type { EntryView, Highlights } from "~/record/queries.server";
@@ -22,14 +23,15 @@ function Card({ title, children }: { title: string; children: ReactNode }) {
 /** Upcoming appointments and unread messages: what the overview shows everyone, with or without a record online. */
 export function ComingUp({ overview }: { overview: Omit<Overview, "record"> }) {
   const { t, lng } = useRecordTexts();
+  const { context } = useSubjectTexts();
   const { appointments, upcomingCount, unreadMessages, unreadCount } = overview;
   return (
     <div className="overview-grid">
       <Card title={t("overview.appointments")}>
         <p>
           {upcomingCount > 0
-            ? t("overview.appointmentCount", { count: upcomingCount, n: formatNumber(upcomingCount, lng) })
-            : t("overview.noAppointments")}
+            ? t("overview.appointmentCount", { ...context, count: upcomingCount, n: formatNumber(upcomingCount, lng) })
+            : t("overview.noAppointments", context)}
         </p>
         {appointments.length > 0 ? (
           <ul className="plain-list">
@@ -41,7 +43,9 @@ export function ComingUp({ overview }: { overview: Omit<Overview, "record"> }) {
         {upcomingCount > appointments.length ? <p className="muted">{t("overview.moreAppointments")}</p> : null}
       </Card>
       <Card title={t("overview.messages")}>
-        <p>{unreadCount > 0 ? t("overview.unreadCount", { count: unreadCount, n: formatNumber(unreadCount, lng) }) : t("overview.noMessages")}</p>
+        <p>{unreadCount > 0
+            ? t("overview.unreadCount", { ...context, count: unreadCount, n: formatNumber(unreadCount, lng) })
+            : t("overview.noMessages", context)}</p>
         {unreadMessages.length > 0 ? (
           <ul className="plain-list">
             {unreadMessages.map((m) => (

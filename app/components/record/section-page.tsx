@@ -1,6 +1,7 @@
 import { useLocation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { PageTitle } from "~/components/page-title";
+import { useSubjectTexts } from "~/identity/subject";
 import type { SectionPageRead } from "~/record/pages.server";
 import { isFiltered } from "~/record/sections";
 import { EntryList } from "./entry-list";
@@ -17,13 +18,14 @@ import { TitledSection } from "./titled-section";
 export function SectionPage({ data }: { data: SectionPageRead }) {
   const { t } = useTranslation("record");
   const { pathname, search } = useLocation();
+  const { title } = useSubjectTexts();
   const { section, filters, page, facets } = data;
   const filtered = isFiltered(filters);
   const first = (page.page - 1) * page.pageSize + 1;
   const shown = page.entries.length;
   return (
     <div className="record-section">
-      <PageTitle>{t(`section.${section}.title`)}</PageTitle>
+      <PageTitle>{title(t(`section.${section}.title`))}</PageTitle>
       <p className="lead">{t(`section.${section}.intro`)}</p>
       <HiddenEntriesNotice hideEntriesAfter={data.hideEntriesAfter} returnTo={pathname + search} />
       <WithheldNotices notices={facets.withheld} />
