@@ -1,4 +1,5 @@
 import type { Patient, RelatedPerson } from "@medplum/fhirtypes";
+import { clinicalReads } from "./access-events";
 import { RecordBuilder, type Clock, type DemoResource, type Person } from "./builder";
 import { buildDemoCast, resolveCastBookings, type CastKey, type CastPerson } from "./cast";
 import { castRecord } from "./cast-records";
@@ -110,6 +111,7 @@ function* castResources(seed: number, clock: Clock): Generator<DemoResource> {
       b.resources.push(guardianResource(id, person, { personnummer: henrik.personnummer, given: henrik.given, family: henrik.family, gender: henrik.gender }, clock));
     }
     castRecord(b, who, bookings, guardianOf);
+    clinicalReads(b);
     yield* b.resources;
   }
 }
@@ -236,6 +238,7 @@ export class Population {
       b.resources.push(related);
     }
     generatedRecord(b);
+    clinicalReads(b);
     yield* b.resources;
   }
 }
