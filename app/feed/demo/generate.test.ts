@@ -174,6 +174,15 @@ describe("the cast's ages, relative to the day of generation", () => {
     });
   }
 
+  it("names the cast and the fifty patients `npm start` loads beside it all differently, on any day and with any seed", () => {
+    for (const [instant, seed] of [["2026-03-15T10:00:00Z", 7], ["2027-07-01T08:00:00Z", 20_240_901], ["2028-02-29T12:00:00Z", 1]] as const) {
+      const names = [...generateDemoResources({ today: new Date(instant), patients: 50, seed, catalogue: false })]
+        .filter((r) => r.resourceType === "Patient")
+        .map((r) => r.name?.[0]?.text);
+      expect(names.filter((n, i) => names.indexOf(n) !== i), `${instant}, seed ${seed}`).toEqual([]);
+    }
+  });
+
   it("lists every cast member, guardians with their children", () => {
     expect(new Set(demoCast.map((c) => c.key)).size).toBe(demoCast.length);
     expect(demoCast.find((c) => c.key === "guardian")?.childrenKeys).toHaveLength(5);
