@@ -16,7 +16,7 @@ export const FOLLOW_UP_DAYS = 5;
 export function clinicalReads(b: RecordBuilder): void {
   const r = b.rng;
   const latest = b.clock.now - 60_000;
-  for (const c of [...b.contacts]) {
+  for (const c of b.contacts) {
     const start = localInstant(c.day, c.minute);
     const minutes = Math.max(0, Math.floor((c.endMs - start) / 60_000));
     b.accessEvent({ unit: c.unit, staff: c.staff, atMs: Math.min(start + r.int(0, minutes) * 60_000 + r.int(0, 59) * 1000, latest) });
