@@ -15,7 +15,7 @@ function castName(key: CastKey): string {
   return `${c.given} ${c.family}`;
 }
 
-/** The provider's button for a cast member: name and personnummer (names are not unique in the demo data). */
+/** The provider's button for a cast member: name and personnummer (which follows the day the data was generated). */
 async function castButton(page: Page, t: TFunction, key: CastKey) {
   const pnr = await castPersonnummer(page, key);
   const label = t("dev-idp:devIdp.loginAs", { name: castName(key) });

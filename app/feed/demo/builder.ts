@@ -1,6 +1,7 @@
 import type {
   AllergyIntolerance,
   Appointment,
+  AuditEvent,
   CodeableConcept,
   Communication,
   Condition,
@@ -60,7 +61,8 @@ export type DemoResource =
   | Immunization
   | ServiceRequest
   | Appointment
-  | Communication;
+  | Communication
+  | AuditEvent;
 
 export interface Person {
   id: string;
@@ -90,6 +92,8 @@ export interface Contact {
   staff: Staff;
   day: number;
   minute: number;
+  /** When the contact ended (ms; for a stay, the day of discharge). */
+  endMs: number;
   /** When the contact was documented (ms). */
   recordedMs: number;
 }
@@ -112,6 +116,8 @@ export function round(value: number, decimals: number): number {
  */
 export class RecordBuilder {
   readonly resources: DemoResource[] = [];
+  /** The person's care contacts so far, in the order they were made. */
+  readonly contacts: Contact[] = [];
   private counter = 0;
 
   constructor(
@@ -183,7 +189,9 @@ export class RecordBuilder {
       reasonCode: [{ text: options.reason }],
       serviceProvider: ref("Organization", u.id, u.name),
     });
-    return { id, unit: options.unit, staff, day: options.day, minute, recordedMs };
+    const c = { id, unit: options.unit, staff, day: options.day, minute, endMs: localInstant(endDay, endMinute), recordedMs };
+    this.contacts.push(c);
+    return c;
   }
 
   /** A note (DocumentReference with the text as a plain-text attachment). */
@@ -421,6 +429,31 @@ export class RecordBuilder {
       performer: [ref("Organization", to.id, to.name)],
       reasonCode: [{ text: options.reason }],
       note: [{ text: `Remitterande: ${c.staff.name}, ${c.staff.profession.toLowerCase()}` }],
+    });
+    return id;
+  }
+
+  /**
+   * A read of the record in the clinical system (AuditEvent, the DICOM "Patient Record" event with action R), by a
+   * member of staff at a unit: the access log the patient may ask for names the unit and the time.
+   */
+  accessEvent(options: { unit: string; staff: Staff; atMs: number }): string {
+    const id = this.nextId();
+    const u = unit(options.unit);
+    this.push<AuditEvent>({
+      resourceType: "AuditEvent",
+      id,
+      meta: this.meta(options.atMs),
+      type: { system: SYSTEMS.dicom, code: "110110", display: "Patient Record" },
+      action: "R",
+      recorded: utcInstant(options.atMs),
+      outcome: "0",
+      agent: [
+        { role: [{ text: options.staff.profession }], who: ref("Practitioner", options.staff.id, options.staff.name), requestor: true },
+        { who: ref("Organization", u.id, u.name), requestor: false },
+      ],
+      source: { site: "Millennium", observer: { display: "Millennium" } },
+      entity: [{ what: this.patientRef, role: { system: SYSTEMS.objectRole, code: "1", display: "Patient" } }],
     });
     return id;
   }

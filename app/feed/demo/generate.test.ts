@@ -1,9 +1,10 @@
-import type { Reference } from "@medplum/fhirtypes";
+import type { AuditEvent, Encounter, Reference } from "@medplum/fhirtypes";
 import Personnummer from "personnummer";
 import { describe, expect, it } from "vitest";
 import type { DemoResource } from "./builder";
 import { buildDemoCast, demoCast, resolveCastBookings, type CastKey } from "./cast";
-import { EXCLUDED_KEYWORDS, EXCLUDED_UNITS, SERVICES, UNITS } from "./catalogue";
+import { FOLLOW_UP_DAYS } from "./access-events";
+import { EXCLUDED_KEYWORDS, EXCLUDED_UNITS, SERVICES, STAFF, UNITS } from "./catalogue";
 import { clockOf, generateDemoResources, Population } from "./generate";
 import { luhnCheckDigit, testPersonnummer } from "./personnummer";
 import { SYSTEMS } from "./terminology";
@@ -24,6 +25,7 @@ function subjectOf(r: DemoResource): string | undefined {
   const ref = (x.subject ?? x.patient) as Reference | undefined;
   if (ref?.reference) return ref.reference;
   if (r.resourceType === "Appointment") return r.participant.find((p) => p.actor?.reference?.startsWith("Patient/"))?.actor?.reference;
+  if (r.resourceType === "AuditEvent") return r.entity?.find((e) => e.what?.reference?.startsWith("Patient/"))?.what?.reference;
   return undefined;
 }
 
@@ -172,6 +174,15 @@ describe("the cast's ages, relative to the day of generation", () => {
     });
   }
 
+  it("names the cast and the fifty patients `npm start` loads beside it all differently, on any day and with any seed", () => {
+    for (const [instant, seed] of [["2026-03-15T10:00:00Z", 7], ["2027-07-01T08:00:00Z", 20_240_901], ["2028-02-29T12:00:00Z", 1]] as const) {
+      const names = [...generateDemoResources({ today: new Date(instant), patients: 50, seed, catalogue: false })]
+        .filter((r) => r.resourceType === "Patient")
+        .map((r) => r.name?.[0]?.text);
+      expect(names.filter((n, i) => names.indexOf(n) !== i), `${instant}, seed ${seed}`).toEqual([]);
+    }
+  });
+
   it("lists every cast member, guardians with their children", () => {
     expect(new Set(demoCast.map((c) => c.key)).size).toBe(demoCast.length);
     expect(demoCast.find((c) => c.key === "guardian")?.childrenKeys).toHaveLength(5);
@@ -317,5 +328,56 @@ describe("coverage of what the portal shows", () => {
     expect(theirs / generated).toBeLessThan(250);
     const children = all.filter((r) => r.resourceType === "RelatedPerson" && Number(r.patient.reference?.slice(8)) >= 20_000_000);
     expect(children.length).toBeGreaterThan(20);
+  });
+});
+
+describe("the clinical system's access events (AuditEvent)", () => {
+  const events = all.filter((r): r is AuditEvent => r.resourceType === "AuditEvent");
+  const encounters = all.filter((r): r is Encounter => r.resourceType === "Encounter");
+  const encountersOf = new Map<string, Encounter[]>();
+  for (const e of encounters) encountersOf.set(e.subject?.reference ?? "", [...(encountersOf.get(e.subject?.reference ?? "") ?? []), e]);
+  const staffById = new Map(STAFF.map((s) => [`Practitioner/${s.id}`, s]));
+  const unitIdOfKey = new Map([...UNITS.values()].map((u) => [u.key, `Organization/${u.id}`]));
+
+  it("are each a read of one patient's record at a unit of one of their care contacts, during it or days after, never after now", () => {
+    expect(events.length).toBeGreaterThan(0);
+    for (const e of events) {
+      const where = `AuditEvent/${e.id}`;
+      expect(e.action, where).toBe("R");
+      const patient = subjectOf(e) as string;
+      expect(patient, where).toMatch(/^Patient\/\d+$/);
+      const unitRef = e.agent.find((a) => a.who?.reference?.startsWith("Organization/"))?.who?.reference;
+      const reader = e.agent.find((a) => a.who?.reference?.startsWith("Practitioner/"));
+      const at = Date.parse(e.recorded);
+      expect(at, where).toBeLessThanOrEqual(NOW);
+      const contact = (encountersOf.get(patient) ?? []).find(
+        (c) => c.serviceProvider?.reference === unitRef && at >= Date.parse(c.period?.start as string) && at <= Date.parse(c.period?.end as string) + (FOLLOW_UP_DAYS + 1) * DAY,
+      );
+      expect(contact, `${where}: no care contact of ${patient} at ${unitRef} around ${e.recorded}`).toBeDefined();
+      // The reader works at that unit, and the event says as what.
+      const staff = staffById.get(reader?.who?.reference ?? "");
+      expect(staff && unitIdOfKey.get(staff.unit), where).toBe(unitRef);
+      expect(reader?.role?.[0]?.text, where).toBe(staff?.profession);
+    }
+  });
+
+  it("come with every care contact, a few at most, for the cast and the generated patients alike", () => {
+    expect(events.length / encounters.length).toBeGreaterThanOrEqual(1);
+    expect(events.length / encounters.length).toBeLessThan(2);
+    const read = new Set(events.map((e) => subjectOf(e)));
+    for (const c of cast) {
+      if (c.patientId && encountersOf.has(`Patient/${c.patientId}`)) expect(read.has(`Patient/${c.patientId}`), c.key).toBe(true);
+    }
+    expect([...read].filter((p) => Number(p?.slice(8)) >= 20_000_000).length).toBeGreaterThan(250);
+  });
+
+  it("show Anna's record read by a nurse at her health centre and by a doctor at the hospital", () => {
+    const annas = events.filter((e) => subjectOf(e) === `Patient/${castId("main")}`);
+    const readers = annas.map((e) => {
+      const unitRef = e.agent.find((a) => a.who?.reference?.startsWith("Organization/"))?.who?.reference;
+      return `${e.agent.find((a) => a.requestor)?.role?.[0]?.text} at ${[...UNITS.values()].find((u) => `Organization/${u.id}` === unitRef)?.role}`;
+    });
+    expect(readers).toContain("Distriktssköterska at primary-care");
+    expect(readers).toContain("Läkare at specialist");
   });
 });

@@ -1,4 +1,5 @@
 import type { Patient, RelatedPerson } from "@medplum/fhirtypes";
+import { clinicalReads } from "./access-events";
 import { RecordBuilder, type Clock, type DemoResource, type Person } from "./builder";
 import { buildDemoCast, resolveCastBookings, type CastKey, type CastPerson } from "./cast";
 import { castRecord } from "./cast-records";
@@ -110,6 +111,7 @@ function* castResources(seed: number, clock: Clock): Generator<DemoResource> {
       b.resources.push(guardianResource(id, person, { personnummer: henrik.personnummer, given: henrik.given, family: henrik.family, gender: henrik.gender }, clock));
     }
     castRecord(b, who, bookings, guardianOf);
+    clinicalReads(b);
     yield* b.resources;
   }
 }
@@ -143,14 +145,15 @@ interface Basics extends Person {
 
 /**
  * The generated population. Patient i's birth day and birth number come from a bijection of i (so personnummer never
- * collide, up to ten per day of the 92 years covered), and everything else about them from their own random stream,
- * so any patient can be generated alone and in any order.
+ * collide, up to ten per day of the 92 years covered), and so does the given name (the names in turn); everything else
+ * comes from their own random stream, so any patient can be generated alone and in any order.
  */
 export class Population {
   private readonly firstDay: number;
   private readonly days: number;
   private readonly step: number;
   private readonly offset: number;
+  private readonly firstName: number;
 
   constructor(
     private readonly seed: number,
@@ -162,6 +165,7 @@ export class Population {
     if (count > this.days * 10) throw new Error(`at most ${this.days * 10} generated patients`);
     this.step = PRIMES.find((p) => gcd(p, this.days) === 1) as number;
     this.offset = mixSeed(seed, 0xb1_27) % this.days;
+    this.firstName = mixSeed(seed, 0x6e_61) % GIVEN_NAMES.female.length;
   }
 
   birth(i: number): { birthDay: number; birthNumber: number } {
@@ -183,7 +187,8 @@ export class Population {
       index: i,
       id: String(FIRST_GENERATED_PATIENT_ID + i),
       personnummer: testPersonnummer(birthDay, birthNumber),
-      given: rng.pick(GIVEN_NAMES[gender]),
+      // In turn, not drawn: among any fifty patients in a row no two of a sex share a given name.
+      given: GIVEN_NAMES[gender][(this.firstName + i) % GIVEN_NAMES[gender].length] as string,
       family: rng.pick(FAMILY_NAMES),
       gender,
       birthDay,
@@ -236,6 +241,7 @@ export class Population {
       b.resources.push(related);
     }
     generatedRecord(b);
+    clinicalReads(b);
     yield* b.resources;
   }
 }

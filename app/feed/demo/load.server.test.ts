@@ -106,6 +106,17 @@ describe("loading the demo data through the feed", () => {
     expect(flags.find((f) => f.id === id("deceased"))?.deceased).toBe(true);
   });
 
+  it("stores the clinical system's access events with their patient and care unit, the unit named", async () => {
+    const events = await query<{ n: number; unresolved: number; unnamed: number }>(sql`
+      select count(*)::int as n,
+             count(*) filter (where person_id is null or care_unit_id is null)::int as unresolved,
+             count(*) filter (where care_unit_name is null)::int as unnamed
+      from clinical_access_events`);
+    expect(events[0]?.n).toBeGreaterThan(0);
+    expect(events[0]?.unresolved).toBe(0);
+    expect(events[0]?.unnamed).toBe(0);
+  });
+
   it("has notes from the excluded units, bookable appointment types with free slots, and message threads both ways", async () => {
     const excluded = await query<{ n: number }>(sql`
       select count(*)::int as n from record_entries e join care_units u on u.id = e.care_unit_id

@@ -1,17 +1,21 @@
 /** Names and places for generated people: common in Västra Götaland today, not anyone in particular. */
 
+/**
+ * Fifty of each, none of them a given name of the cast (cast.ts): generated patients take them in turn, so the cast and
+ * the first fifty generated patients (the people `npm start` loads) all have different names.
+ */
 export const GIVEN_NAMES = {
   female: [
-    "Anna", "Eva", "Maria", "Karin", "Kristina", "Lena", "Sara", "Emma", "Kerstin", "Ingrid", "Marie", "Malin", "Jenny",
-    "Birgitta", "Inger", "Linnéa", "Hanna", "Elin", "Johanna", "Sofia", "Ida", "Maja", "Ebba", "Alice", "Elsa", "Wilma",
-    "Alva", "Olivia", "Astrid", "Freja", "Saga", "Vera", "Agnes", "Ellen", "Klara", "Signe", "Margareta", "Gunilla",
-    "Ulla", "Britt", "Camilla", "Therese", "Fatima", "Amina", "Noor", "Leila", "Zahra", "Mira", "Sanna", "Petra",
+    "Eva", "Maria", "Kristina", "Lena", "Sara", "Emma", "Kerstin", "Ingrid", "Marie", "Malin", "Jenny", "Birgitta",
+    "Inger", "Linnéa", "Hanna", "Elin", "Johanna", "Ida", "Alice", "Olivia", "Astrid", "Freja", "Saga", "Vera", "Agnes",
+    "Ellen", "Klara", "Signe", "Margareta", "Gunilla", "Ulla", "Britt", "Camilla", "Therese", "Fatima", "Amina", "Noor",
+    "Leila", "Zahra", "Mira", "Sanna", "Linn", "Frida", "Moa", "Tilda", "Stina", "Lovisa", "Selma", "Nora", "Tuva",
   ],
   male: [
-    "Lars", "Mikael", "Anders", "Johan", "Erik", "Per", "Karl", "Peter", "Jan", "Thomas", "Daniel", "Fredrik", "Hans",
-    "Bengt", "Magnus", "Stefan", "Mattias", "Oskar", "Hugo", "William", "Liam", "Noah", "Elias", "Lucas", "Adam",
-    "Alexander", "Viktor", "Filip", "Axel", "Leo", "Nils", "Arvid", "Gustav", "Ludvig", "Olle", "Sven", "Göran",
-    "Lennart", "Kjell", "Rolf", "Bo", "Mohammed", "Ali", "Omar", "Hassan", "Ahmad", "Yusuf", "Milan", "Jonas", "Theo",
+    "Lars", "Anders", "Erik", "Per", "Karl", "Peter", "Jan", "Thomas", "Daniel", "Fredrik", "Hans", "Bengt", "Magnus",
+    "Stefan", "Mattias", "Hugo", "William", "Liam", "Noah", "Elias", "Lucas", "Adam", "Alexander", "Viktor", "Filip",
+    "Axel", "Nils", "Arvid", "Gustav", "Ludvig", "Olle", "Sven", "Göran", "Lennart", "Kjell", "Rolf", "Bo", "Mohammed",
+    "Ali", "Omar", "Hassan", "Ahmad", "Yusuf", "Milan", "Jonas", "Isak", "Anton", "Emil", "Sixten", "Melvin",
   ],
 } as const;
 

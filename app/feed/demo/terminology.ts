@@ -30,6 +30,8 @@ export const SYSTEMS = {
   snomed: "http://snomed.info/sct",
   ucum: "http://unitsofmeasure.org",
   contactType: "https://vgregion.se/fhir/CodeSystem/contact-type",
+  dicom: "http://dicom.nema.org/resources/ontology/DCM",
+  objectRole: "http://terminology.hl7.org/CodeSystem/object-role",
 } as const;
 
 export interface Analyte {

@@ -1,5 +1,5 @@
 import { and, asc, inArray, isNotNull, isNull, or, sql } from "drizzle-orm";
-import { demoCast } from "~/feed/demo/cast";
+import { demoCast, type CastKey } from "~/feed/demo/cast";
 import type { Queryable } from "../../../db/connection";
 import { guardianships, people } from "../../../db/schema";
 import { swedishDate } from "~/i18n/dates";
@@ -7,6 +7,8 @@ import { ageOn, birthDateFromIdentityNumber, guardianRefusal, type GuardianRefus
 
 /** What the development identity provider's login page says about each person one can log in as. */
 export interface CastMember {
+  /** A person of the demo's cast: what they show is described on the list. */
+  castKey: CastKey | null;
   personnummer: string;
   givenName: string | null;
   familyName: string | null;
@@ -21,6 +23,7 @@ export const CAST_LIMIT = 200;
 
 /** The demo's named people, in the demo's order (app/feed/demo/cast.ts): listed first. */
 const castOrder = demoCast.map((c) => c.patientId).filter((id): id is string => id !== null);
+const castKeyOf = new Map(demoCast.map((c) => [c.patientId, c.key]));
 
 /**
  * People with a personnummer: the demo cast first, then other guardians (they make the most interesting logins), then
@@ -89,6 +92,7 @@ export async function listCast(db: Queryable, now: Date = new Date(), limit = CA
       return { age: ageOn(child.birthDate, today), refusal: guardianRefusal(child, gs, today) };
     });
     return {
+      castKey: castKeyOf.get(r.id) ?? null,
       personnummer: r.personnummer!,
       givenName: r.givenName,
       familyName: r.familyName,

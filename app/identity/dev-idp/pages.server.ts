@@ -51,8 +51,11 @@ export function castNote(m: CastMember, t: TFunction): string {
   if (m.children.length > 0) {
     const ages = m.children.map((c) => (c.age === null ? "?" : String(c.age))).join(", ");
     parts.push(t("devIdp.note.guardianOf", { count: m.children.length, ages }));
-    const refused = m.children.filter((c) => c.refusal !== null).length;
-    if (refused > 0) parts.push(t("devIdp.note.cannotActFor", { count: refused }));
+    const refusals = m.children.flatMap((c) => (c.refusal === null ? [] : [c.refusal]));
+    if (refusals.length > 0) {
+      const reasons = [...new Set(refusals)].map((r) => t(`devIdp.note.refused.${r}`)).join(", ");
+      parts.push(t("devIdp.note.cannotActFor", { count: refusals.length, reasons }));
+    }
   }
   return parts.join(", ");
 }
@@ -83,7 +86,7 @@ ${cast
     return `<li><button type="submit" name="personnummer" value="${escapeHtml(m.personnummer)}" class="person">
 <span class="person__name">${escapeHtml(t("devIdp.loginAs", { name }))}</span>
 <span class="person__number">${escapeHtml(formatPersonnummer(m.personnummer))}</span>
-<span class="person__note">${escapeHtml(note)}</span>
+<span class="person__note">${escapeHtml(note)}</span>${m.castKey ? `\n<span class="person__case">${escapeHtml(t(`devIdp.cast.${m.castKey}`))}</span>` : ""}
 </button></li>`;
   })
   .join("\n")}
