@@ -3,6 +3,7 @@ import { useTranslation } from "react-i18next";
 import { PageTitle } from "~/components/page-title";
 import type { SectionPageRead } from "~/record/pages.server";
 import { isFiltered } from "~/record/sections";
+import { FieldMessage } from "../field-error";
 import { EntryList } from "./entry-list";
 import { SectionFilterForm } from "./filter-form";
 import { HiddenEntriesNotice, WithheldNotices } from "./notices";
@@ -17,7 +18,7 @@ import { TitledSection } from "./titled-section";
 export function SectionPage({ data }: { data: SectionPageRead }) {
   const { t } = useTranslation("record");
   const { pathname, search } = useLocation();
-  const { section, filters, page, facets } = data;
+  const { section, filters, typed, errors, page, facets } = data;
   const filtered = isFiltered(filters);
   const first = (page.page - 1) * page.pageSize + 1;
   const shown = page.entries.length;
@@ -27,8 +28,9 @@ export function SectionPage({ data }: { data: SectionPageRead }) {
       <p className="lead">{t(`section.${section}.intro`)}</p>
       <HiddenEntriesNotice hideEntriesAfter={data.hideEntriesAfter} returnTo={pathname + search} />
       <WithheldNotices notices={facets.withheld} />
-      <SectionFilterForm key={search} section={section} filters={filters} facets={facets} />
+      <SectionFilterForm key={search} section={section} filters={filters} facets={facets} typed={typed} errors={errors} />
       <TitledSection className="entries-section" title={shown > 0 ? t("list.showing", { from: first, to: first + shown - 1 }) : t("list.newestFirst")}>
+        <FieldMessage id="page-error" error={errors.page} />
         {filtered ? <p className="muted">{t("filters.active")}</p> : null}
         {shown > 0 ? (
           <EntryList entries={page.entries} />
