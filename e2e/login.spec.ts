@@ -104,7 +104,7 @@ for (const javaScriptEnabled of [true, false]) {
       await visit("/access-log?from=2099-01-01");
       await expect(page.getByText(t("identity:accessLog.empty"))).toBeVisible();
       await visit("/access-log?from=2026-13-45");
-      await expect(page.locator("#from-error")).toHaveText(t("identity:accessLog.invalidDate"));
+      await expect(page.locator("#from-error")).toHaveText(t("common:filterErrors.date"));
 
       // Children the guardian cannot act for are explained.
       await visit("/acting-for");

@@ -121,17 +121,15 @@ describe("parseAccessLogFilter", () => {
   const parse = (query: string) => parseAccessLogFilter(new URLSearchParams(query));
   it("accepts a period of calendar dates and a page", () => {
     expect(parse("from=2026-03-01&to=2026-03-31&page=3")).toMatchObject({ from: "2026-03-01", to: "2026-03-31", page: 3, errors: {} });
-    expect(parse("")).toMatchObject({ from: null, to: null, page: 1, errors: {} });
+    expect(parse("")).toEqual({ typed: {}, page: 1, errors: {} });
   });
-  it("names a wrong date next to its field, as a translation key, and filters on nothing then", () => {
-    expect(parse("from=2026-02-30")).toMatchObject({ from: null, rawFrom: "2026-02-30", errors: { from: "accessLog.invalidDate" } });
-    expect(parse("to=yesterday")).toMatchObject({ to: null, errors: { to: "accessLog.invalidDate" } });
-    expect(parse("from=2026-03-31&to=2026-03-01")).toMatchObject({ from: null, to: null, errors: { to: "accessLog.toBeforeFrom" } });
+  it("names a wrong date next to its field, as a translation key, keeps what was typed, and filters on nothing then", () => {
+    expect(parse("from=2026-02-30")).toMatchObject({ from: undefined, typed: { from: "2026-02-30" }, errors: { from: { key: "common:filterErrors.date" } } });
+    expect(parse("to=yesterday")).toMatchObject({ to: undefined, errors: { to: { key: "common:filterErrors.date" } } });
+    expect(parse("from=2026-03-31&to=2026-03-01")).toMatchObject({ from: undefined, to: undefined, errors: { to: { key: "common:filterErrors.toBeforeFrom" } } });
   });
-  it("ignores a page that is not a sensible number", () => {
-    expect(parse("page=-1").page).toBe(1);
-    expect(parse("page=abc").page).toBe(1);
-    expect(parse("page=1.5").page).toBe(1);
+  it("names a page that is not a sensible number, and shows the first", () => {
+    for (const page of ["-1", "abc", "1.5"]) expect(parse(`page=${page}`)).toMatchObject({ page: 1, errors: { page: { key: "common:filterErrors.page" } } });
   });
 });
 
