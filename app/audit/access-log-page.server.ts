@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import type { Queryable } from "../../db/connection";
 import { people } from "../../db/schema";
 import type { Access } from "~/identity/access.server";
-import { readPage, readPeriod, type FieldErrors, type Period } from "~/utils/query-fields";
+import { pastTheEnd, readPage, readPeriod, type FieldErrors, type Period } from "~/utils/query-fields";
 import { listAccessLog, logAccess } from "./access-log.server";
 
 /** The period and page asked for on "Who has read the record", and why a field given was not used (query-fields.ts). */
@@ -45,7 +45,7 @@ export async function accessLogView(db: Queryable, access: Access, filter: Acces
   const subject = subjectRows[0];
   return {
     filter,
-    errors: filter.errors,
+    errors: logPage.page < filter.page ? { ...filter.errors, page: pastTheEnd(filter.page, logPage.page) } : filter.errors,
     page: logPage.page,
     hasNext: logPage.hasNext,
     entries: logPage.entries.map((e) => ({ ...e, occurredAt: e.occurredAt.toISOString() })),

@@ -104,6 +104,10 @@ describe("listAccessLog", () => {
     expect([first.hasNext, second.hasNext, third.hasNext]).toEqual([true, true, false]);
     expect([...first.entries, ...second.entries, ...third.entries].map((e) => e.key)).toHaveLength(5);
     expect(new Set([...first.entries, ...second.entries, ...third.entries].map((e) => e.key)).size).toBe(5);
+    // Past the end: the last page, and which it is.
+    const beyond = await listAccessLog(db.db, { subjectPersonId: subject, viewerPersonId: subject, pageSize: 2, page: 99 });
+    expect(beyond).toEqual(third);
+    expect((await listAccessLog(db.db, { subjectPersonId: subject, viewerPersonId: subject, to: "2000-01-01", pageSize: 2, page: 5 })).page).toBe(1);
   });
 
   it("filters by a period of Swedish calendar days, both ends included", async () => {
@@ -142,6 +146,13 @@ describe("accessLogView", () => {
     const again = await accessLogView(db.db, access(viewer, viewer, "self"), parseAccessLogFilter(new URLSearchParams()));
     expect(again.entries).toHaveLength(2);
     expect(view.subject).toBeNull();
+  });
+  it("says a page past the end is not there, and shows the last", async () => {
+    const viewer = (await createPerson(db.db, { givenName: "Vilma", birthDate: "1960-01-01" })).id;
+    const view = await accessLogView(db.db, access(viewer, viewer, "self"), parseAccessLogFilter(new URLSearchParams("page=999")));
+    expect(view.page).toBe(1);
+    expect(view.entries).toHaveLength(1);
+    expect(view.errors).toEqual({ page: { key: "common:filterErrors.pastEnd", values: { page: 999, last: 1, count: 1 } } });
   });
   it("names the child when a guardian looks", async () => {
     const view = await accessLogView(db.db, access(ella, anna, "guardian"), parseAccessLogFilter(new URLSearchParams()));
