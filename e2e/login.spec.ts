@@ -1,6 +1,7 @@
 import type { Locator, Page } from "@playwright/test";
 import type { TFunction } from "i18next";
 import { castEntry, type CastKey } from "../app/feed/demo/cast";
+import { formatNumber } from "../app/i18n/format";
 import { expect, test } from "./fixtures";
 import { castPatientId, castPersonnummer, expectNoDeadLinks } from "./record-helpers";
 
@@ -119,7 +120,15 @@ for (const javaScriptEnabled of [true, false]) {
       await visit("/access-log?from=2099-01-01");
       await expect(page.getByText(t("identity:accessLog.empty"))).toBeVisible();
       await visit("/access-log?from=2026-13-45");
-      await expect(page.locator("#from-error")).toHaveText(t("identity:accessLog.invalidDate"));
+      await expect(page.locator("#from-error")).toHaveText(t("common:filterErrors.date"));
+      await expect(page.locator("#from")).toHaveValue("2026-13-45");
+      await expect(page.locator("#from")).toHaveAttribute("aria-invalid", "true");
+      // A page past the end: the last page, and a word that it is.
+      await visit("/access-log?page=999");
+      const current = page.getByRole("navigation", { name: t("identity:accessLog.pagination") }).locator('[aria-current="page"]');
+      const last = (await current.count()) === 0 ? 1 : Number((await current.textContent())!.replace(/\D/g, ""));
+      await expect(page.locator("#page-error")).toHaveText(t("common:filterErrors.pastEnd", { count: last, page: formatNumber(999, lng), last: formatNumber(last, lng) }));
+      expect(await rows.count()).toBeGreaterThanOrEqual(1);
 
       // Children the guardian cannot act for are explained.
       await visit("/acting-for");

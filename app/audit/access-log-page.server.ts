@@ -1,40 +1,23 @@
 import { and, eq } from "drizzle-orm";
-import { z } from "zod";
 import type { Queryable } from "../../db/connection";
 import { people } from "../../db/schema";
 import type { Access } from "~/identity/access.server";
+import { pastTheEnd, readPage, readPeriod, type FieldErrors, type Period } from "~/utils/query-fields";
 import { listAccessLog, logAccess } from "./access-log.server";
 
-/** The period and page asked for on "Who has read the record", with errors as translation keys next to the fields. */
+/** The period and page asked for on "Who has read the record", and why a field given was not used (query-fields.ts). */
 export interface AccessLogFilter {
-  from: string | null;
-  to: string | null;
-  rawFrom: string | null;
-  rawTo: string | null;
+  from?: string;
+  to?: string;
+  typed: Period["typed"];
   page: number;
-  errors: { from?: "accessLog.invalidDate"; to?: "accessLog.invalidDate" | "accessLog.toBeforeFrom" };
+  errors: FieldErrors<"from" | "to" | "page">;
 }
 
-const calendarDate = z.iso.date();
-
 export function parseAccessLogFilter(params: URLSearchParams): AccessLogFilter {
-  const rawFrom = params.get("from")?.trim() || null;
-  const rawTo = params.get("to")?.trim() || null;
-  const errors: AccessLogFilter["errors"] = {};
-  const from = rawFrom && calendarDate.safeParse(rawFrom).success ? rawFrom : null;
-  const to = rawTo && calendarDate.safeParse(rawTo).success ? rawTo : null;
-  if (rawFrom && !from) errors.from = "accessLog.invalidDate";
-  if (rawTo && !to) errors.to = "accessLog.invalidDate";
-  if (from && to && to < from) errors.to = "accessLog.toBeforeFrom";
-  const page = Number(params.get("page") ?? 1);
-  return {
-    from: errors.from || errors.to ? null : from,
-    to: errors.from || errors.to ? null : to,
-    rawFrom: rawFrom?.slice(0, 20) ?? null,
-    rawTo: rawTo?.slice(0, 20) ?? null,
-    page: Number.isInteger(page) && page >= 1 && page <= 10_000 ? page : 1,
-    errors,
-  };
+  const { from, to, typed, errors } = readPeriod(params);
+  const page = readPage(params);
+  return { from, to, typed, page: page.page, errors: { ...errors, page: page.error } };
 }
 
 /**
@@ -62,7 +45,7 @@ export async function accessLogView(db: Queryable, access: Access, filter: Acces
   const subject = subjectRows[0];
   return {
     filter,
-    errors: filter.errors,
+    errors: logPage.page < filter.page ? { ...filter.errors, page: pastTheEnd(filter.page, logPage.page) } : filter.errors,
     page: logPage.page,
     hasNext: logPage.hasNext,
     entries: logPage.entries.map((e) => ({ ...e, occurredAt: e.occurredAt.toISOString() })),

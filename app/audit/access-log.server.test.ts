@@ -104,6 +104,10 @@ describe("listAccessLog", () => {
     expect([first.hasNext, second.hasNext, third.hasNext]).toEqual([true, true, false]);
     expect([...first.entries, ...second.entries, ...third.entries].map((e) => e.key)).toHaveLength(5);
     expect(new Set([...first.entries, ...second.entries, ...third.entries].map((e) => e.key)).size).toBe(5);
+    // Past the end: the last page, and which it is.
+    const beyond = await listAccessLog(db.db, { subjectPersonId: subject, viewerPersonId: subject, pageSize: 2, page: 99 });
+    expect(beyond).toEqual(third);
+    expect((await listAccessLog(db.db, { subjectPersonId: subject, viewerPersonId: subject, to: "2000-01-01", pageSize: 2, page: 5 })).page).toBe(1);
   });
 
   it("filters by a period of Swedish calendar days, both ends included", async () => {
@@ -121,17 +125,15 @@ describe("parseAccessLogFilter", () => {
   const parse = (query: string) => parseAccessLogFilter(new URLSearchParams(query));
   it("accepts a period of calendar dates and a page", () => {
     expect(parse("from=2026-03-01&to=2026-03-31&page=3")).toMatchObject({ from: "2026-03-01", to: "2026-03-31", page: 3, errors: {} });
-    expect(parse("")).toMatchObject({ from: null, to: null, page: 1, errors: {} });
+    expect(parse("")).toEqual({ typed: {}, page: 1, errors: {} });
   });
-  it("names a wrong date next to its field, as a translation key, and filters on nothing then", () => {
-    expect(parse("from=2026-02-30")).toMatchObject({ from: null, rawFrom: "2026-02-30", errors: { from: "accessLog.invalidDate" } });
-    expect(parse("to=yesterday")).toMatchObject({ to: null, errors: { to: "accessLog.invalidDate" } });
-    expect(parse("from=2026-03-31&to=2026-03-01")).toMatchObject({ from: null, to: null, errors: { to: "accessLog.toBeforeFrom" } });
+  it("names a wrong date next to its field, as a translation key, keeps what was typed, and filters on nothing then", () => {
+    expect(parse("from=2026-02-30")).toMatchObject({ from: undefined, typed: { from: "2026-02-30" }, errors: { from: { key: "common:filterErrors.date" } } });
+    expect(parse("to=yesterday")).toMatchObject({ to: undefined, errors: { to: { key: "common:filterErrors.date" } } });
+    expect(parse("from=2026-03-31&to=2026-03-01")).toMatchObject({ from: undefined, to: undefined, errors: { to: { key: "common:filterErrors.toBeforeFrom" } } });
   });
-  it("ignores a page that is not a sensible number", () => {
-    expect(parse("page=-1").page).toBe(1);
-    expect(parse("page=abc").page).toBe(1);
-    expect(parse("page=1.5").page).toBe(1);
+  it("names a page that is not a sensible number, and shows the first", () => {
+    for (const page of ["-1", "abc", "1.5"]) expect(parse(`page=${page}`)).toMatchObject({ page: 1, errors: { page: { key: "common:filterErrors.page" } } });
   });
 });
 
@@ -144,6 +146,13 @@ describe("accessLogView", () => {
     const again = await accessLogView(db.db, access(viewer, viewer, "self"), parseAccessLogFilter(new URLSearchParams()));
     expect(again.entries).toHaveLength(2);
     expect(view.subject).toBeNull();
+  });
+  it("says a page past the end is not there, and shows the last", async () => {
+    const viewer = (await createPerson(db.db, { givenName: "Vilma", birthDate: "1960-01-01" })).id;
+    const view = await accessLogView(db.db, access(viewer, viewer, "self"), parseAccessLogFilter(new URLSearchParams("page=999")));
+    expect(view.page).toBe(1);
+    expect(view.entries).toHaveLength(1);
+    expect(view.errors).toEqual({ page: { key: "common:filterErrors.pastEnd", values: { page: 999, last: 1, count: 1 } } });
   });
   it("names the child when a guardian looks", async () => {
     const view = await accessLogView(db.db, access(ella, anna, "guardian"), parseAccessLogFilter(new URLSearchParams()));

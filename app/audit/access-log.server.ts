@@ -73,13 +73,8 @@ interface Row {
   care_unit_name: string | null;
 }
 
-/**
- * "Who has seen my record": the portal's own log and the clinical system's access events for one subject, newest
- * first, one page at a time, optionally within a period. Both halves filter on the subject.
- */
-export async function listAccessLog(db: Queryable, query: AccessLogQuery): Promise<AccessLogPage> {
-  const pageSize = query.pageSize ?? ACCESS_LOG_PAGE_SIZE;
-  const page = Math.max(1, Math.floor(query.page ?? 1));
+/** The portal's own log and the clinical system's access events for one subject, within the period: both filter on it. */
+function subjectsReads(query: AccessLogQuery) {
   const from = query.from ? swedishMidnight(query.from).toISOString() : null;
   const until = query.to ? swedishMidnight(nextDay(query.to)).toISOString() : null;
   const portalPeriod = sql.join(
@@ -96,8 +91,7 @@ export async function listAccessLog(db: Queryable, query: AccessLogQuery): Promi
     ],
     sql``,
   );
-  const result = await db.execute(sql`
-    select * from (
+  return sql`
       select 'portal' as source, 'p' || l.id::text as key, l.occurred_at, l.section, l.acting_as,
              l.actor_person_id = ${query.viewerPersonId} as by_viewer, null as care_unit_name
         from access_log l
@@ -106,12 +100,26 @@ export async function listAccessLog(db: Queryable, query: AccessLogQuery): Promi
       select 'clinical', 'c' || e.id, e.occurred_at, null, null, null, coalesce(e.care_unit_name, u.name)
         from clinical_access_events e
         left join care_units u on u.id = e.care_unit_id
-       where e.person_id = ${query.subjectPersonId} and e.deleted_at is null${clinicalPeriod}
-    ) entries
+       where e.person_id = ${query.subjectPersonId} and e.deleted_at is null${clinicalPeriod}`;
+}
+
+/**
+ * "Who has seen my record": the portal's own log and the clinical system's access events for one subject, newest
+ * first, one page at a time, optionally within a period. A page past the end answers the last page (`page` says which).
+ */
+export async function listAccessLog(db: Queryable, query: AccessLogQuery): Promise<AccessLogPage> {
+  const pageSize = query.pageSize ?? ACCESS_LOG_PAGE_SIZE;
+  const page = Math.max(1, Math.floor(query.page ?? 1));
+  const result = await db.execute(sql`
+    select * from (${subjectsReads(query)}) entries
     order by occurred_at desc, key desc
     limit ${pageSize + 1} offset ${(page - 1) * pageSize}
   `);
   const rows = rowsOf<Row>(result);
+  if (rows.length === 0 && page > 1) {
+    const [counted] = rowsOf<{ n: number | string }>(await db.execute(sql`select count(*) as n from (${subjectsReads(query)}) entries`));
+    return listAccessLog(db, { ...query, page: Math.max(1, Math.ceil(Number(counted?.n ?? 0) / pageSize)) });
+  }
   const entries = rows.slice(0, pageSize).map((r): AccessLogEntry => {
     const occurredAt = r.occurred_at instanceof Date ? r.occurred_at : new Date(r.occurred_at);
     if (r.source === "portal") {

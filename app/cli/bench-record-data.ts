@@ -54,9 +54,9 @@ export async function recordPageQueries(handle: DatabaseHandle, personId: string
     const scope = { subjectPersonId: personId, hideEntriesAfter: null, rules };
     // As the pages run them: the read, then the access-log row naming what it shows.
     const access = { sessionId: "bench", actorPersonId: personId, subjectPersonId: personId, actingAs: "self" as const, hideEntriesAfter: null };
-    const filters = (query = "") => parseSectionFilters(new URLSearchParams(query));
+    const filters = (name: "results" | "notes", query = "") => parseSectionFilters(new URLSearchParams(query), name).filters;
     const section = async (name: "results" | "notes", query = "") => {
-      const { page } = await sectionPage(db, scope, name, filters(query), PAGE_SIZE);
+      const { page } = await sectionPage(db, scope, name, filters(name, query), PAGE_SIZE);
       await logAccess(db, access, name, page.entries.map((e) => e.ref));
     };
     const steps: [string, () => Promise<unknown>][] = [

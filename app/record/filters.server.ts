@@ -1,50 +1,45 @@
-import { z } from "zod";
-import { medicationStatusFilters, providerKindFilters, type SectionFilters } from "./sections";
-
-/**
- * A section page's filters from its query string. On the server only: the schema would ship zod to the browser with
- * every record page.
- */
-
-const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/)
-  .refine((v) => {
-    const d = new Date(`${v}T00:00:00Z`);
-    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
-  });
+import type { RecordSection } from "../../db/schema/vocabulary";
+import { pastTheEnd, readChoice, readPage, readPeriod, readText } from "~/utils/query-fields";
+import { medicationStatusFilters, SEARCH_MAX, type SectionFilterInput, type SectionFilters } from "./sections";
 
 /** A unit's or provider's id (FHIR id syntax), or a kind of provider. */
-const provider = z.union([z.enum(providerKindFilters), z.string().regex(/^[A-Za-z0-9\-.]{1,64}$/)]);
+const PROVIDER = /^[A-Za-z0-9\-.]{1,64}$/;
 
-/** Each filter falls back to "none" when it is malformed: a bad bookmark shows the unfiltered list, not an error. */
-function lenient<T extends z.ZodType>(schema: T) {
-  return z.preprocess((v) => (v === "" ? undefined : v), schema.optional()).catch(undefined);
-}
-
-export const sectionFilterSchema = z.object({
-  from: lenient(isoDate),
-  to: lenient(isoDate),
-  provider: lenient(provider),
-  q: lenient(z.string().trim().min(1).max(100)),
-  status: lenient(z.enum(medicationStatusFilters)),
-  page: z.coerce.number().int().min(1).max(10_000).catch(1),
-});
-
-/** The filters of a section page, from its query string (GET form: works without JavaScript). */
-export function parseSectionFilters(params: URLSearchParams): SectionFilters {
-  const raw: Record<string, string> = {};
-  let given = false;
-  for (const key of FILTER_KEYS) {
-    const value = params.get(key);
-    if (value !== null) {
-      raw[key] = value;
-      given = true;
-    }
+/**
+ * The filters of a section page from its query string (GET form: works without JavaScript), or of every section's
+ * (`null`: the printout and the download). Each filter given but unusable is named at its field and not applied; the
+ * rest applies. The search is the notes' and the status the medications': another section reads neither.
+ * Whether a provider is among the section's, and the page within its list, the read decides (pages.server.ts).
+ */
+export function parseSectionFilters(params: URLSearchParams, section: RecordSection | null): SectionFilterInput {
+  const period = readPeriod(params);
+  const page = readPage(params);
+  const input: SectionFilterInput = {
+    filters: { from: period.from, to: period.to, page: page.page },
+    typed: { ...period.typed },
+    errors: { ...period.errors, page: page.error },
+  };
+  const provider = params.get("provider")?.trim();
+  if (provider && PROVIDER.test(provider)) input.filters.provider = provider;
+  else if (provider) input.errors.provider = { key: "record:filters.errors.provider" };
+  if (section === "notes" || section === null) {
+    const q = readText(params, "q", SEARCH_MAX);
+    input.filters.q = q.value;
+    input.typed.q = q.typed;
+    input.errors.q = q.error;
   }
-  // Most pages are opened without filters: the schema's answer for none, without running it.
-  return given ? sectionFilterSchema.parse(raw) : { ...NO_FILTERS };
+  if (section === "medications" || section === null) {
+    const status = readChoice(params, "status", medicationStatusFilters, "record:filters.errors.status");
+    input.filters.status = status.value;
+    input.errors.status = status.error;
+  }
+  return input;
 }
 
-const FILTER_KEYS = ["from", "to", "provider", "q", "status", "page"] as const;
-const NO_FILTERS: SectionFilters = sectionFilterSchema.parse({});
+/** What the read could not apply as asked, named at its field: a provider the section does not offer, a page past the list's end. */
+export function notApplied(asked: SectionFilters, applied: SectionFilters): SectionFilterInput["errors"] {
+  const errors: SectionFilterInput["errors"] = {};
+  if (asked.provider && !applied.provider) errors.provider = { key: "record:filters.errors.provider" };
+  if (applied.page < asked.page) errors.page = pastTheEnd(asked.page, applied.page);
+  return errors;
+}

@@ -89,6 +89,17 @@ describe("reading one's own record", () => {
     const page = await readSectionPage(s.request(`/record/results?from=${new Date(Date.now() - 10 * DAY).toISOString().slice(0, 10)}&page=x`), "results");
     expect(page.page.entries.map((e) => e.ref)).toEqual([refs.parentNew]);
     expect(page.filters.page).toBe(1);
+    expect(page.errors).toEqual({ page: { key: "common:filterErrors.page" } });
+  });
+
+  it("names a filter it could not apply, and applies the rest", async () => {
+    const s = await sessionFor(people.parent.id);
+    const from = new Date(Date.now() - 10 * DAY).toISOString().slice(0, 10);
+    const page = await readSectionPage(s.request(`/record/results?from=${from}&to=2026-13-45&provider=no-such-unit`), "results");
+    expect(page.page.entries.map((e) => e.ref)).toEqual([refs.parentNew]);
+    expect(page.filters).toEqual({ from, page: 1 });
+    expect(page.typed).toEqual({ from, to: "2026-13-45" });
+    expect(page.errors).toEqual({ to: { key: "common:filterErrors.date" }, provider: { key: "record:filters.errors.provider" } });
   });
 
   it("hides entries newer than the session's choice, everywhere", async () => {
@@ -137,9 +148,12 @@ describe("reading one's own record", () => {
     const second = await readSectionPage(s.request("/record/vaccinations?page=2"), "vaccinations");
     expect(second.page.entries.map((e) => e.ref)).toEqual(made.slice(PAGE_SIZE));
     expect((await logged(reader.id)).at(-1)?.refs).toEqual(made.slice(PAGE_SIZE));
+    // Past the end: the last page, said so, and logged as what it shows.
     const beyond = await readSectionPage(s.request("/record/vaccinations?page=3"), "vaccinations");
-    expect(beyond.page.entries).toEqual([]);
-    expect((await logged(reader.id)).at(-1)).toEqual({ section: "vaccinations", refs: null, actingAs: "self", actor: reader.id });
+    expect(beyond.page.entries.map((e) => e.ref)).toEqual(made.slice(PAGE_SIZE));
+    expect(beyond.filters.page).toBe(2);
+    expect(beyond.errors).toEqual({ page: { key: "common:filterErrors.pastEnd", values: { page: 3, last: 2, count: 2 } } });
+    expect((await logged(reader.id)).at(-1)?.refs).toEqual(made.slice(PAGE_SIZE));
   });
 
   it("a result the subject has no value of answers 404 and writes nothing to the log", async () => {

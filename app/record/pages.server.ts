@@ -10,7 +10,7 @@ import { trendMarkup } from "./markup/trend.server";
 import { exportFileName, recordBundle } from "./export.server";
 import { loadOverview, overviewRefs } from "./overview.server";
 import { exportEntries, printEntries, resultTrend, sectionPage, type RecordScope } from "./queries.server";
-import { parseSectionFilters } from "./filters.server";
+import { notApplied, parseSectionFilters } from "./filters.server";
 import { filterQuery, PAGE_SIZE, RESULT_CODE, sectionOfSlug, sectionOrder, sectionPath } from "./sections";
 
 /**
@@ -33,11 +33,19 @@ function isNotFound(thrown: unknown): boolean {
 /** A section page as read: authorized, the subject's entries on it, and an access-log row naming exactly those. */
 export async function readSectionPage(request: Request, section: RecordSection) {
   const access = await requireAccess(request, "read_record");
-  const filters = parseSectionFilters(new URL(request.url).searchParams);
+  const { filters, typed, errors } = parseSectionFilters(new URL(request.url).searchParams, section);
   const db = database();
-  const { page, facets } = await sectionPage(db, await scopeOf(access), section, filters, PAGE_SIZE);
+  const { page, facets, applied } = await sectionPage(db, await scopeOf(access), section, filters, PAGE_SIZE);
   await logAccess(db, access, section, page.entries.map((e) => e.ref));
-  return { section, filters, page, facets, hideEntriesAfter: access.hideEntriesAfter?.toISOString() ?? null };
+  return {
+    section,
+    filters: applied,
+    typed,
+    errors: { ...errors, ...notApplied(filters, applied) },
+    page,
+    facets,
+    hideEntriesAfter: access.hideEntriesAfter?.toISOString() ?? null,
+  };
 }
 
 /** What a section page's component gets (see app/components/record/section-page.tsx). */
@@ -92,7 +100,7 @@ export async function readPrintPage(request: Request) {
   const slug = params.get("section");
   const section = sectionOfSlug(slug);
   if (slug && !section) throw notFound();
-  const filters = parseSectionFilters(params);
+  const { filters } = parseSectionFilters(params, section);
   const db = database();
   const sections = await printEntries(db, await scopeOf(access), section ? [section] : sectionOrder, filters);
   await logAccess(db, access, "print", sections.flatMap((s) => s.entries.map((e) => e.ref)));
@@ -127,7 +135,7 @@ export async function exportResponse(request: Request, now = new Date()): Promis
   const section = sectionOfSlug(slug);
   if (slug && !section) throw notFound();
   const db = database();
-  const entries = await exportEntries(db, await scopeOf(access), section, parseSectionFilters(params));
+  const entries = await exportEntries(db, await scopeOf(access), section, parseSectionFilters(params, section).filters);
   await logAccess(db, access, "export", entries.map((e) => e.ref));
   return new Response(JSON.stringify(recordBundle(entries, now)), {
     headers: {

@@ -200,6 +200,16 @@ describe("filters", () => {
     expect(refsOf((await listSectionEntries(db.db, scope(), "notes", { provider: unit.vc })).entries)).toEqual([refs.noteRecent, refs.noteVc]);
   });
 
+  it("by a provider among the section's choices only: another is not applied, and the read says so", async () => {
+    const notOffered = await sectionPage(db.db, scope(), "notes", { provider: "no-such-unit", page: 1 });
+    expect(notOffered.applied).toEqual({ provider: undefined, page: 1 });
+    expect(refsOf(notOffered.page.entries)).toEqual(refsOf((await listSectionEntries(db.db, scope(), "notes", {})).entries));
+    // A unit of the subject's, but with no note shown: not a choice of the notes.
+    expect((await sectionPage(db.db, scope(), "notes", { provider: unit.lab })).applied.provider).toBeUndefined();
+    expect((await sectionPage(db.db, scope(), "notes", { provider: unit.vc })).applied.provider).toBe(unit.vc);
+    expect((await sectionPage(db.db, scope(), "notes", { provider: "private" })).applied.provider).toBe("private");
+  });
+
   it("by period, in Swedish calendar days", async () => {
     const page = await listSectionEntries(db.db, scope(), "notes", { from: "2026-04-01", to: "2026-05-01" });
     expect(refsOf(page.entries)).toEqual([refs.notePrivate, refs.noteHome]);
@@ -261,9 +271,16 @@ describe("paging", () => {
     expect(page.hasNext).toBe(false);
   });
 
-  it("answers an empty page past the end", async () => {
-    const page = await listSectionEntries(db.db, scope(carl), "vaccinations", { page: 9 });
-    expect(page).toMatchObject({ entries: [], hasNext: false, page: 9 });
+  it("answers a page past the end with the list's last page, filtered as asked, and says so", async () => {
+    const { page, applied } = await sectionPage(db.db, scope(carl), "vaccinations", { page: 9 });
+    expect(page).toMatchObject({ hasNext: false, page: 2 });
+    expect(refsOf(page.entries)).toEqual(["Immunization/vacc-000"]);
+    expect(applied).toEqual({ page: 2 });
+    const filtered = await sectionPage(db.db, scope(carl), "vaccinations", { to: "2000-01-10", page: 9 });
+    expect(filtered.applied).toEqual({ to: "2000-01-10", page: 1 });
+    expect(filtered.page.entries).toHaveLength(10);
+    // An empty list has one page, empty.
+    expect((await sectionPage(db.db, scope(carl), "referrals", { page: 2 })).applied.page).toBe(1);
   });
 });
 

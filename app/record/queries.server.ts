@@ -310,14 +310,37 @@ async function sectionFacets(db: Queryable, scope: RecordScope, section: RecordS
   return facetsOf(rows);
 }
 
+/** How many of a section's entries the filters leave: to find a list's last page. */
+async function countSectionEntries(db: Queryable, scope: RecordScope, section: RecordSection, filters: Filters): Promise<number> {
+  const rows = await runNamed<{ n: number | string }>(
+    db,
+    sql`
+    select count(*) as n
+      from ${entryFrom}
+     where ${entryScope(scope)} and e.section = ${section} and ${shownOnline(scope.rules)}${filterConditions(section, filters)}`,
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
+/** Whether the provider filter's choices (a kind of provider, or a provider or unit of the section's) hold `provider`. */
+function offersProvider(facets: SectionFacets, provider: string): boolean {
+  return (providerKindFilters as readonly string[]).includes(provider) || facets.units.some((u) => u.id === provider || u.providerId === provider);
+}
+
 export interface SectionRead {
   page: EntryPage;
   facets: SectionFacets;
+  /**
+   * The filters that apply: without a provider that is not among the section's choices, and on the list's last page
+   * when the page asked for is past its end.
+   */
+  applied: Filters & { page: number };
 }
 
 /**
  * What a section page shows: one page of the subject's live entries shown online, filtered, newest first, and the
- * section's facets.
+ * section's facets. A provider the section does not offer, or a page past the list's end, costs a query more (the
+ * address was wrong): the list without that provider, its last page.
  */
 export async function sectionPage(
   db: Queryable,
@@ -327,11 +350,22 @@ export async function sectionPage(
   pageSize = PAGE_SIZE,
 ): Promise<SectionRead> {
   const page = Math.max(1, Math.floor(filters.page ?? 1));
-  const [entries, facets] = await Promise.all([
+  const [asked, facets] = await Promise.all([
     sectionEntries(db, scope, section, filters, page, pageSize),
     sectionFacets(db, scope, section),
   ]);
-  return { page: entries, facets };
+  let entries = asked;
+  let applied = { ...filters, page };
+  if (applied.provider && !offersProvider(facets, applied.provider)) {
+    applied = { ...applied, provider: undefined };
+    entries = await sectionEntries(db, scope, section, applied, page, pageSize);
+  }
+  if (entries.entries.length === 0 && page > 1) {
+    const last = Math.max(1, Math.ceil((await countSectionEntries(db, scope, section, applied)) / pageSize));
+    applied = { ...applied, page: last };
+    entries = await sectionEntries(db, scope, section, applied, last, pageSize);
+  }
+  return { page: entries, facets, applied };
 }
 
 export interface TrendPoint {

@@ -1,4 +1,5 @@
 import { recordSections, type RecordSection } from "../../db/schema/vocabulary";
+import type { FieldErrors } from "~/utils/query-fields";
 
 /** The record's sections as the citizen meets them: stable URL slugs, in the order the navigation shows them. */
 export const sectionSlugs = {
@@ -54,6 +55,19 @@ export interface SectionFilters {
   q?: string;
   status?: MedicationStatusFilter;
   page: number;
+}
+
+/** The notes' search text: at most this many characters. */
+export const SEARCH_MAX = 100;
+
+/**
+ * A section page's filters as the address gave them (filters.server.ts): those that apply, what was typed in the
+ * text fields (shown again, to be corrected), and why a filter given was not applied, at its field.
+ */
+export interface SectionFilterInput {
+  filters: SectionFilters;
+  typed: { from?: string; to?: string; q?: string };
+  errors: FieldErrors<"from" | "to" | "provider" | "q" | "status" | "page">;
 }
 
 /** Whether any filter is set (the page is not the whole section). */

@@ -2,12 +2,14 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { dateFieldType, fieldAria, FieldMessage } from "~/components/field-error";
 import { PageTitle } from "~/components/page-title";
 import { accessLogView, parseAccessLogFilter } from "~/audit/access-log-page.server";
 import { formatDateTime } from "~/i18n/format";
 import { requireAccess } from "~/identity/access.server";
 import { database } from "~/identity/database.server";
 import { useSubjectTexts } from "~/identity/subject";
+import type { FieldError } from "~/utils/query-fields";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const access = await requireAccess(request, "read_record");
@@ -38,16 +40,17 @@ export default function AccessLog() {
         <h2 id="filter-title" className="visually-hidden">
           {t("accessLog.filterTitle")}
         </h2>
-        <DateField name="from" label={t("accessLog.from")} hint={t("accessLog.dateHint")} value={filter.rawFrom} error={errors.from ? t(errors.from) : null} />
-        <DateField name="to" label={t("accessLog.to")} hint={t("accessLog.dateHint")} value={filter.rawTo} error={errors.to ? t(errors.to) : null} />
+        <DateField name="from" label={t("accessLog.from")} hint={t("accessLog.dateHint")} value={filter.typed.from} error={errors.from} />
+        <DateField name="to" label={t("accessLog.to")} hint={t("accessLog.dateHint")} value={filter.typed.to} error={errors.to} />
         <div className="field">
           <button type="submit" className="button">
             {t("accessLog.filter")}
           </button>{" "}
-          {filter.from || filter.to ? <Link to="/access-log">{t("accessLog.clear")}</Link> : null}
+          {filter.from || filter.to || errors.from || errors.to ? <Link to="/access-log">{t("accessLog.clear")}</Link> : null}
         </div>
       </Form>
 
+      <FieldMessage id="page-error" error={errors.page} />
       {entries.length === 0 ? (
         <p>{t("accessLog.empty")}</p>
       ) : (
@@ -110,8 +113,8 @@ export default function AccessLog() {
   );
 }
 
-/** A date field of the period filter, with its hint and its error (space kept for the error, so nothing moves). */
-function DateField(props: { name: string; label: string; hint: string; value: string | null | undefined; error: string | null }) {
+/** A date field of the period filter, with its hint and its error. */
+function DateField(props: { name: string; label: string; hint: string; value: string | undefined; error: FieldError | undefined }) {
   const { name } = props;
   return (
     <div className="field">
@@ -119,17 +122,8 @@ function DateField(props: { name: string; label: string; hint: string; value: st
       <p className="hint" id={`${name}-hint`}>
         {props.hint}
       </p>
-      <input
-        type="date"
-        id={name}
-        name={name}
-        defaultValue={props.value ?? ""}
-        aria-describedby={`${name}-hint ${name}-error`}
-        aria-invalid={props.error ? true : undefined}
-      />
-      <p className="field-error" id={`${name}-error`}>
-        {props.error}
-      </p>
+      <input type={dateFieldType(props.value)} id={name} name={name} defaultValue={props.value ?? ""} {...fieldAria(props.error, `${name}-error`, `${name}-hint`)} />
+      <FieldMessage id={`${name}-error`} error={props.error} />
     </div>
   );
 }

@@ -27,7 +27,7 @@ const FACETS: SectionFacets = {
   withheld: [],
 };
 
-const filters = (query: string) => parseSectionFilters(new URLSearchParams(query));
+const filters = (query: string) => parseSectionFilters(new URLSearchParams(query), null).filters;
 
 /** The options of the select labelled `label`, as [value, label, selected]. */
 function options(markup: string, label: string): [string, string, boolean][] {
@@ -40,7 +40,7 @@ function options(markup: string, label: string): [string, string, boolean][] {
 function expectIdsSound(markup: string) {
   const ids = [...markup.matchAll(/ id="([^"]+)"/g)].map((m) => m[1]);
   expect(new Set(ids).size).toBe(ids.length);
-  for (const m of markup.matchAll(/ (?:for|aria-labelledby|aria-describedby)="([^"]+)"/g)) expect(ids).toContain(m[1]);
+  for (const m of markup.matchAll(/ (?:for|aria-labelledby|aria-describedby)="([^"]+)"/g)) for (const id of m[1]!.split(" ")) expect(ids).toContain(id);
 }
 
 describe("the entry list", () => {
@@ -126,6 +126,26 @@ describe("the filter form", () => {
     ]);
   });
 
+  it("names each filter given but not applied under its field, the field marked and described by it, what was typed kept", async () => {
+    const query = `from=2026-13-45&to=2026-02-28&provider=${"x".repeat(65)}&q=${"a".repeat(1234)}`;
+    const form = await renderStatic(<SectionFilterForm section="notes" facets={FACETS} {...parseSectionFilters(new URLSearchParams(query), "notes")} />, { lng: "en" });
+    expectIdsSound(form);
+    // The impossible date stays as typed (a date field would empty it); the good one is a date and not marked.
+    expect(form).toMatch(/name="from" type="text" aria-describedby="[^"]+hint [^"]+from-error" aria-invalid="true" value="2026-13-45"/);
+    expect(form).toMatch(/id="[^"]+from-error">Write the date as YYYY-MM-DD, for example 2026-03-15.<\/p>/);
+    expect(form).toMatch(/name="to" type="date" aria-describedby="[^"]+hint" value="2026-02-28"/);
+    expect(form).toMatch(/name="provider" aria-describedby="[^"]+provider-error" aria-invalid="true"/);
+    expect(form).toContain("That care provider is not among the entries here.");
+    expect(form).toMatch(/name="q" type="search" maxLength="100" aria-describedby="[^"]+q-error" aria-invalid="true" value="a{1000}"/);
+    // The limit and the length as numbers are written in the reader's language.
+    expect(form).toContain("Write at most 100 characters. The text here has 1,234.");
+    expect(await renderStatic(<SectionFilterForm section="notes" facets={FACETS} {...parseSectionFilters(new URLSearchParams(query), "notes")} />)).toContain(
+      "Skriv högst 100 tecken. Texten här har 1\u00a0234.",
+    );
+    // Nothing applies, but there is something to clear.
+    expect(form).toContain(`<a href="/record/notes">Clear filters</a>`);
+  });
+
   it("escapes every name and value that came from the record or the address", async () => {
     const form = await renderStatic(<SectionFilterForm section="notes" filters={{ page: 1, q: `"><script>alert(1)</script>` }} facets={FACETS} />);
     expect(form).not.toContain("<script");
@@ -191,7 +211,7 @@ describe("print and download", () => {
 describe("a section page", () => {
   const read = (query: string, entries: EntryView[], page = 1, hasNext = false): SectionPageRead => ({
     section: "results",
-    filters: filters(query),
+    ...parseSectionFilters(new URLSearchParams(query), "results"),
     page: { page, pageSize: 25, hasNext, entries },
     facets: FACETS,
     hideEntriesAfter: null,
@@ -207,6 +227,16 @@ describe("a section page", () => {
     expect(body).toContain(`<p class="muted">Filtered list.</p>`);
     expect(body).toContain(`rel="prev"`);
     expect(body).toContain("returnTo=%2Frecord%2Fresults%3Fprovider%3Dprivate%26page%3D2");
+    expectIdsSound(body);
+  });
+
+  it("says above the list that the page asked for is not there, and which is shown", async () => {
+    const data = { ...read("page=9", [entry("results")], 2), filters: { page: 2 }, errors: { page: { key: "common:filterErrors.pastEnd", values: { page: 9, last: 2, count: 2 } } } };
+    const body = await renderStatic(<SectionPage data={data} />, { lng: "en", path: "/record/results?page=9" });
+    expect(body).toContain(`<p class="field-error" id="page-error">There is no page 9. The list has 2 pages, and the last one is shown here.</p>`);
+    expect(body).toContain(`<li aria-current="page">Page 2</li>`);
+    const one = { ...data, errors: { page: { key: "common:filterErrors.pastEnd", values: { page: 1000, last: 1, count: 1 } } } };
+    expect(await renderStatic(<SectionPage data={one} />)).toContain("Det finns ingen sida 1\u00a0000. Listan har bara en sida, och den visas här.");
     expectIdsSound(body);
   });
 
