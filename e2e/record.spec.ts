@@ -189,6 +189,11 @@ for (const javaScriptEnabled of [true, false]) {
       await page.goto("/record/care-contacts");
       await expect(page.locator("main")).not.toContainText("Barnahus");
       await scan();
+      // Nor does the access log tell that such a unit has read the child's record.
+      await page.goto("/access-log");
+      await expect(page.getByText(t("identity:accessLog.withheld"))).toBeVisible();
+      await expect(page.locator("main")).not.toContainText("Barnahus");
+      await scan();
     });
   });
 }

@@ -1,6 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import type { Queryable } from "../../db/connection";
 import { people } from "../../db/schema";
+import { recordRules } from "~/disclosure/exclusions.server";
 import type { Access } from "~/identity/access.server";
 import { pastTheEnd, readPage, readPeriod, type FieldErrors, type Period } from "~/utils/query-fields";
 import { listAccessLog, logAccess } from "./access-log.server";
@@ -30,6 +31,7 @@ export async function accessLogView(db: Queryable, access: Access, filter: Acces
     listAccessLog(db, {
       subjectPersonId: access.subjectPersonId,
       viewerPersonId: access.actorPersonId,
+      rules: await recordRules(db),
       from: filter.from,
       to: filter.to,
       page: filter.page,

@@ -2,6 +2,7 @@ import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { accessLog } from "../../db/schema";
 import { createTestDatabase, type TestDatabase } from "../../db/testing";
+import type { RecordRules } from "~/disclosure/exclusions.server";
 import type { Access } from "~/identity/access.server";
 import { createClinicalAccessEvent, createPerson } from "~/identity/test-factories";
 import { accessLogView, parseAccessLogFilter } from "./access-log-page.server";
@@ -68,6 +69,7 @@ describe("logAccess", () => {
 });
 
 describe("listAccessLog", () => {
+  const rules: RecordRules = { excludedUnitIds: ["barnahus"], excludedUnitRefs: ["Organization/barnahus-ref"], keywords: [], keywordVerdicts: null };
   let subject: string;
   beforeAll(async () => {
     subject = (await createPerson(db.db, { givenName: "Sara", birthDate: "1975-01-01" })).id;
@@ -80,10 +82,13 @@ describe("listAccessLog", () => {
     await createClinicalAccessEvent(db.db, { personId: subject, occurredAt: new Date("2026-03-01T13:00:00Z"), careUnitName: "Akutmottagningen" });
     await createClinicalAccessEvent(db.db, { personId: subject, occurredAt: new Date("2026-03-05T13:00:00Z"), deletedAt: new Date() });
     await createClinicalAccessEvent(db.db, { personId: eva, occurredAt: new Date("2026-03-11T14:00:00Z"), careUnitName: "Annan" });
+    // Reads at a unit whose information is never shown online, resolved or still by reference: never listed.
+    await createClinicalAccessEvent(db.db, { personId: subject, occurredAt: new Date("2026-03-09T13:00:00Z"), careUnitId: "barnahus", careUnitName: "Barnahus" });
+    await createClinicalAccessEvent(db.db, { personId: subject, occurredAt: new Date("2026-03-08T13:00:00Z"), careUnitReference: "Organization/barnahus-ref", careUnitName: "Barnahus" });
   });
 
   it("merges the portal's own log and the clinical system's events for the subject only, newest first", async () => {
-    const page = await listAccessLog(db.db, { subjectPersonId: subject, viewerPersonId: subject });
+    const page = await listAccessLog(db.db, { subjectPersonId: subject, viewerPersonId: subject, rules });
     expect(page.hasNext).toBe(false);
     expect(page.entries.map((e) => [e.source, e.occurredAt.toISOString()])).toEqual([
       ["portal", "2026-03-12T09:00:00.000Z"],
@@ -98,24 +103,24 @@ describe("listAccessLog", () => {
   });
 
   it("pages", async () => {
-    const first = await listAccessLog(db.db, { subjectPersonId: subject, viewerPersonId: subject, pageSize: 2 });
-    const second = await listAccessLog(db.db, { subjectPersonId: subject, viewerPersonId: subject, pageSize: 2, page: 2 });
-    const third = await listAccessLog(db.db, { subjectPersonId: subject, viewerPersonId: subject, pageSize: 2, page: 3 });
+    const first = await listAccessLog(db.db, { subjectPersonId: subject, viewerPersonId: subject, rules, pageSize: 2 });
+    const second = await listAccessLog(db.db, { subjectPersonId: subject, viewerPersonId: subject, rules, pageSize: 2, page: 2 });
+    const third = await listAccessLog(db.db, { subjectPersonId: subject, viewerPersonId: subject, rules, pageSize: 2, page: 3 });
     expect([first.hasNext, second.hasNext, third.hasNext]).toEqual([true, true, false]);
     expect([...first.entries, ...second.entries, ...third.entries].map((e) => e.key)).toHaveLength(5);
     expect(new Set([...first.entries, ...second.entries, ...third.entries].map((e) => e.key)).size).toBe(5);
     // Past the end: the last page, and which it is.
-    const beyond = await listAccessLog(db.db, { subjectPersonId: subject, viewerPersonId: subject, pageSize: 2, page: 99 });
+    const beyond = await listAccessLog(db.db, { subjectPersonId: subject, viewerPersonId: subject, rules, pageSize: 2, page: 99 });
     expect(beyond).toEqual(third);
-    expect((await listAccessLog(db.db, { subjectPersonId: subject, viewerPersonId: subject, to: "2000-01-01", pageSize: 2, page: 5 })).page).toBe(1);
+    expect((await listAccessLog(db.db, { subjectPersonId: subject, viewerPersonId: subject, rules, to: "2000-01-01", pageSize: 2, page: 5 })).page).toBe(1);
   });
 
   it("filters by a period of Swedish calendar days, both ends included", async () => {
-    const march = await listAccessLog(db.db, { subjectPersonId: subject, viewerPersonId: subject, from: "2026-03-10", to: "2026-03-11" });
+    const march = await listAccessLog(db.db, { subjectPersonId: subject, viewerPersonId: subject, rules, from: "2026-03-10", to: "2026-03-11" });
     expect(march.entries.map((e) => e.occurredAt.toISOString())).toEqual(["2026-03-11T13:00:00.000Z", "2026-03-10T08:00:00.000Z"]);
-    const since = await listAccessLog(db.db, { subjectPersonId: subject, viewerPersonId: subject, from: "2026-03-11" });
+    const since = await listAccessLog(db.db, { subjectPersonId: subject, viewerPersonId: subject, rules, from: "2026-03-11" });
     expect(since.entries).toHaveLength(2);
-    const until = await listAccessLog(db.db, { subjectPersonId: subject, viewerPersonId: subject, to: "2000-01-01" });
+    const until = await listAccessLog(db.db, { subjectPersonId: subject, viewerPersonId: subject, rules, to: "2000-01-01" });
     expect(until.entries).toHaveLength(1);
   });
 

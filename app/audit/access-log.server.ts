@@ -3,6 +3,8 @@ import { rowsOf, type Queryable } from "../../db/connection";
 import { runNamed } from "../../db/statements";
 import { accessLog } from "../../db/schema";
 import { recordSections } from "../../db/schema/vocabulary";
+import type { RecordRules } from "~/disclosure/exclusions.server";
+import { fromExcludedUnitId } from "~/disclosure/visibility.server";
 import type { Access } from "~/identity/access.server";
 import { nextDay, swedishMidnight } from "~/i18n/dates";
 
@@ -36,6 +38,11 @@ export interface AccessLogQuery {
   subjectPersonId: string;
   /** Who is looking, so their own reads can be shown as "you". */
   viewerPersonId: string;
+  /**
+   * What is never shown online: a read in the clinical system at an excluded unit (a Barnahus, say) is left out, as
+   * that unit's entries are. It would tell a guardian that such a unit has the child's record open.
+   */
+  rules: RecordRules;
   /** Inclusive calendar dates (YYYY-MM-DD) in Swedish time. */
   from?: string | null;
   to?: string | null;
@@ -100,7 +107,8 @@ function subjectsReads(query: AccessLogQuery) {
       select 'clinical', 'c' || e.id, e.occurred_at, null, null, null, coalesce(e.care_unit_name, u.name)
         from clinical_access_events e
         left join care_units u on u.id = e.care_unit_id
-       where e.person_id = ${query.subjectPersonId} and e.deleted_at is null${clinicalPeriod}`;
+       where e.person_id = ${query.subjectPersonId} and e.deleted_at is null${clinicalPeriod}
+         and not ${fromExcludedUnitId(query.rules, sql`e.care_unit_id`, sql`e.care_unit_reference`)}`;
 }
 
 /**

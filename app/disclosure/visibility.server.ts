@@ -25,9 +25,13 @@ export function fromExcludedUnit(rules: RecordRules): SQL {
     or ${inList(sql`(e.details->>'toUnitReference')`, unitRefs(rules))})`;
 }
 
-/** A message, an appointment or anything else with a care unit (`unitId`, an expression) from an excluded unit. */
-export function fromExcludedUnitId(rules: RecordRules, unitId: SQL): SQL {
-  return inList(unitId, unitIds(rules));
+/**
+ * A message, an appointment, an access event or anything else with a care unit (`unitId`, an expression) from an
+ * excluded unit; `unitReference` too for rows whose unit the feed has not resolved yet.
+ */
+export function fromExcludedUnitId(rules: RecordRules, unitId: SQL, unitReference?: SQL): SQL {
+  if (!unitReference) return inList(unitId, unitIds(rules));
+  return sql`(${inList(unitId, unitIds(rules))} or ${inList(unitReference, unitRefs(rules))})`;
 }
 
 /**

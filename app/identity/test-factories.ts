@@ -89,7 +89,14 @@ export async function createGuardianship(db: Queryable, input: GuardianshipInput
 
 export async function createClinicalAccessEvent(
   db: Queryable,
-  input: { personId: string; occurredAt: Date; careUnitId?: string | null; careUnitName?: string | null; deletedAt?: Date | null },
+  input: {
+    personId: string;
+    occurredAt: Date;
+    careUnitId?: string | null;
+    careUnitReference?: string | null;
+    careUnitName?: string | null;
+    deletedAt?: Date | null;
+  },
 ): Promise<string> {
   const eventId = id("audit");
   await db.insert(clinicalAccessEvents).values({
@@ -99,6 +106,7 @@ export async function createClinicalAccessEvent(
     personId: input.personId,
     occurredAt: input.occurredAt,
     careUnitId: input.careUnitId ?? null,
+    careUnitReference: input.careUnitReference ?? null,
     careUnitName: input.careUnitName ?? null,
     action: "R",
     deletedAt: input.deletedAt ?? null,

@@ -35,6 +35,7 @@ export default function AccessLog() {
       <PageTitle>{subjectTexts.title(t("accessLog.title"))}</PageTitle>
       <p className="lead">{t("accessLog.intro")}</p>
       {subject ? <p>{t("accessLog.introFor", { name: subject.protectedIdentity ? t("header.yourChild") : subject.name ?? t("header.unnamed") })}</p> : null}
+      <p>{t("accessLog.withheld")}</p>
 
       <Form method="get" className="filter-form" aria-labelledby="filter-title" noValidate>
         <h2 id="filter-title" className="visually-hidden">
