@@ -125,6 +125,16 @@ export function settingsFor(system: { fhirBase: string; tokenUrl: string }, over
   };
 }
 
+/** A clinical system that production settings can name (production requires one) and nothing reaches: `.invalid`. */
+export function unreachableClinicalEnv(): Record<string, string> {
+  return {
+    CLINICAL_FHIR_BASE: "https://clinical.invalid/r4",
+    CLINICAL_TOKEN_URL: "https://clinical.invalid/token",
+    CLINICAL_CLIENT_ID: "portal",
+    CLINICAL_PRIVATE_KEY: testKey("ES384", "jwk").text,
+  };
+}
+
 /** A clock that moves only when told, whose sleeps are recorded and return at once. */
 export function manualClock(start = Date.UTC(2026, 11, 6, 12, 0, 0)) {
   let now = start;
