@@ -1,5 +1,6 @@
 import { generateKeyPairSync } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { publicJwk } from "./clinical/settings.server";
 import { testKey } from "./clinical/test-clinical-system";
 import { ConfigError, parseConfig } from "./config.server";
 
@@ -89,6 +90,13 @@ describe("the clinical system's settings", () => {
     // The key's text goes nowhere from here: not in the configuration a careless log line might print.
     expect(JSON.stringify(c)).not.toContain(JSON.parse(clinical.CLINICAL_PRIVATE_KEY).d);
     expect(c).not.toHaveProperty("CLINICAL_PRIVATE_KEY");
+  });
+
+  it("take a PEM whose line breaks came as \\n, as some secret stores give multi-line values", () => {
+    const pem = testKey("RS384", "pem");
+    const c = parseConfig({ ...clinical, CLINICAL_PRIVATE_KEY: pem.text.trim().replaceAll("\n", "\\n") });
+    expect(c.clinical?.signingKey.alg).toBe("RS384");
+    expect(publicJwk(c.clinical!.signingKey)).toMatchObject({ ...pem.publicKey.export({ format: "jwk" }), kid: c.clinical?.signingKey.kid, alg: "RS384" });
   });
 
   it("are all four or none", () => {
