@@ -1,5 +1,12 @@
 import { z } from "zod";
 import { DEFAULT_POOL_SIZE } from "../db/pool";
+import {
+  DEFAULT_CLINICAL_SCOPES,
+  parseScopes,
+  parseSigningKey,
+  SigningKeyError,
+  type ClinicalSettings,
+} from "~/clinical/settings.server";
 
 const flag = z
   .enum(["true", "false", "1", "0", "yes", "no"], { error: "must be true or false" })
@@ -47,6 +54,34 @@ export const configSchema = z
     DEV_IDP_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
     SESSION_IDLE_MINUTES: positiveInt.default(15),
     SESSION_ABSOLUTE_HOURS: positiveInt.default(8),
+    /** The clinical system (Millennium): its FHIR base and SMART Backend Services client. All four, or none. */
+    CLINICAL_FHIR_BASE: z.url({ error: "must be the clinical system's FHIR base URL" }).optional(),
+    CLINICAL_TOKEN_URL: z.url({ error: "must be the clinical system's token endpoint URL" }).optional(),
+    CLINICAL_CLIENT_ID: z.string().min(1).optional(),
+    // Read into a key object here, so that a bad key stops the start and the text of the key goes no further.
+    CLINICAL_PRIVATE_KEY: z
+      .string()
+      .transform((text, ctx) => {
+        try {
+          return parseSigningKey(text);
+        } catch (error) {
+          ctx.addIssue({ code: "custom", message: error instanceof SigningKeyError ? error.message : "cannot be read as a private key" });
+          return z.NEVER;
+        }
+      })
+      .optional(),
+    CLINICAL_SCOPES: z
+      .string()
+      .transform((text, ctx) => {
+        try {
+          return parseScopes(text);
+        } catch (error) {
+          ctx.addIssue({ code: "custom", message: (error as Error).message });
+          return z.NEVER;
+        }
+      })
+      .default([...DEFAULT_CLINICAL_SCOPES]),
+    CLINICAL_REQUEST_TIMEOUT_MS: positiveInt.default(15_000),
     RECORD_EXCLUDED_UNITS: commaList.optional(),
     RECORD_EXCLUDED_KEYWORDS: commaList.optional(),
   })
@@ -66,9 +101,46 @@ export const configSchema = z
         message: "is required when OIDC_ISSUER is set",
       });
     }
+    const clinical = [
+      ["CLINICAL_FHIR_BASE", env.CLINICAL_FHIR_BASE],
+      ["CLINICAL_TOKEN_URL", env.CLINICAL_TOKEN_URL],
+      ["CLINICAL_CLIENT_ID", env.CLINICAL_CLIENT_ID],
+      ["CLINICAL_PRIVATE_KEY", env.CLINICAL_PRIVATE_KEY],
+    ] as const;
+    const given = clinical.filter(([, value]) => value !== undefined).map(([name]) => name);
+    if (given.length === 0 && env.NODE_ENV === "production") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["CLINICAL_FHIR_BASE"],
+        message:
+          "is required in production, with CLINICAL_TOKEN_URL, CLINICAL_CLIENT_ID and CLINICAL_PRIVATE_KEY: the development stand-in of the clinical system never runs with NODE_ENV=production",
+      });
+    }
+    if (given.length > 0) {
+      for (const [name, value] of clinical) {
+        if (value === undefined) ctx.addIssue({ code: "custom", path: [name], message: `is required when ${given.join(", ")} ${given.length > 1 ? "are" : "is"} set` });
+      }
+    }
+    if (env.NODE_ENV === "production") {
+      for (const [name, value] of [clinical[0], clinical[1]]) {
+        if (value !== undefined && !value.startsWith("https://")) {
+          ctx.addIssue({ code: "custom", path: [name], message: "must be https in production: the token and patient data go over it" });
+        }
+      }
+    }
   });
 
-export type Config = z.output<typeof configSchema> & { publicOrigin: string; demoData: boolean };
+type ClinicalVariable = "CLINICAL_FHIR_BASE" | "CLINICAL_TOKEN_URL" | "CLINICAL_CLIENT_ID" | "CLINICAL_PRIVATE_KEY";
+
+export type Config = Omit<z.output<typeof configSchema>, ClinicalVariable> & {
+  publicOrigin: string;
+  demoData: boolean;
+  /**
+   * The clinical system, or null when none is configured (never in production): then a development stand-in is to
+   * be started in its place, as the development identity provider is for OIDC_ISSUER.
+   */
+  clinical: ClinicalSettings | null;
+};
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -84,11 +156,22 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".") || "environment"} ${i.message}`));
   }
-  const c = parsed.data;
+  const { CLINICAL_FHIR_BASE, CLINICAL_TOKEN_URL, CLINICAL_CLIENT_ID, CLINICAL_PRIVATE_KEY, ...c } = parsed.data;
   return {
     ...c,
     publicOrigin: new URL(c.PUBLIC_ORIGIN ?? `http://localhost:${c.PORT}`).origin,
     demoData: c.DEMO_DATA ?? c.NODE_ENV !== "production",
+    clinical:
+      CLINICAL_FHIR_BASE && CLINICAL_TOKEN_URL && CLINICAL_CLIENT_ID && CLINICAL_PRIVATE_KEY
+        ? {
+            fhirBase: CLINICAL_FHIR_BASE.replace(/\/+$/, ""),
+            tokenUrl: CLINICAL_TOKEN_URL,
+            clientId: CLINICAL_CLIENT_ID,
+            signingKey: CLINICAL_PRIVATE_KEY,
+            scopes: c.CLINICAL_SCOPES,
+            timeoutMs: c.CLINICAL_REQUEST_TIMEOUT_MS,
+          }
+        : null,
   };
 }
 

@@ -14,6 +14,7 @@
 // Besides each page's ratio over the whole run, it prints the spread of the ratio over the rounds: how far apart two
 // measurements a few seconds apart fall on this machine. It ends with each target, met or not.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { generateKeyPairSync } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import http from "node:http";
 import { createServer } from "node:net";
@@ -166,6 +167,11 @@ async function startPortal(databaseUrl: string): Promise<{ url: string; child: C
       OIDC_ISSUER: "https://e-id.invalid",
       OIDC_CLIENT_ID: "bench",
       OIDC_CLIENT_SECRET: "bench",
+      // Production requires a clinical system; the record pages never call it.
+      CLINICAL_FHIR_BASE: "https://clinical.invalid/r4",
+      CLINICAL_TOKEN_URL: "https://clinical.invalid/token",
+      CLINICAL_CLIENT_ID: "bench",
+      CLINICAL_PRIVATE_KEY: generateKeyPairSync("ec", { namedCurve: "P-384" }).privateKey.export({ format: "pem", type: "pkcs8" }).toString(),
       DATABASE_URL: databaseUrl,
       PORT: String(port),
       PUBLIC_ORIGIN: url,

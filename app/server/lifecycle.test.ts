@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { generateKeyPairSync } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -80,6 +81,21 @@ describe("the server process", () => {
     const running = startServer({ NODE_ENV: "production", PGLITE_DIR: path.join(dataDir, "never") });
     expect(await running.exited).toBe(1);
     expect(running.out()).toMatch(/OIDC_ISSUER/);
+  });
+
+  it("refuses to start with a clinical-system key it cannot sign with, and does not print the key", async () => {
+    const { privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+    const pem = privateKey.export({ format: "pem", type: "pkcs8" }).toString();
+    const running = startServer({
+      PGLITE_DIR: path.join(dataDir, "never"),
+      CLINICAL_FHIR_BASE: "https://fhir.example.se/r4",
+      CLINICAL_TOKEN_URL: "https://auth.example.se/token",
+      CLINICAL_CLIENT_ID: "portal",
+      CLINICAL_PRIVATE_KEY: pem,
+    });
+    expect(await running.exited).toBe(1);
+    expect(running.out()).toMatch(/CLINICAL_PRIVATE_KEY is an EC key on prime256v1: ES384 needs P-384/);
+    for (const line of pem.split("\n").slice(1, -2)) expect(running.out()).not.toContain(line);
   });
 
   it("serves on the embedded database, logs JSON lines without query strings, and stops cleanly on SIGTERM", async () => {
