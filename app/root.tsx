@@ -22,9 +22,20 @@ import { isLanguage, type Language } from "~/i18n/config";
 import { languageOf } from "~/i18n/i18next.server";
 import stylesheet from "~/styles/app.css";
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
+// The icons, the web manifest and robots.txt are files in public/ (app/cli/icons.ts draws the PNGs and the ICO).
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: stylesheet },
+  { rel: "icon", href: "/favicon.ico", sizes: "32x32" },
+  { rel: "icon", href: "/icon.svg", type: "image/svg+xml" },
+  { rel: "apple-touch-icon", href: "/apple-touch-icon.png" },
+  { rel: "manifest", href: "/manifest.webmanifest" },
+];
 
-export const meta: MetaFunction = () => [{ name: "viewport", content: "width=device-width, initial-scale=1" }];
+export const meta: MetaFunction = () => [
+  { name: "viewport", content: "width=device-width, initial-scale=1" },
+  // --brand in app/styles/app.css, as in the manifest.
+  { name: "theme-color", content: "#00508c" },
+];
 
 export const handle = { i18n: "common" };
 

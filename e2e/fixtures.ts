@@ -81,18 +81,27 @@ export const test = base.extend<Fixtures>({
   t: async ({ lng }, use) => {
     await use(await translate(lng));
   },
-  page: async ({ page }, use) => {
+  page: async ({ page, baseURL }, use) => {
     const visited = new Set<string>();
     const scanned = new Set<string>();
     page.on("framenavigated", (frame) => {
       if (frame === page.mainFrame()) visited.add(documentKey(frame.url()));
     });
     (page as Page & { __scanned?: Set<string> }).__scanned = scanned;
-    // Any error the page's own code reports or throws fails the journey. A response the journey asked for on purpose
-    // (a 403, a 404) is the browser's network log, not the page's code, and is left to the journey's own checks.
+    // Any error the page's own code reports or throws fails the journey, and so does any file of the portal's that the
+    // browser failed to load (a stylesheet, a script, the icon it asks for on every page). A page or a page's data the
+    // journey asked for on purpose (a 403, a 404) is left to the journey's own checks.
     const errors: string[] = [];
+    const pages = new Set<string>();
+    page.on("request", (request) => {
+      if (request.isNavigationRequest()) pages.add(request.url());
+    });
+    const askedFor = (url: string) => pages.has(url) || new URL(url).pathname.endsWith(".data");
     page.on("console", (message) => {
-      if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) errors.push(`${message.text()} (${page.url()})`);
+      if (message.type() !== "error") return;
+      if (!message.text().startsWith("Failed to load resource")) return void errors.push(`${message.text()} (${page.url()})`);
+      const failed = message.location().url;
+      if (failed && new URL(failed).origin === new URL(baseURL!).origin && !askedFor(failed)) errors.push(`${message.text()}: ${failed} (${page.url()})`);
     });
     page.on("pageerror", (error) => errors.push(`${error.message} (${page.url()})`));
     await use(page);

@@ -33,6 +33,11 @@ for (const javaScriptEnabled of [true, false]) {
         await nav.getByRole("link", { name: t(`record:nav.${section}`), exact: true }).click();
         await expect(page).toHaveURL(new RegExp(`${sectionPath(section)}$`));
         await expect(page.getByRole("heading", { level: 1 })).toHaveText(t(`record:section.${section}.title`));
+        if (javaScriptEnabled) {
+          // As after a page load, a screen reader announces the new page: focus is on its heading, the title is its own.
+          await expect(page.getByRole("heading", { level: 1 })).toBeFocused();
+          await expect(page).toHaveTitle(`${t(`record:section.${section}.title`)} – ${t("portal.name")}`);
+        }
         const first = page.locator("article.entry").first();
         await expect(first).toBeVisible();
         await expect(first.locator("time")).toHaveAttribute("datetime", /^\d{4}-\d{2}-\d{2}T/);
@@ -52,6 +57,7 @@ for (const javaScriptEnabled of [true, false]) {
       // Back one page: its list comes again, with the page's data.
       await page.goBack();
       await expect(page).toHaveURL(new RegExp(`${sectionPath("care_contacts")}$`));
+      if (javaScriptEnabled) await expect(page.getByRole("heading", { level: 1 })).toBeFocused();
       await expect(page.locator("article.entry").first()).toBeVisible();
     });
 
@@ -66,6 +72,8 @@ for (const javaScriptEnabled of [true, false]) {
       await page.getByLabel(t("record:filters.provider")).selectOption("municipality");
       await page.getByRole("button", { name: t("record:filters.apply") }).click();
       await expect(page).toHaveURL(/provider=municipality/);
+      // The results are a new page of the section: focus goes to its heading, as on a reload from the top.
+      if (javaScriptEnabled) await expect(page.getByRole("heading", { level: 1 })).toBeFocused();
       await expect(page.locator("article.entry").first()).toBeVisible();
       const kinds = await page.locator("article.entry .provider").allTextContents();
       expect(kinds.length).toBeGreaterThan(0);

@@ -532,7 +532,7 @@ async function benchSize(patients: number): Promise<SizeRun> {
   };
 }
 
-const build = spawnSync("npx", ["remix", "build"], { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, NODE_ENV: "production" } });
+const build = spawnSync("npm", ["run", "--silent", "build"], { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, NODE_ENV: "production" } });
 if (build.status !== 0) process.exit(1);
 
 // The browser's share: what a first visit to each record page downloads in JavaScript (gzipped), from the manifest.

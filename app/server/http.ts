@@ -82,11 +82,6 @@ export function createHttpApp(options: HttpAppOptions): Express {
     );
   });
 
-  app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y", index: false }));
-  // Pages have no file extension: only a name like /robots.txt is looked for on disk (a stat per page adds up).
-  const publicFiles = express.static("public", { maxAge: "1h", index: false });
-  app.use((req, res, next) => (/\.[A-Za-z0-9]+$/.test(req.path) ? publicFiles(req, res, next) : next()));
-
   let stylesheets: Promise<string[]> | undefined;
   const refuse = async (req: Request, res: Response, refusal: EdgeRefusal, retryAfterSeconds?: number) => {
     stylesheets ??= rootStylesheets(options.build).catch(() => []);
@@ -108,6 +103,12 @@ export function createHttpApp(options: HttpAppOptions): Express {
       next(error);
     }
   });
+  // The build's files are named by their content: kept for a year. public/'s own (the icons, the web manifest,
+  // robots.txt) keep their names: kept for 30 days, so that a changed icon reaches every browser within a month.
+  app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y", index: false }));
+  // Pages have no file extension: only a name like /robots.txt is looked for on disk (a stat per page adds up).
+  const publicFiles = express.static("public", { maxAge: "30d", index: false });
+  app.use((req, res, next) => (/\.[A-Za-z0-9]+$/.test(req.path) ? publicFiles(req, res, next) : next()));
   app.use(sameOriginOnly({ origin: config.publicOrigin, isMachinePath, refuse: (req, res) => refuse(req, res, "forbidden") }));
 
   const db = () => database.db;

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
 // The real server entry, as `npm start` runs it: start-up, request logs, and a clean stop on SIGTERM.
 const root = path.resolve(import.meta.dirname, "../..");
@@ -22,6 +22,8 @@ async function freePort(): Promise<number> {
 interface Running {
   child: ChildProcess;
   out: () => string;
+  /** Only what went to stderr: warnings from Node and from libraries, which a newcomer reads as something wrong. */
+  err: () => string;
   exited: Promise<number | null>;
 }
 
@@ -29,6 +31,7 @@ const started: ChildProcess[] = [];
 
 function startServer(env: Record<string, string>): Running {
   let output = "";
+  let errors = "";
   // On the embedded database in a folder of its own, whatever this shell points at: never the checkout's .data.
   const { DATABASE_URL: _server, ...inherited } = process.env;
   const child = spawn(process.execPath, ["--import", "tsx", "app/server/main.ts"], {
@@ -38,9 +41,12 @@ function startServer(env: Record<string, string>): Running {
   });
   started.push(child);
   child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
-  child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
+  child.stderr?.on("data", (d: Buffer) => {
+    output += d.toString();
+    errors += d.toString();
+  });
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, out: () => output, exited };
+  return { child, out: () => output, err: () => errors, exited };
 }
 
 async function waitForHealth(url: string, running: Running, ms = 60_000): Promise<void> {
@@ -98,7 +104,11 @@ describe("the server process", () => {
     for (const line of pem.split("\n").slice(1, -2)) expect(running.out()).not.toContain(line);
   });
 
-  it("serves on the embedded database, logs JSON lines without query strings, and stops cleanly on SIGTERM", async () => {
+  it("is built by `npm run build` without a warning", () => {
+    expect(inject("buildStderr")).toBe("");
+  });
+
+  it("serves on the embedded database, logs JSON lines without query strings, and stops cleanly on SIGTERM, saying nothing on stderr", async () => {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     const running = startServer({
@@ -135,6 +145,8 @@ describe("the server process", () => {
     running.child.kill("SIGTERM");
     expect(await running.exited).toBe(0);
     expect(running.out()).toMatch(/"msg":"stopped"/);
+    // With the development identity provider started (no OIDC_ISSUER): oidc-provider 9 warned here on Node 20.
+    expect(running.err()).toBe("");
     await expect(fetch(`${url}/healthz`)).rejects.toThrow();
   }, 120_000);
 });

@@ -18,6 +18,7 @@ export function securityHeaders({ production }: { production: boolean }) {
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
+        "manifest-src": ["'self'"],
         "connect-src": production ? ["'self'"] : ["'self'", "ws://localhost:*"],
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
