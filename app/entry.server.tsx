@@ -1,13 +1,13 @@
-import { PassThrough } from "node:stream";
+import { Writable } from "node:stream";
 import type { AppLoadContext, EntryContext } from "@remix-run/node";
-import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";
 import { I18nextProvider } from "react-i18next";
 import { NonceProvider } from "~/components/nonce";
+import { DocumentTitleSink } from "~/components/page-title";
 import { KeptMarkupProvider } from "~/components/server-html";
 import { i18nFor, languageOf } from "~/i18n/i18next.server";
-import { keptMarkup } from "~/utils/html.server";
+import { escapeHtml, keptMarkup } from "~/utils/html.server";
 
 export const streamTimeout = 5_000;
 
@@ -22,23 +22,38 @@ export default async function handleRequest(
   const i18n = i18nFor(lng);
   const nonce = loadContext.cspNonce ?? "";
 
-  // Every loader has finished before the render starts (no deferred data): the document is sent once it is whole.
+  // Every loader has finished before the render starts (no deferred data): the document is sent once it is whole, with
+  // the title the page's PageTitle gave in place of the head's general one (the head is rendered before the page).
+  const titled: { title?: string } = {};
   return new Promise<Response>((resolve, reject) => {
     const { pipe, abort } = renderToPipeableStream(
       <NonceProvider value={nonce}>
         <I18nextProvider i18n={i18n}>
           <KeptMarkupProvider value={keptMarkup()}>
-            <RemixServer context={remixContext} url={request.url} abortDelay={streamTimeout} nonce={nonce} />
+            <DocumentTitleSink.Provider value={titled}>
+              <RemixServer context={remixContext} url={request.url} abortDelay={streamTimeout} nonce={nonce} />
+            </DocumentTitleSink.Provider>
           </KeptMarkupProvider>
         </I18nextProvider>
       </NonceProvider>,
       {
         nonce,
         onAllReady() {
-          const body = new PassThrough();
-          responseHeaders.set("Content-Type", "text/html; charset=utf-8");
-          resolve(new Response(createReadableStreamFromReadable(body), { headers: responseHeaders, status: responseStatusCode }));
-          pipe(body);
+          const chunks: Buffer[] = [];
+          const collect = new Writable({
+            write(chunk: Buffer, _encoding, done) {
+              chunks.push(chunk);
+              done();
+            },
+            final(done) {
+              const html = Buffer.concat(chunks).toString("utf8");
+              const page = titled.title === undefined ? html : html.replace(/<title>[^<]*<\/title>/, `<title>${escapeHtml(titled.title)}</title>`);
+              responseHeaders.set("Content-Type", "text/html; charset=utf-8");
+              resolve(new Response(page, { headers: responseHeaders, status: responseStatusCode }));
+              done();
+            },
+          });
+          pipe(collect);
         },
         onShellError(error: unknown) {
           reject(error);

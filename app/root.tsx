@@ -62,7 +62,8 @@ export function Layout({ children }: { children: React.ReactNode }) {
       <head>
         <meta charSet="utf-8" />
         <meta name="description" content={t("meta.description")} />
-        <title>{t("portal.name")}</title>
+        {/* The page's own title replaces this in the server's document (entry.server), and in the browser (PageTitle). */}
+        <title suppressHydrationWarning>{t("portal.name")}</title>
         <Meta />
         <Links />
       </head>

@@ -152,7 +152,9 @@ for (const javaScriptEnabled of [true, false]) {
       await expect(page.getByTestId("subject")).toContainText("Elsa");
       await scan();
       await page.goto("/record/vaccinations");
-      await expect(page.getByRole("heading", { level: 1 })).toHaveText(t("record:section.vaccinations.title"));
+      await expect(page.getByRole("heading", { level: 1 })).toHaveText(
+        t("identity:subject.titleFor", { title: t("record:section.vaccinations.title"), name: "Elsa Lindqvist" }),
+      );
       await expect(page.locator("article.entry").first()).toBeVisible();
       await scan();
 
