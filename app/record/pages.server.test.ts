@@ -102,8 +102,8 @@ describe("reading one's own record", () => {
     const overview = await readOverviewPage(s.request("/record"));
     expect(overview.overview.record?.results.map((r) => r.ref)).toEqual([refs.parentOld]);
     const download = await exportResponse(s.request("/record/export.json"));
-    const bundle = (await download.json()) as { entry: unknown[] };
-    expect(bundle.entry).toHaveLength(1);
+    const bundle = (await download.json()) as { entry: { resource: { resourceType: string; id: string } }[] };
+    expect(bundle.entry.map((e) => `${e.resource.resourceType}/${e.resource.id}`)).toEqual([`Patient/${people.parent.id}`, refs.parentOld]);
   });
 
   it("logs a trend, the overview, a printout and a download", async () => {
@@ -117,7 +117,7 @@ describe("reading one's own record", () => {
       { section: "results", refs: [refs.parentOld, refs.parentNew], actingAs: "self", actor: people.parent.id },
       { section: "overview", refs: [refs.parentNew, refs.parentOld], actingAs: "self", actor: people.parent.id },
       { section: "print", refs: [refs.parentNew, refs.parentOld], actingAs: "self", actor: people.parent.id },
-      { section: "export", refs: [refs.parentNew, refs.parentOld], actingAs: "self", actor: people.parent.id },
+      { section: "export", refs: [`Patient/${people.parent.id}`, refs.parentNew, refs.parentOld], actingAs: "self", actor: people.parent.id },
     ]);
   });
 
@@ -157,9 +157,10 @@ describe("reading one's own record", () => {
     expect(response.headers.get("Content-Type")).toBe("application/fhir+json; charset=utf-8");
     expect(response.headers.get("Content-Disposition")).toBe(`attachment; filename="journal-results-${day}.json"`);
     expect(response.headers.get("Content-Disposition")).not.toContain(people.parent.personnummer!);
-    const bundle = (await response.json()) as { resourceType: string; entry: { resource: { id: string } }[] };
+    const bundle = (await response.json()) as { resourceType: string; entry: { resource: { resourceType: string; id: string } }[] };
     expect(bundle.resourceType).toBe("Bundle");
-    expect(bundle.entry.map((e) => `Observation/${e.resource.id}`).sort()).toEqual([refs.parentNew, refs.parentOld].sort());
+    const observations = bundle.entry.filter((e) => e.resource.resourceType === "Observation");
+    expect(observations.map((e) => `Observation/${e.resource.id}`).sort()).toEqual([refs.parentNew, refs.parentOld].sort());
   });
 
   it("answers 404 for an unknown section, a malformed result code or one the subject does not have", async () => {

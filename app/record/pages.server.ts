@@ -1,15 +1,16 @@
 import { database } from "../../db/connection";
 import type { RecordSection } from "../../db/schema/vocabulary";
 import { logAccess } from "~/audit/access-log.server";
+import { config } from "~/config.server";
 import { recordRules } from "~/disclosure/exclusions.server";
 import { notFound, requireAccess, type Access } from "~/identity/access.server";
 import { pageMarkup } from "~/utils/html.server";
 import { entryList } from "./markup/entries.server";
 import { recordTexts } from "./markup/texts.server";
 import { trendMarkup } from "./markup/trend.server";
-import { exportFileName, recordBundle } from "./export.server";
+import { exportFileName, recordExport } from "./export.server";
 import { loadOverview, overviewRefs } from "./overview.server";
-import { exportEntries, printEntries, resultTrend, sectionPage, type RecordScope } from "./queries.server";
+import { printEntries, resultTrend, sectionPage, type RecordScope } from "./queries.server";
 import { parseSectionFilters } from "./filters.server";
 import { filterQuery, PAGE_SIZE, RESULT_CODE, sectionOfSlug, sectionOrder, sectionPath } from "./sections";
 
@@ -119,7 +120,10 @@ export async function loadPrintPage(request: Request) {
   };
 }
 
-/** The FHIR download: a Bundle of exactly the shown entries, as an attachment named by date only. */
+/**
+ * The FHIR download: a Bundle of the subject's Patient and exactly the shown entries (with the units, staff and products
+ * they name), as an attachment named by date only. The log names the Patient and the entries.
+ */
 export async function exportResponse(request: Request, now = new Date()): Promise<Response> {
   const access = await requireAccess(request, "read_record", { now });
   const params = new URL(request.url).searchParams;
@@ -127,9 +131,9 @@ export async function exportResponse(request: Request, now = new Date()): Promis
   const section = sectionOfSlug(slug);
   if (slug && !section) throw notFound();
   const db = database();
-  const entries = await exportEntries(db, await scopeOf(access), section, parseSectionFilters(params));
-  await logAccess(db, access, "export", entries.map((e) => e.ref));
-  return new Response(JSON.stringify(recordBundle(entries, now)), {
+  const { bundle, shown } = await recordExport(db, await scopeOf(access), section, parseSectionFilters(params), `${config().publicOrigin}/fhir/`, now);
+  await logAccess(db, access, "export", shown);
+  return new Response(JSON.stringify(bundle), {
     headers: {
       "Content-Type": "application/fhir+json; charset=utf-8",
       "Content-Disposition": `attachment; filename="${exportFileName(section, now)}"`,
