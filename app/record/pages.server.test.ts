@@ -116,7 +116,7 @@ describe("reading one's own record", () => {
     expect(sections).toEqual([
       { section: "results", refs: [refs.parentOld, refs.parentNew], actingAs: "self", actor: people.parent.id },
       { section: "overview", refs: [refs.parentNew, refs.parentOld], actingAs: "self", actor: people.parent.id },
-      { section: "print", refs: [refs.parentNew, refs.parentOld], actingAs: "self", actor: people.parent.id },
+      { section: "print", refs: [`Patient/${people.parent.id}`, refs.parentNew, refs.parentOld], actingAs: "self", actor: people.parent.id },
       { section: "export", refs: [`Patient/${people.parent.id}`, refs.parentNew, refs.parentOld], actingAs: "self", actor: people.parent.id },
     ]);
   });
@@ -184,6 +184,20 @@ describe("guardians and young people", () => {
     const page = await readSectionPage(s.request("/record/vaccinations"), "vaccinations");
     expect(page.page.entries.map((e) => e.ref)).toEqual([refs.smallVaccination]);
     expect((await logged(people.small.id)).at(-1)).toEqual({ section: "vaccinations", refs: [refs.smallVaccination], actingAs: "guardian", actor: people.parent.id });
+  });
+
+  it("a printout names whose record it is: the child's name and personnummer when a guardian prints it", async () => {
+    const pnr = (p: { personnummer: string | null }) => `${p.personnummer!.slice(0, 8)}-${p.personnummer!.slice(8)}`;
+    const own = await loadPrintPage((await sessionFor(people.parent.id)).request("/record/print"));
+    expect(own.subject).toEqual({ name: "Anna Testsson", idKind: "personnummer", id: pnr(people.parent) });
+    const child = await loadPrintPage((await sessionFor(people.parent.id, people.small.id)).request("/record/print?section=vaccinations"));
+    expect(child.subject).toEqual({ name: "Elsa Testsson", idKind: "personnummer", id: pnr(people.small) });
+    expect((await logged(people.small.id)).at(-1)).toEqual({
+      section: "print",
+      refs: [`Patient/${people.small.id}`, refs.smallVaccination],
+      actingAs: "guardian",
+      actor: people.parent.id,
+    });
   });
 
   it("a guardian of a 13-year-old reads nothing, not even the overview, and nothing is logged", async () => {

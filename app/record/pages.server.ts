@@ -10,7 +10,7 @@ import { recordTexts } from "./markup/texts.server";
 import { trendMarkup } from "./markup/trend.server";
 import { exportFileName, recordExport } from "./export.server";
 import { loadOverview, overviewRefs } from "./overview.server";
-import { printEntries, resultTrend, sectionPage, type RecordScope } from "./queries.server";
+import { printEntries, resultTrend, sectionPage, subjectPerson, type RecordScope, type SubjectPerson } from "./queries.server";
 import { parseSectionFilters } from "./filters.server";
 import { filterQuery, PAGE_SIZE, RESULT_CODE, sectionOfSlug, sectionOrder, sectionPath } from "./sections";
 
@@ -87,6 +87,17 @@ export async function readOverviewPage(request: Request, now = new Date()) {
   return { overview, hideEntriesAfter: access.hideEntriesAfter?.toISOString() ?? null };
 }
 
+/** Whose record a printout is: their name and national id (personnummer, else samordningsnummer) as YYYYMMDD-NNNN. */
+function printedSubject(person: SubjectPerson) {
+  const number = person.personnummer ?? person.samordningsnummer;
+  return {
+    name: [person.givenName, person.familyName].filter(Boolean).join(" ") || null,
+    idKind: person.personnummer ? ("personnummer" as const) : person.samordningsnummer ? ("samordningsnummer" as const) : null,
+    id: number ? `${number.slice(0, 8)}-${number.slice(8)}` : null,
+  };
+}
+
+/** The printout as read: the subject's name and national id and the entries, all of it logged. */
 export async function readPrintPage(request: Request) {
   const access = await requireAccess(request, "read_record");
   const params = new URL(request.url).searchParams;
@@ -95,12 +106,15 @@ export async function readPrintPage(request: Request) {
   if (slug && !section) throw notFound();
   const filters = parseSectionFilters(params);
   const db = database();
-  const sections = await printEntries(db, await scopeOf(access), section ? [section] : sectionOrder, filters);
-  await logAccess(db, access, "print", sections.flatMap((s) => s.entries.map((e) => e.ref)));
+  const scope = await scopeOf(access);
+  const [sections, person] = await Promise.all([printEntries(db, scope, section ? [section] : sectionOrder, filters), subjectPerson(db, scope)]);
+  const entryRefs = sections.flatMap((s) => s.entries.map((e) => e.ref));
+  await logAccess(db, access, "print", person ? [`Patient/${person.id}`, ...entryRefs] : entryRefs);
   return {
     section,
     filters,
     sections,
+    subject: person ? printedSubject(person) : null,
     printedAt: new Date().toISOString(),
     hideEntriesAfter: access.hideEntriesAfter?.toISOString() ?? null,
   };
