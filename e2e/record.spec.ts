@@ -109,11 +109,13 @@ for (const javaScriptEnabled of [true, false]) {
       const bundle = JSON.parse(readFileSync((await download.path())!, "utf8")) as {
         resourceType: string;
         type: string;
-        entry: { resource: { resourceType: string; subject?: { reference?: string }; patient?: { reference?: string } } }[];
+        entry: { resource: { resourceType: string; id: string; subject?: { reference?: string }; patient?: { reference?: string } } }[];
       };
       expect(bundle).toMatchObject({ resourceType: "Bundle", type: "collection" });
       expect(bundle.entry.length).toBeGreaterThan(50);
-      const subjects = new Set(bundle.entry.map((e) => (e.resource.subject ?? e.resource.patient)?.reference));
+      // Whom it is about first; then the entries, each about her.
+      expect(bundle.entry[0]!.resource).toMatchObject({ resourceType: "Patient", id: castPatientId("main") });
+      const subjects = new Set(bundle.entry.flatMap((e) => (e.resource.subject ?? e.resource.patient)?.reference ?? []));
       expect(subjects).toEqual(new Set([`Patient/${castPatientId("main")}`]));
       expect(JSON.stringify(bundle)).not.toContain("Tredje person");
     });
