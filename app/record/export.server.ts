@@ -90,9 +90,12 @@ function isObject(value: unknown): value is Json {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+const DISPLAY_ONLY_KEYS = new Set(["display", "type", "id", "extension"]);
+
 /**
  * A Reference's target as the feed reads it: "Type/id", a fullUrl (urn:uuid:, absolute) or a logical reference by
- * identifier ("Type?identifier=system|value"). Null for a contained (#id) reference and for anything that is not one.
+ * identifier ("Type?identifier=system|value"); "?" for one that names its target by display only. Null for a contained
+ * (#id) reference and for anything that is not one.
  */
 function referenceKey(value: Json): string | null {
   if (typeof value.reference === "string") {
@@ -105,6 +108,7 @@ function referenceKey(value: Json): string | null {
     const type = typeof value.type === "string" ? value.type : nationalIdKind(identifier.system) ? "Patient" : "Organization";
     return identifierReference(type, identifier) ?? "?";
   }
+  if (typeof value.display === "string" && !("resourceType" in value) && Object.keys(value).every((k) => DISPLAY_ONLY_KEYS.has(k))) return "?";
   return null;
 }
 
@@ -121,8 +125,8 @@ function referenceKeys(value: unknown, into: Set<string>): Set<string> {
 
 /**
  * The resource with each reference pointing at what it names in the download ("Type/id"), and each reference to
- * anything outside it removed whole (its display too: a display may name what is withheld). Elements left empty by a
- * removal go as well, as R4 allows no empty element.
+ * anything outside it removed whole (its display too: a display may name what is withheld), as is one by display only.
+ * Elements left empty by a removal go as well, as R4 allows no empty element.
  */
 function withReferencesInside(value: unknown, targetOf: (key: string) => string | null): unknown {
   if (Array.isArray(value)) {
@@ -142,6 +146,9 @@ function withReferencesInside(value: unknown, targetOf: (key: string) => string 
     if (kept !== undefined) out[name] = kept;
   }
   if (target) out.reference = target;
+  // An extension whose value was such a reference goes with it.
+  const isValue = (k: string) => /^value[A-Z]/.test(k);
+  if (Object.keys(value).some(isValue) && !Object.keys(out).some((k) => isValue(k) || k === "extension")) return undefined;
   return Object.keys(out).length > 0 ? out : undefined;
 }
 

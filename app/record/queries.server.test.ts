@@ -361,7 +361,8 @@ describe("print and export", () => {
       status: "final",
       code: { text: "Hb" },
       subject: { reference: `Patient/${anna}` },
-      // Withheld (an excluded unit's contact, a note with a keyword), another person, never received, by HSA-id.
+      // Withheld (an excluded unit's contact, a note with a keyword), another person, never received, by HSA-id, by
+      // display only, in an extension.
       encounter: { reference: refs.forensicContact, display: "Rättspsykiatrin" },
       derivedFrom: [{ reference: refs.noteKeyword }, { reference: refs.noteVc }],
       focus: [{ reference: `Patient/${bo}` }],
@@ -369,6 +370,11 @@ describe("print and export", () => {
         { reference: `Organization/${unit.lab}`, display: "Klinisk kemi" },
         { identifier: { system: "urn:oid:1.2.752.29.4.19", value: "SE-BARNAHUS" }, display: "Barnahus Göteborg" },
         { reference: "Practitioner/never-arrived", display: "Okänd" },
+        { display: "Barnahus Göteborg" },
+      ],
+      extension: [
+        { url: "https://example.se/fhir/StructureDefinition/ordered-by", valueReference: { reference: `Organization/${unit.forensic}` } },
+        { url: "https://example.se/fhir/StructureDefinition/note", valueString: "kvar" },
       ],
       basedOn: [{ reference: "ServiceRequest/x" }],
     };
@@ -384,6 +390,7 @@ describe("print and export", () => {
       subject: { reference: `Patient/${anna}` },
       derivedFrom: [{ reference: refs.noteVc }],
       performer: [{ reference: `Organization/${unit.lab}`, display: "Klinisk kemi" }],
+      extension: [{ url: "https://example.se/fhir/StructureDefinition/note", valueString: "kvar" }],
     });
     // The lab with the region it belongs to; no withheld unit.
     const units = bundle.entry!.filter((e) => e.resource?.resourceType === "Organization").map((e) => e.resource!.id);
