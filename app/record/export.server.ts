@@ -181,7 +181,10 @@ export async function recordExport(
   const aliases = await referenceAliases(db, [...keys].filter((k) => k.startsWith("urn:") || /^https?:/.test(k)));
   const resolved = (key: string) => aliases.get(key) ?? key;
   const targets = new Set([...keys].map(resolved));
-  const hsaIds = [...targets].flatMap((k) => /^(Organization|Practitioner)\?identifier=urn:oid:1\.2\.752\.29\.4\.19\|(.+)$/.exec(k)?.[2] ?? []);
+  const hsaIds = [...targets].flatMap((k) => {
+    const bar = k.indexOf("|");
+    return bar > 0 && hsaKeys("").includes(k.slice(0, bar + 1)) ? [k.slice(bar + 1)] : [];
+  });
   const referenced = await exportReferenced(db, scope, {
     unitIds: typedIds(targets, "Organization"),
     practitionerIds: typedIds(targets, "Practitioner"),
