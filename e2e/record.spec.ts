@@ -1,4 +1,7 @@
 import { readFileSync } from "node:fs";
+import { buildDemoCast, type CastKey } from "../app/feed/demo/cast";
+import { stockholmDay } from "../app/feed/demo/dates";
+import { formatDate } from "../app/i18n/format";
 import { sectionOrder, sectionPath } from "../app/record/sections";
 import { expect, test } from "./fixtures";
 import { castPatientId, loginAs } from "./record-helpers";
@@ -114,11 +117,13 @@ for (const javaScriptEnabled of [true, false]) {
       const bundle = JSON.parse(readFileSync((await download.path())!, "utf8")) as {
         resourceType: string;
         type: string;
-        entry: { resource: { resourceType: string; subject?: { reference?: string }; patient?: { reference?: string } } }[];
+        entry: { resource: { resourceType: string; id: string; subject?: { reference?: string }; patient?: { reference?: string } } }[];
       };
       expect(bundle).toMatchObject({ resourceType: "Bundle", type: "collection" });
       expect(bundle.entry.length).toBeGreaterThan(50);
-      const subjects = new Set(bundle.entry.map((e) => (e.resource.subject ?? e.resource.patient)?.reference));
+      // Whom it is about first; then the entries, each about her.
+      expect(bundle.entry[0]!.resource).toMatchObject({ resourceType: "Patient", id: castPatientId("main") });
+      const subjects = new Set(bundle.entry.flatMap((e) => (e.resource.subject ?? e.resource.patient)?.reference ?? []));
       expect(subjects).toEqual(new Set([`Patient/${castPatientId("main")}`]));
       expect(JSON.stringify(bundle)).not.toContain("Tredje person");
     });
@@ -207,3 +212,58 @@ for (const javaScriptEnabled of [true, false]) {
     });
   });
 }
+
+/** How the printout writes a cast member's personnummer (YYYYMMDD-NNNN), for each day the demo data may be from. */
+function printedPersonnummer(key: CastKey): string[] {
+  const today = stockholmDay(new Date());
+  return [0, 1, 2, 3, 4, 5, 6].map((back) => {
+    const pnr = buildDemoCast(today - back).find((p) => p.key === key)!.personnummer;
+    return `${pnr.slice(0, 8)}-${pnr.slice(8)}`;
+  });
+}
+
+test.describe("the printout", () => {
+  test("names whose record it is and the day, for oneself and for a child, and puts no control on paper", async ({ page, scan, visit, t, lng }) => {
+    test.setTimeout(150_000);
+    const controls = page.locator("a, button, input, select, textarea, form, nav");
+    const change = page.getByRole("link", { name: t("record:hidden.change") });
+    const expectPrintout = async (name: string, key: CastKey) => {
+      const subject = page.getByTestId("print-subject");
+      await expect(subject.locator("dd").first()).toHaveText(name);
+      await expect(subject.locator("dt").nth(1)).toHaveText(t("record:print.personnummer"));
+      expect(printedPersonnummer(key)).toContain(await subject.locator("dd").nth(1).textContent());
+      await expect(page.getByTestId("print-date")).toContainText(formatDate(new Date(), lng));
+      // On screen the citizen may still change what is shown; on paper there is no control at all.
+      await expect(change).toBeVisible();
+      await page.emulateMedia({ media: "print" });
+      await expect(subject).toBeVisible();
+      await expect(change).toBeHidden();
+      expect(await controls.evaluateAll((all) => all.filter((e) => (e as HTMLElement).offsetParent !== null).map((e) => e.outerHTML.slice(0, 80)))).toEqual([]);
+      await page.emulateMedia({ media: "screen" });
+    };
+
+    await loginAs(page, { t, scan, key: "guardian" });
+    await scan();
+    await visit("/record/print?section=vaccinations");
+    await expectPrintout("Johan Lindqvist", "guardian");
+
+    await page.goto("/record");
+    await page.getByLabel(t("identity:header.switchLabel")).selectOption(castPatientId("child5"));
+    await page.getByRole("button", { name: t("identity:header.switchAction") }).click();
+    await expect(page.getByTestId("subject")).toContainText("Elsa");
+    await scan();
+    await visit("/record/print?section=vaccinations");
+    await expectPrintout("Elsa Lindqvist", "child5");
+    await expect(page.getByTestId("print-subject")).not.toContainText("Johan");
+
+    // A record page printed from the browser: the entries, without the navigation, the filters, the header's switches
+    // or the link to change what is shown.
+    await visit("/record/vaccinations");
+    await expect(change).toBeVisible();
+    await page.emulateMedia({ media: "print" });
+    await expect(page.locator("article.entry").first()).toBeVisible();
+    await expect(change).toBeHidden();
+    for (const control of ["button", "input", "select", "form", "nav"]) await expect(page.locator(`${control}:visible`)).toHaveCount(0);
+    await page.emulateMedia({ media: "screen" });
+  });
+});

@@ -113,8 +113,8 @@ describe("reading one's own record", () => {
     const overview = await readOverviewPage(s.request("/record"));
     expect(overview.overview.record?.results.map((r) => r.ref)).toEqual([refs.parentOld]);
     const download = await exportResponse(s.request("/record/export.json"));
-    const bundle = (await download.json()) as { entry: unknown[] };
-    expect(bundle.entry).toHaveLength(1);
+    const bundle = (await download.json()) as { entry: { resource: { resourceType: string; id: string } }[] };
+    expect(bundle.entry.map((e) => `${e.resource.resourceType}/${e.resource.id}`)).toEqual([`Patient/${people.parent.id}`, refs.parentOld]);
   });
 
   it("logs a trend, the overview, a printout and a download", async () => {
@@ -127,8 +127,8 @@ describe("reading one's own record", () => {
     expect(sections).toEqual([
       { section: "results", refs: [refs.parentOld, refs.parentNew], actingAs: "self", actor: people.parent.id },
       { section: "overview", refs: [refs.parentNew, refs.parentOld], actingAs: "self", actor: people.parent.id },
-      { section: "print", refs: [refs.parentNew, refs.parentOld], actingAs: "self", actor: people.parent.id },
-      { section: "export", refs: [refs.parentNew, refs.parentOld], actingAs: "self", actor: people.parent.id },
+      { section: "print", refs: [`Patient/${people.parent.id}`, refs.parentNew, refs.parentOld], actingAs: "self", actor: people.parent.id },
+      { section: "export", refs: [`Patient/${people.parent.id}`, refs.parentNew, refs.parentOld], actingAs: "self", actor: people.parent.id },
     ]);
   });
 
@@ -171,9 +171,10 @@ describe("reading one's own record", () => {
     expect(response.headers.get("Content-Type")).toBe("application/fhir+json; charset=utf-8");
     expect(response.headers.get("Content-Disposition")).toBe(`attachment; filename="journal-results-${day}.json"`);
     expect(response.headers.get("Content-Disposition")).not.toContain(people.parent.personnummer!);
-    const bundle = (await response.json()) as { resourceType: string; entry: { resource: { id: string } }[] };
+    const bundle = (await response.json()) as { resourceType: string; entry: { resource: { resourceType: string; id: string } }[] };
     expect(bundle.resourceType).toBe("Bundle");
-    expect(bundle.entry.map((e) => `Observation/${e.resource.id}`).sort()).toEqual([refs.parentNew, refs.parentOld].sort());
+    const observations = bundle.entry.filter((e) => e.resource.resourceType === "Observation");
+    expect(observations.map((e) => `Observation/${e.resource.id}`).sort()).toEqual([refs.parentNew, refs.parentOld].sort());
   });
 
   it("answers 404 for an unknown section, a malformed result code or one the subject does not have", async () => {
@@ -197,6 +198,20 @@ describe("guardians and young people", () => {
     const page = await readSectionPage(s.request("/record/vaccinations"), "vaccinations");
     expect(page.page.entries.map((e) => e.ref)).toEqual([refs.smallVaccination]);
     expect((await logged(people.small.id)).at(-1)).toEqual({ section: "vaccinations", refs: [refs.smallVaccination], actingAs: "guardian", actor: people.parent.id });
+  });
+
+  it("a printout names whose record it is: the child's name and personnummer when a guardian prints it", async () => {
+    const pnr = (p: { personnummer: string | null }) => `${p.personnummer!.slice(0, 8)}-${p.personnummer!.slice(8)}`;
+    const own = await loadPrintPage((await sessionFor(people.parent.id)).request("/record/print"));
+    expect(own.subject).toEqual({ name: "Anna Testsson", idKind: "personnummer", id: pnr(people.parent) });
+    const child = await loadPrintPage((await sessionFor(people.parent.id, people.small.id)).request("/record/print?section=vaccinations"));
+    expect(child.subject).toEqual({ name: "Elsa Testsson", idKind: "personnummer", id: pnr(people.small) });
+    expect((await logged(people.small.id)).at(-1)).toEqual({
+      section: "print",
+      refs: [`Patient/${people.small.id}`, refs.smallVaccination],
+      actingAs: "guardian",
+      actor: people.parent.id,
+    });
   });
 
   it("a guardian of a 13-year-old reads nothing, not even the overview, and nothing is logged", async () => {

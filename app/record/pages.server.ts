@@ -1,15 +1,16 @@
 import { database } from "../../db/connection";
 import type { RecordSection } from "../../db/schema/vocabulary";
 import { logAccess } from "~/audit/access-log.server";
+import { config } from "~/config.server";
 import { recordRules } from "~/disclosure/exclusions.server";
 import { notFound, requireAccess, type Access } from "~/identity/access.server";
 import { pageMarkup } from "~/utils/html.server";
 import { entryList } from "./markup/entries.server";
 import { recordTexts } from "./markup/texts.server";
 import { trendMarkup } from "./markup/trend.server";
-import { exportFileName, recordBundle } from "./export.server";
+import { exportFileName, recordExport } from "./export.server";
 import { loadOverview, overviewRefs } from "./overview.server";
-import { exportEntries, printEntries, resultTrend, sectionPage, type RecordScope } from "./queries.server";
+import { printEntries, resultTrend, sectionPage, subjectPerson, type RecordScope, type SubjectPerson } from "./queries.server";
 import { notApplied, parseSectionFilters } from "./filters.server";
 import { filterQuery, PAGE_SIZE, RESULT_CODE, sectionOfSlug, sectionOrder, sectionPath } from "./sections";
 
@@ -94,6 +95,17 @@ export async function readOverviewPage(request: Request, now = new Date()) {
   return { overview, hideEntriesAfter: access.hideEntriesAfter?.toISOString() ?? null };
 }
 
+/** Whose record a printout is: their name and national id (personnummer, else samordningsnummer) as YYYYMMDD-NNNN. */
+function printedSubject(person: SubjectPerson) {
+  const number = person.personnummer ?? person.samordningsnummer;
+  return {
+    name: [person.givenName, person.familyName].filter(Boolean).join(" ") || null,
+    idKind: person.personnummer ? ("personnummer" as const) : person.samordningsnummer ? ("samordningsnummer" as const) : null,
+    id: number ? `${number.slice(0, 8)}-${number.slice(8)}` : null,
+  };
+}
+
+/** The printout as read: the subject's name and national id and the entries, all of it logged. */
 export async function readPrintPage(request: Request) {
   const access = await requireAccess(request, "read_record");
   const params = new URL(request.url).searchParams;
@@ -102,12 +114,15 @@ export async function readPrintPage(request: Request) {
   if (slug && !section) throw notFound();
   const { filters } = parseSectionFilters(params, section);
   const db = database();
-  const sections = await printEntries(db, await scopeOf(access), section ? [section] : sectionOrder, filters);
-  await logAccess(db, access, "print", sections.flatMap((s) => s.entries.map((e) => e.ref)));
+  const scope = await scopeOf(access);
+  const [sections, person] = await Promise.all([printEntries(db, scope, section ? [section] : sectionOrder, filters), subjectPerson(db, scope)]);
+  const entryRefs = sections.flatMap((s) => s.entries.map((e) => e.ref));
+  await logAccess(db, access, "print", person ? [`Patient/${person.id}`, ...entryRefs] : entryRefs);
   return {
     section,
     filters,
     sections,
+    subject: person ? printedSubject(person) : null,
     printedAt: new Date().toISOString(),
     hideEntriesAfter: access.hideEntriesAfter?.toISOString() ?? null,
   };
@@ -127,7 +142,10 @@ export async function loadPrintPage(request: Request) {
   };
 }
 
-/** The FHIR download: a Bundle of exactly the shown entries, as an attachment named by date only. */
+/**
+ * The FHIR download: a Bundle of the subject's Patient and exactly the shown entries (with the units, staff and products
+ * they name), as an attachment named by date only. The log names the Patient and the entries.
+ */
 export async function exportResponse(request: Request, now = new Date()): Promise<Response> {
   const access = await requireAccess(request, "read_record", { now });
   const params = new URL(request.url).searchParams;
@@ -135,9 +153,9 @@ export async function exportResponse(request: Request, now = new Date()): Promis
   const section = sectionOfSlug(slug);
   if (slug && !section) throw notFound();
   const db = database();
-  const entries = await exportEntries(db, await scopeOf(access), section, parseSectionFilters(params, section).filters);
-  await logAccess(db, access, "export", entries.map((e) => e.ref));
-  return new Response(JSON.stringify(recordBundle(entries, now)), {
+  const { bundle, shown } = await recordExport(db, await scopeOf(access), section, parseSectionFilters(params, section).filters, `${config().publicOrigin}/fhir/`, now);
+  await logAccess(db, access, "export", shown);
+  return new Response(JSON.stringify(bundle), {
     headers: {
       "Content-Type": "application/fhir+json; charset=utf-8",
       "Content-Disposition": `attachment; filename="${exportFileName(section, now)}"`,

@@ -5,7 +5,7 @@ import { createTestDatabase, type TestDatabase } from "../../db/testing";
 import type { RecordSection } from "../../db/schema/vocabulary";
 import { logAccess } from "~/audit/access-log.server";
 import { createPerson } from "~/identity/test-factories";
-import { recordBundle } from "./export.server";
+import { recordExport } from "./export.server";
 import { keywordPattern, resolveRecordRules, type RecordRules } from "~/disclosure/exclusions.server";
 import { adoptKeywordRules } from "~/disclosure/keyword-verdicts.server";
 import { r4Problems } from "./fhir-r4";
@@ -362,19 +362,76 @@ describe("print and export", () => {
     expect(refsOf(exported).sort()).toEqual(shown.sort());
     expect(refsOf(exported)).not.toContain(refs.noteKeyword);
     expect(refsOf(exported)).not.toContain(refs.forensicContact);
-    const bundle = recordBundle(exported, NOW);
+    const { bundle, shown: logged } = await recordExport(db.db, scope(), null, {}, "https://portal.example.se/fhir/", NOW);
+    expect(logged).toEqual([`Patient/${anna}`, ...refsOf(exported)]);
     expect(r4Problems(JSON.parse(JSON.stringify(bundle)))).toEqual([]);
     for (const entry of bundle.entry ?? []) {
       const r = entry.resource as { subject?: { reference?: string }; patient?: { reference?: string } };
-      expect((r.subject ?? r.patient)?.reference).toBe(`Patient/${anna}`);
+      if (r.subject ?? r.patient) expect((r.subject ?? r.patient)?.reference).toBe(`Patient/${anna}`);
     }
   });
 
-  it("finds an export with a resource that breaks R4 invalid", () => {
-    const bundle = recordBundle([{ ref: "Observation/x", resource: { resourceType: "Observation", id: "x", code: { text: "Hb" } } }], NOW);
+  it("leaves out every reference to what the download does not hold, with its display", async () => {
+    const observation = {
+      resourceType: "Observation",
+      id: "obs-refs",
+      status: "final",
+      code: { text: "Hb" },
+      subject: { reference: `Patient/${anna}` },
+      // Withheld (an excluded unit's contact, a note with a keyword), another person, never received, by HSA-id, by
+      // display only, in an extension.
+      encounter: { reference: refs.forensicContact, display: "Rättspsykiatrin" },
+      derivedFrom: [{ reference: refs.noteKeyword }, { reference: refs.noteVc }],
+      focus: [{ reference: `Patient/${bo}` }],
+      performer: [
+        { reference: `Organization/${unit.lab}`, display: "Klinisk kemi" },
+        { identifier: { system: "urn:oid:1.2.752.29.4.19", value: "SE-BARNAHUS" }, display: "Barnahus Göteborg" },
+        { reference: "Practitioner/never-arrived", display: "Okänd" },
+        { display: "Barnahus Göteborg" },
+      ],
+      extension: [
+        { url: "https://example.se/fhir/StructureDefinition/ordered-by", valueReference: { reference: `Organization/${unit.forensic}` } },
+        { url: "https://example.se/fhir/StructureDefinition/note", valueString: "kvar" },
+      ],
+      basedOn: [{ reference: "ServiceRequest/x" }],
+    };
+    await createEntry(db.db, { personId: anna, section: "results", occurredAt: day("2025-09-01"), careUnitId: unit.lab, title: "Hb", raw: observation });
+    const { bundle } = await recordExport(db.db, scope(), null, {}, "https://portal.example.se/fhir/", NOW);
+    expect(r4Problems(JSON.parse(JSON.stringify(bundle)))).toEqual([]);
+    const written = bundle.entry!.find((e) => e.resource?.id === "obs-refs")!.resource;
+    expect(written).toEqual({
+      resourceType: "Observation",
+      id: "obs-refs",
+      status: "final",
+      code: { text: "Hb" },
+      subject: { reference: `Patient/${anna}` },
+      derivedFrom: [{ reference: refs.noteVc }],
+      performer: [{ reference: `Organization/${unit.lab}`, display: "Klinisk kemi" }],
+      extension: [{ url: "https://example.se/fhir/StructureDefinition/note", valueString: "kvar" }],
+    });
+    // The lab with the region it belongs to; no withheld unit.
+    const units = bundle.entry!.filter((e) => e.resource?.resourceType === "Organization").map((e) => e.resource!.id);
+    expect(units).toEqual(expect.arrayContaining([unit.lab, unit.region]));
+    for (const withheld of [unit.barnahus, unit.forensic, unit.forensicWard]) expect(units).not.toContain(withheld);
+    const text = JSON.stringify(bundle);
+    for (const secret of ["Barnahus", "Rättspsykiatri", bo, refs.noteKeyword]) expect(text).not.toContain(secret);
+  });
+
+  it("finds a download with a resource that breaks R4, or a reference to outside it, invalid", () => {
+    const bundle = {
+      resourceType: "Bundle",
+      type: "collection",
+      entry: [
+        {
+          fullUrl: "https://portal.example.se/fhir/Observation/x",
+          resource: { resourceType: "Observation", id: "x", code: { text: "Hb" }, subject: { reference: "Patient/p" } },
+        },
+      ],
+    };
     const problems = r4Problems(bundle);
-    expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatch(/^Observation\/x status: /);
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toMatch(/status/);
+    expect(problems[1]).toBe("Bundle.entry[0].resource.subject: Patient/p does not resolve inside the Bundle");
   });
 
   it("exports one section with its filters", async () => {

@@ -519,6 +519,144 @@ export async function exportEntries(
   }));
 }
 
+/** The subject as the portal holds them: what the printout and the download say of them, and nothing else. */
+export interface SubjectPerson {
+  id: string;
+  personnummer: string | null;
+  samordningsnummer: string | null;
+  givenName: string | null;
+  familyName: string | null;
+  birthDate: string | null;
+  gender: string | null;
+}
+
+/** The subject's person row; null when the read model holds none. */
+export async function subjectPerson(db: Queryable, scope: RecordScope): Promise<SubjectPerson | null> {
+  const [row] = await runNamed<{
+    id: string;
+    personnummer: string | null;
+    samordningsnummer: string | null;
+    given_name: string | null;
+    family_name: string | null;
+    birth_date: Date | string | null;
+    gender: string | null;
+  }>(
+    db,
+    sql`select id, personnummer, samordningsnummer, given_name, family_name, birth_date, gender
+          from people where id = ${scope.subjectPersonId} and deleted_at is null`,
+  );
+  if (!row) return null;
+  const birthDate = row.birth_date instanceof Date ? row.birth_date.toISOString().slice(0, 10) : row.birth_date;
+  return {
+    id: row.id,
+    personnummer: row.personnummer,
+    samordningsnummer: row.samordningsnummer,
+    givenName: row.given_name,
+    familyName: row.family_name,
+    birthDate,
+    gender: row.gender,
+  };
+}
+
+/** "Type/id" for each of the given fullUrls (urn:uuid:, absolute) the feed has seen. */
+export async function referenceAliases(db: Queryable, aliases: string[]): Promise<Map<string, string>> {
+  if (aliases.length === 0) return new Map();
+  const rows = await runNamed<{ alias: string; resource_type: string; resource_id: string }>(
+    db,
+    sql`select alias, resource_type, resource_id from reference_aliases where alias = any(${sql.param(aliases)}::text[])`,
+  );
+  return new Map(rows.map((r) => [r.alias, `${r.resource_type}/${r.resource_id}`]));
+}
+
+export interface ExportedUnit {
+  id: string;
+  hsaId: string | null;
+  name: string;
+  providerKind: ProviderKind;
+  parentId: string | null;
+  phone: string | null;
+  city: string | null;
+}
+
+export interface ExportedPractitioner {
+  id: string;
+  hsaId: string | null;
+  name: string | null;
+  profession: string | null;
+}
+
+export interface ExportedMedication {
+  id: string;
+  codeSystem: string | null;
+  code: string | null;
+  name: string | null;
+  form: string | null;
+}
+
+/** Who and what the shown entries name, by id or HSA-id: units with the units above them, staff, products. */
+export interface Referenced {
+  unitIds: string[];
+  practitionerIds: string[];
+  medicationIds: string[];
+  hsaIds: string[];
+}
+
+/**
+ * The care units (never one withheld from the record online, and with every unit above them), practitioners and
+ * medicinal products the download's entries refer to, as the portal holds them.
+ */
+export async function exportReferenced(
+  db: Queryable,
+  scope: RecordScope,
+  referenced: Referenced,
+): Promise<{ units: ExportedUnit[]; practitioners: ExportedPractitioner[]; medications: ExportedMedication[] }> {
+  const excluded = sql`${sql.param(scope.rules.excludedUnitIds)}::text[]`;
+  const hsa = sql`${sql.param(referenced.hsaIds)}::text[]`;
+  const [units, practitioners, medications] = await Promise.all([
+    runNamed<{ id: string; hsa_id: string | null; name: string; provider_kind: string | null; parent_id: string | null; phone: string | null; city: string | null }>(
+      db,
+      sql`
+      with recursive shown(id) as (
+        select id from care_units
+         where (id = any(${sql.param(referenced.unitIds)}::text[]) or hsa_id = any(${hsa})) and deleted_at is null and id <> all(${excluded})
+        union
+        select c.parent_id from care_units c join shown s on s.id = c.id where c.parent_id is not null
+      )
+      select u.id, u.hsa_id, u.name, u.provider_kind, u.parent_id, u.phone, u.city
+        from care_units u join shown s on s.id = u.id
+       where u.deleted_at is null and u.id <> all(${excluded})
+       order by u.id`,
+    ),
+    runNamed<{ id: string; hsa_id: string | null; name: string | null; profession: string | null }>(
+      db,
+      sql`select id, hsa_id, name, profession from practitioners
+           where (id = any(${sql.param(referenced.practitionerIds)}::text[]) or hsa_id = any(${hsa})) and deleted_at is null
+           order by id`,
+    ),
+    runNamed<{ id: string; code_system: string | null; code: string | null; name: string | null; form: string | null }>(
+      db,
+      sql`select id, code_system, code, name, form from medication_products
+           where id = any(${sql.param(referenced.medicationIds)}::text[]) and deleted_at is null
+           order by id`,
+    ),
+  ]);
+  const unitIds = new Set(units.map((u) => u.id));
+  return {
+    units: units.map((u) => ({
+      id: u.id,
+      hsaId: u.hsa_id,
+      name: u.name,
+      providerKind: providerKindOf(u.provider_kind),
+      // A parent that is gone (or withheld) is not in the download: the unit does not point to it.
+      parentId: u.parent_id && unitIds.has(u.parent_id) ? u.parent_id : null,
+      phone: u.phone,
+      city: u.city,
+    })),
+    practitioners: practitioners.map((p) => ({ id: p.id, hsaId: p.hsa_id, name: p.name, profession: p.profession })),
+    medications: medications.map((m) => ({ id: m.id, codeSystem: m.code_system, code: m.code, name: m.name, form: m.form })),
+  };
+}
+
 export const HIGHLIGHT_RESULTS = 5;
 export const HIGHLIGHT_MEDICATIONS = 10;
 export const HIGHLIGHT_ALLERGIES = 10;

@@ -23,7 +23,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
  * entries (up to PRINT_LIMIT a section) are server-built markup.
  */
 export default function PrintRecord() {
-  const { section, filters, sections, printedAt, back, hideEntriesAfter } = useLoaderData<typeof loader>();
+  const { section, filters, sections, subject, printedAt, back, hideEntriesAfter } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation("record");
   const lng = i18n.language;
   const [scripted, setScripted] = useState(false);
@@ -42,7 +42,21 @@ export default function PrintRecord() {
         <Link to={back}>{t("print.back")}</Link>
       </p>
       <PageTitle>{section ? t("print.titleSection", { section: t(`section.${section}.title`) }) : t("print.title")}</PageTitle>
-      <p>{t("print.printed", { date: formatDateTime(printedAt, lng) })}</p>
+      {subject ? (
+        <dl className="print-subject" data-testid="print-subject">
+          <div>
+            <dt>{t("print.name")}</dt>
+            <dd>{subject.name ?? t("print.unnamed")}</dd>
+          </div>
+          {subject.id ? (
+            <div>
+              <dt>{subject.idKind === "samordningsnummer" ? t("print.samordningsnummer") : t("print.personnummer")}</dt>
+              <dd>{subject.id}</dd>
+            </div>
+          ) : null}
+        </dl>
+      ) : null}
+      <p data-testid="print-date">{t("print.printed", { date: formatDateTime(printedAt, lng) })}</p>
       {period ? <p>{period}</p> : null}
       <HiddenEntriesNotice hideEntriesAfter={hideEntriesAfter} returnTo={back} />
       <div className="no-print print-how">

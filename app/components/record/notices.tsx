@@ -14,7 +14,9 @@ export function HiddenEntriesNotice({ hideEntriesAfter, returnTo }: { hideEntrie
     <div className={hideEntriesAfter ? "notice notice--hidden" : "notice notice--quiet"} data-testid="hidden-entries">
       <p>
         {hideEntriesAfter ? t("hidden.hiddenSince", { date: formatDate(hideEntriesAfter, i18n.language) }) : t("hidden.allShown")}{" "}
-        <Link to={`${NEW_ENTRIES_CHOICE_PATH}?returnTo=${encodeURIComponent(returnTo)}`}>{t("hidden.change")}</Link>
+        <Link className="no-print" to={`${NEW_ENTRIES_CHOICE_PATH}?returnTo=${encodeURIComponent(returnTo)}`}>
+          {t("hidden.change")}
+        </Link>
       </p>
     </div>
   );

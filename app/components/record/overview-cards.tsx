@@ -95,7 +95,7 @@ function HighlightsCard({ title, empty, section, children }: { title: string; em
   return (
     <Card title={title}>
       {children.length > 0 ? <ul className="plain-list">{children}</ul> : <p>{empty}</p>}
-      <p>
+      <p className="no-print">
         <Link to={sectionPath(section)}>{t("overview.allOf", { section: t(`nav.${section}`).toLowerCase() })}</Link>
       </p>
     </Card>
@@ -159,7 +159,7 @@ export function RecordHighlights({ record }: { record: Highlights }) {
 export function SectionLinks() {
   const { t } = useTranslation("record");
   return (
-    <TitledSection title={t("overview.sections")}>
+    <TitledSection className="no-print" title={t("overview.sections")}>
       <p>{t("overview.sectionsIntro")}</p>
       <ul className="section-links">
         {sectionOrder.map((section) => (

@@ -170,9 +170,9 @@ describe("the pager", () => {
 });
 
 describe("the notices", () => {
-  it("say all is shown, or since when new entries are hidden, and link to change it and come back", async () => {
+  it("say all is shown, or since when new entries are hidden, and link to change it and come back (a link left off paper)", async () => {
     expect(await renderStatic(<HiddenEntriesNotice hideEntriesAfter={null} returnTo="/record/notes?q=a&page=2" />)).toContain(
-      `<a href="/login/new-entries?returnTo=%2Frecord%2Fnotes%3Fq%3Da%26page%3D2">Ändra vad som visas</a>`,
+      `<a class="no-print" href="/login/new-entries?returnTo=%2Frecord%2Fnotes%3Fq%3Da%26page%3D2">Ändra vad som visas</a>`,
     );
     expect(await renderStatic(<HiddenEntriesNotice hideEntriesAfter={null} returnTo="/record" />, { lng: "en" })).toContain("All information is shown");
     const hidden = await renderStatic(<HiddenEntriesNotice hideEntriesAfter="2026-11-16T10:00:00.000Z" returnTo="/record" />, { lng: "en" });
