@@ -255,6 +255,9 @@ test.describe("the printout", () => {
     await visit("/record/print?section=vaccinations");
     await expectPrintout("Elsa Lindqvist", "child5");
     await expect(page.getByTestId("print-subject")).not.toContainText("Johan");
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText(
+      t("record:print.titleSection", { context: "for", name: "Elsa Lindqvist", section: t("record:section.vaccinations.title") }),
+    );
 
     // A record page printed from the browser: the entries, without the navigation, the filters, the header's switches
     // or the link to change what is shown.

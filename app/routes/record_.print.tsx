@@ -9,6 +9,7 @@ import recordStyles from "~/components/record/record.css";
 import { ServerHtml } from "~/components/server-html";
 import { formatCalendarDate, formatDateTime } from "~/i18n/format";
 import { loadPrintPage } from "~/record/pages.server";
+import { useSubjectTexts } from "~/identity/subject";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: recordStyles }];
 
@@ -25,6 +26,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export default function PrintRecord() {
   const { section, filters, sections, subject, printedAt, back, hideEntriesAfter } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation("record");
+  const { context } = useSubjectTexts();
   const lng = i18n.language;
   const [scripted, setScripted] = useState(false);
   useEffect(() => setScripted(true), []);
@@ -41,7 +43,7 @@ export default function PrintRecord() {
       <p className="no-print">
         <Link to={back}>{t("print.back")}</Link>
       </p>
-      <PageTitle>{section ? t("print.titleSection", { section: t(`section.${section}.title`) }) : t("print.title")}</PageTitle>
+      <PageTitle>{section ? t("print.titleSection", { ...context, section: t(`section.${section}.title`) }) : t("print.title", context)}</PageTitle>
       {subject ? (
         <dl className="print-subject" data-testid="print-subject">
           <div>
