@@ -40,7 +40,7 @@ describe("the record's markup", () => {
     expect(out).toContain("Eva Ek, Sjuksköterska");
     expect(out).toContain("59 mmol/mol");
     expect(out).toContain("27–42 mmol/mol");
-    expect(out).toContain("Över referensintervallet");
+    expect(out).toContain("Över referens\u00adintervallet");
     expect(out).toContain("Från-enheten");
     expect(out).toContain("Till-enheten");
     expect(out).toContain('<div class="note-text">Text of notes</div>');
