@@ -1,6 +1,7 @@
 import { intlLocale, isLanguage, type Language } from "./config";
 
-type DateStyle = "date" | "shortDate" | "dateTime" | "calendarDate";
+type DateStyle = "date" | "shortDate" | "dateTime" | "calendarDate" | AxisPrecision;
+export type AxisPrecision = "day" | "month" | "year";
 
 const DATE_OPTIONS: Record<DateStyle, Intl.DateTimeFormatOptions> = {
   date: { dateStyle: "long" },
@@ -8,6 +9,10 @@ const DATE_OPTIONS: Record<DateStyle, Intl.DateTimeFormatOptions> = {
   dateTime: { dateStyle: "long", timeStyle: "short" },
   // A calendar date (YYYY-MM-DD) is read as UTC midnight, so it is shown in UTC: never shifted across midnight.
   calendarDate: { dateStyle: "long", timeZone: "UTC" },
+  // A chart's time axis: ticks at UTC midnight of a day, a month's first or a year's first, named as that day.
+  day: { day: "numeric", month: "short", timeZone: "UTC" },
+  month: { month: "short", year: "numeric", timeZone: "UTC" },
+  year: { year: "numeric", timeZone: "UTC" },
 };
 
 // Made once per language and style: a record page formats a date or a number for every entry it shows.
@@ -89,4 +94,9 @@ export function formatNumber(value: number, lng: string, options: { maximumFract
 /** A calendar date (YYYY-MM-DD, no time zone) without shifting it across midnight. */
 export function formatCalendarDate(isoDate: string, lng: string): string {
   return dateFormat(lng, "calendarDate").format(new Date(`${isoDate}T00:00:00Z`));
+}
+
+/** A tick of a chart's time axis (UTC midnight): "5 jan." / "5 Jan", "jan. 2026" / "Jan 2026", "2026". */
+export function formatAxisDate(value: number, lng: string, precision: AxisPrecision): string {
+  return dateFormat(lng, precision).format(new Date(value));
 }

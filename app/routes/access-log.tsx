@@ -4,6 +4,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { dateFieldType, fieldAria, FieldMessage } from "~/components/field-error";
 import { PageTitle } from "~/components/page-title";
+import { TableRegion } from "~/components/table-region";
 import { accessLogView, parseAccessLogFilter } from "~/audit/access-log-page.server";
 import { formatDateTime } from "~/i18n/format";
 import { requireAccess } from "~/identity/access.server";
@@ -55,38 +56,42 @@ export default function AccessLog() {
       {entries.length === 0 ? (
         <p>{t("accessLog.empty")}</p>
       ) : (
-        <table>
-          <caption className="visually-hidden">{t("accessLog.caption")}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t("accessLog.when")}</th>
-              <th scope="col">{t("accessLog.who")}</th>
-              <th scope="col">{t("accessLog.what")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {entries.map((e) => (
-              <tr key={e.key}>
-                <td>{formatDateTime(e.occurredAt, i18n.language)}</td>
-                {e.source === "portal" ? (
-                  <>
-                    <td>
-                      {e.actingAs === "guardian"
-                        ? t(e.byViewer ? "accessLog.portalGuardianYou" : "accessLog.portalGuardian")
-                        : t(e.byViewer ? "accessLog.portalSelf" : "accessLog.portalSelfOther")}
-                    </td>
-                    <td>{t(`accessLog.sections.${e.section}`)}</td>
-                  </>
-                ) : (
-                  <>
-                    <td>{e.careUnitName ? t("accessLog.clinical", { unit: e.careUnitName }) : t("accessLog.clinicalUnknownUnit")}</td>
-                    <td>{t("accessLog.clinicalWhat")}</td>
-                  </>
-                )}
+        <TableRegion captionId="access-log-caption">
+          <table>
+            <caption id="access-log-caption" className="visually-hidden">
+              {t("accessLog.caption")}
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">{t("accessLog.when")}</th>
+                <th scope="col">{t("accessLog.who")}</th>
+                <th scope="col">{t("accessLog.what")}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {entries.map((e) => (
+                <tr key={e.key}>
+                  <td>{formatDateTime(e.occurredAt, i18n.language)}</td>
+                  {e.source === "portal" ? (
+                    <>
+                      <td>
+                        {e.actingAs === "guardian"
+                          ? t(e.byViewer ? "accessLog.portalGuardianYou" : "accessLog.portalGuardian")
+                          : t(e.byViewer ? "accessLog.portalSelf" : "accessLog.portalSelfOther")}
+                      </td>
+                      <td>{t(`accessLog.sections.${e.section}`)}</td>
+                    </>
+                  ) : (
+                    <>
+                      <td>{e.careUnitName ? t("accessLog.clinical", { unit: e.careUnitName }) : t("accessLog.clinicalUnknownUnit")}</td>
+                      <td>{t("accessLog.clinicalWhat")}</td>
+                    </>
+                  )}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableRegion>
       )}
 
       {page > 1 || hasNext ? (

@@ -2,8 +2,12 @@ import { useTranslation } from "react-i18next";
 import { PageTitle } from "~/components/page-title";
 import { formatCalendarDate } from "~/i18n/format";
 
-const STATEMENT_UPDATED = "2026-11-22";
+/** The day the portal was last assessed (the method section says how), and the day this statement last changed. */
+const ASSESSED = "2026-12-06";
+const STATEMENT_UPDATED = "2026-12-06";
 const sections = ["status", "knownIssues", "feedback", "supervision", "method"] as const;
+/** What we know falls short, or was not tested: say it, even when it is not a failure of a requirement. */
+const knownIssues = ["tables", "hyphens", "screenReaders", "recordTexts"] as const;
 
 export default function AccessibilityStatement() {
   const { t, i18n } = useTranslation();
@@ -14,12 +18,17 @@ export default function AccessibilityStatement() {
       {sections.map((key) => (
         <section key={key} aria-labelledby={`a11y-${key}`}>
           <h2 id={`a11y-${key}`}>{t(`accessibility.${key}Title`)}</h2>
-          <p>{t(`accessibility.${key}`)}</p>
+          <p>{t(`accessibility.${key}`, { date: formatCalendarDate(ASSESSED, i18n.language) })}</p>
+          {key === "knownIssues" ? (
+            <ul>
+              {knownIssues.map((issue) => (
+                <li key={issue}>{t(`accessibility.knownIssue.${issue}`)}</li>
+              ))}
+            </ul>
+          ) : null}
         </section>
       ))}
-      <p className="muted">
-        {t("accessibility.updated", { date: formatCalendarDate(STATEMENT_UPDATED, i18n.language) })}
-      </p>
+      <p className="muted">{t("accessibility.updated", { date: formatCalendarDate(STATEMENT_UPDATED, i18n.language) })}</p>
     </article>
   );
 }

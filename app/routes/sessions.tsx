@@ -3,6 +3,7 @@ import { data, redirect } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { PageTitle } from "~/components/page-title";
+import { TableRegion } from "~/components/table-region";
 import { config } from "~/config.server";
 import { formatDateTime } from "~/i18n/format";
 import { requireSession } from "~/identity/access.server";
@@ -57,43 +58,47 @@ export default function Sessions() {
           {t("sessions.ended", { count: ended })}
         </p>
       ) : null}
-      <table>
-        <caption className="visually-hidden">{t("sessions.caption")}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t("sessions.started")}</th>
-            <th scope="col">{t("sessions.lastSeen")}</th>
-            <th scope="col">{t("sessions.device")}</th>
-            <td />
-          </tr>
-        </thead>
-        <tbody>
-          {sessions.map((s) => (
-            <tr key={s.sessionId}>
-              <td>{formatDateTime(s.createdAt, i18n.language)}</td>
-              <td>{formatDateTime(s.lastSeenAt, i18n.language)}</td>
-              <td>{s.device ?? t("sessions.unknownDevice")}</td>
-              <td>
-                {s.current ? (
-                  <strong>{t("sessions.thisSession")}</strong>
-                ) : (
-                  <Form method="post">
-                    <input type="hidden" name="intent" value="end" />
-                    <input type="hidden" name="sessionId" value={s.sessionId} />
-                    <button
-                      type="submit"
-                      className="button button--small"
-                      aria-label={t("sessions.endLabel", { started: formatDateTime(s.createdAt, i18n.language) })}
-                    >
-                      {t("sessions.end")}
-                    </button>
-                  </Form>
-                )}
-              </td>
+      <TableRegion captionId="sessions-caption">
+        <table>
+          <caption id="sessions-caption" className="visually-hidden">
+            {t("sessions.caption")}
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">{t("sessions.started")}</th>
+              <th scope="col">{t("sessions.lastSeen")}</th>
+              <th scope="col">{t("sessions.device")}</th>
+              <td />
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {sessions.map((s) => (
+              <tr key={s.sessionId}>
+                <td>{formatDateTime(s.createdAt, i18n.language)}</td>
+                <td>{formatDateTime(s.lastSeenAt, i18n.language)}</td>
+                <td>{s.device ?? t("sessions.unknownDevice")}</td>
+                <td>
+                  {s.current ? (
+                    <strong>{t("sessions.thisSession")}</strong>
+                  ) : (
+                    <Form method="post">
+                      <input type="hidden" name="intent" value="end" />
+                      <input type="hidden" name="sessionId" value={s.sessionId} />
+                      <button
+                        type="submit"
+                        className="button button--small"
+                        aria-label={t("sessions.endLabel", { started: formatDateTime(s.createdAt, i18n.language) })}
+                      >
+                        {t("sessions.end")}
+                      </button>
+                    </Form>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableRegion>
       {others.length > 0 ? (
         <Form method="post">
           <input type="hidden" name="intent" value="end-others" />

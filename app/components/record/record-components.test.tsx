@@ -51,7 +51,7 @@ describe("the entry list", () => {
     expect(out.match(/Vårdcentralen Hjärtat/g)).toHaveLength(recordSections.length);
     expect(out.match(/provider--municipality">Kommun</g)).toHaveLength(recordSections.length);
     for (const s of recordSections) expect(out).toContain(`Title of ${s}`);
-    for (const text of ["Eva Ek, Sjuksköterska", "59 mmol/mol", "27–42 mmol/mol", "Över referensintervallet", "Från-enheten", "Till-enheten"]) {
+    for (const text of ["Eva Ek, Sjuksköterska", "59 mmol/mol", "27–42 mmol/mol", "Över referens\u00adintervallet", "Från-enheten", "Till-enheten"]) {
       expect(out).toContain(text);
     }
     expect(out).toContain('<div class="note-text">Text of notes</div>');
