@@ -1,4 +1,5 @@
 import type { Page } from "@playwright/test";
+import type { TFunction } from "i18next";
 import { sectionOrder, sectionPath } from "../app/record/sections";
 import { expect, test } from "./fixtures";
 import { castPatientId, loginAs } from "./record-helpers";
@@ -72,13 +73,7 @@ for (const viewport of phones) {
       for (const section of sectionOrder) {
         await check(sectionPath(section));
         if (section !== "results") continue;
-        await page
-          .getByRole("link", {
-            name: t("record:results.overTime", { title: "B-HbA1c" }),
-          })
-          .first()
-          .click();
-        await expect(page).toHaveURL(/\/record\/results\/[^/]+$/);
+        await openHbA1cTrend(page, t);
         await check();
         // The chart's text is read at no less than 12 px.
         const chart = page.getByRole("img", {
@@ -171,13 +166,7 @@ test("a result's table is not cut off at 1280 px", async ({ page, scan, t }) => 
   await page.setViewportSize({ width: 1280, height: 800 });
   await loginAs(page, { t, scan, key: "main", returnTo: "/record/results" });
   await scan();
-  await page
-    .getByRole("link", {
-      name: t("record:results.overTime", { title: "B-HbA1c" }),
-    })
-    .first()
-    .click();
-  await expect(page).toHaveURL(/\/record\/results\/[^/]+$/);
+  await openHbA1cTrend(page, t);
   await scan();
   const region = page.getByRole("region", {
     name: t("record:trend.caption", { title: "B-HbA1c" }),
@@ -188,3 +177,9 @@ test("a result's table is not cut off at 1280 px", async ({ page, scan, t }) => 
   }));
   expect(scrollWidth, "the table scrolls sideways in its region").toBeLessThanOrEqual(clientWidth);
 });
+
+/** From the list of results, Anna's HbA1c over time. */
+async function openHbA1cTrend(page: Page, t: TFunction) {
+  await page.getByRole("link", { name: t("record:results.overTime", { title: "B-HbA1c" }) }).first().click();
+  await expect(page).toHaveURL(/\/record\/results\/[^/]+$/);
+}
