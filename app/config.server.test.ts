@@ -112,6 +112,12 @@ describe("the clinical system's settings", () => {
     expect(problems({ ...oidc, ...clinical, CLINICAL_TOKEN_URL: "http://auth.example.se/token" })).toMatch(/CLINICAL_TOKEN_URL must be https in production/);
   });
 
+  it("give the outbox's relay a lease longer than a delivery can take", () => {
+    expect(parseConfig({}).CLINICAL_OUTBOX_LEASE_MS).toBeGreaterThanOrEqual(4 * parseConfig({}).CLINICAL_REQUEST_TIMEOUT_MS);
+    expect(problems({ CLINICAL_REQUEST_TIMEOUT_MS: "15000", CLINICAL_OUTBOX_LEASE_MS: "30000" })).toMatch(/CLINICAL_OUTBOX_LEASE_MS must be at least 4 times/);
+    expect(parseConfig({ CLINICAL_OUTBOX_MAX_ATTEMPTS: "3" }).CLINICAL_OUTBOX_MAX_ATTEMPTS).toBe(3);
+  });
+
   it("list scopes one by one, never a wildcard", () => {
     expect(parseConfig({ ...clinical, CLINICAL_SCOPES: "system/Slot.read, system/Appointment.write" }).clinical?.scopes).toEqual([
       "system/Slot.read",

@@ -82,6 +82,15 @@ export const configSchema = z
       })
       .default([...DEFAULT_CLINICAL_SCOPES]),
     CLINICAL_REQUEST_TIMEOUT_MS: positiveInt.default(15_000),
+    /** The outbox's relay (app/clinical/outbox): attempts before a row is failed, deliveries at once per process. */
+    CLINICAL_OUTBOX_MAX_ATTEMPTS: positiveInt.default(10),
+    CLINICAL_OUTBOX_CONCURRENCY: positiveInt.default(50),
+    /**
+     * How long a relay holds a row it delivers before another may take it over. Longer than any one delivery can take
+     * (a read back, a write and a read, each up to the request timeout, plus the client's waits for 429), or a live
+     * relay's row is taken over while its write is still under way.
+     */
+    CLINICAL_OUTBOX_LEASE_MS: positiveInt.default(300_000),
     RECORD_EXCLUDED_UNITS: commaList.optional(),
     RECORD_EXCLUDED_KEYWORDS: commaList.optional(),
   })
@@ -120,6 +129,13 @@ export const configSchema = z
       for (const [name, value] of clinical) {
         if (value === undefined) ctx.addIssue({ code: "custom", path: [name], message: `is required when ${given.join(", ")} ${given.length > 1 ? "are" : "is"} set` });
       }
+    }
+    if (env.CLINICAL_OUTBOX_LEASE_MS < 4 * env.CLINICAL_REQUEST_TIMEOUT_MS) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["CLINICAL_OUTBOX_LEASE_MS"],
+        message: "must be at least 4 times CLINICAL_REQUEST_TIMEOUT_MS: a delivery makes up to three requests, and a lease that ends while one is under way lets a second relay write the same row",
+      });
     }
     if (env.NODE_ENV === "production") {
       for (const [name, value] of [clinical[0], clinical[1]]) {

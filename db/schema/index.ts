@@ -8,8 +8,9 @@ export * from "./read-model/booking";
 export * from "./read-model/messages";
 export * from "./read-model/clinical-access-events";
 export * from "./read-model/feed";
-// What the portal itself owns and writes: sessions, the access log, rate limits, the keywords' judging.
+// What the portal itself owns and writes: sessions, the access log, rate limits, the keywords' judging, the clinical outbox.
 export * from "./portal/sessions";
 export * from "./portal/access-log";
 export * from "./portal/rate-limits";
 export * from "./portal/keyword-rules";
+export * from "./portal/clinical-outbox";
