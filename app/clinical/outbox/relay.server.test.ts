@@ -240,6 +240,21 @@ describe("the relay", () => {
     expect(clinic.writes.get(id)).toBe(1);
   });
 
+  it("ignores what a relay whose lease ran out learns afterwards: the row is the relay's that took it over", async () => {
+    const clinic = new Clinic();
+    const id = await book("p1", "s1");
+    clinic.writeFaults.set(id, ["stalled-after"]);
+    const slow = relayFor(new Process(clinic), { leaseMs: 100 });
+    const slowDelivery = slow.deliverDue();
+    await new Promise((r) => setTimeout(r, 150));
+    const second = relayFor(new Process(clinic), { leaseMs: 100 });
+    expect(await second.deliverDue()).toBe(1);
+    clinic.releaseStalled();
+    await slowDelivery;
+    expect((await outboxRows(db))[0]).toMatchObject({ state: "delivered", attempts: 2, claimed_by: second.id, last_error: null });
+    expect(clinic.effectsOf(id)).toHaveLength(1);
+  });
+
   it("claims no row of a kind it has no handler for", async () => {
     await enqueue(db, { kind: "other.kind", subjectPersonId: "p1", payload: {} });
     expect(await relayFor(new Process(new Clinic())).deliverDue()).toBe(0);
@@ -318,7 +333,7 @@ describe.skipIf(!testServerUrl())("two relays on one PostgreSQL database", () =>
   it("deliver 1,000 rows between them, none twice, in order per subject", async () => {
     const clinic = new Clinic();
     clinic.latencyMs = 2;
-    const values = Array.from({ length: 1000 }, (_, i) => ({ kind: TEST_KIND, subjectPersonId: `p${i % 100}`, payload: { slot: `s${i}` } }));
+    const values = Array.from({ length: 1000 }, (_, i) => ({ kind: TEST_KIND, subjectPersonId: `p${i % 20}`, payload: { slot: `s${i}` } }));
     await db.insert(clinicalOutbox).values(values);
     const url = new URL(testServerUrl() ?? "");
     url.pathname = `/${rowsOf<{ name: string }>(await db.execute(sql`select current_database() as name`))[0]?.name}`;

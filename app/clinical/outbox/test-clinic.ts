@@ -32,7 +32,9 @@ export type WriteFault =
   /** The effect is made and then the relay's process dies: the call never returns. */
   | "killed-after"
   /** The relay's process dies before the request goes out. */
-  | "killed-before";
+  | "killed-before"
+  /** The effect is made, and the answer (a 503) waits until `releaseStalled()`: a relay alive but slow. */
+  | "stalled-after";
 
 export type ReadFault = "ok" | "500" | "timeout";
 
@@ -67,6 +69,10 @@ export class Clinic {
   uniqueSlots = false;
   /** Slots whose booking lands later, just before the next write of any row is handled (a slow request of ours). */
   private late: Effect[] = [];
+  private stalled: (() => void)[] = [];
+  releaseStalled(): void {
+    for (const release of this.stalled.splice(0)) release();
+  }
   latencyMs = 0;
   retryAfterMs = 0;
   /** The row ids each subject's calls came for, in order, and how many calls per subject were under way at most. */
@@ -123,6 +129,10 @@ export class Clinic {
         case "killed-before":
           process.kill();
           throw KILLED;
+        case "stalled-after":
+          apply();
+          await new Promise<void>((resolve) => this.stalled.push(resolve));
+          throw new ClinicalError("status", "Appointment: POST answered 503", { status: 503 });
       }
     });
   }
