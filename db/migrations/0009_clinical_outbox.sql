@@ -16,6 +16,5 @@ CREATE TABLE "clinical_outbox" (
 	CONSTRAINT "clinical_outbox_state_check" CHECK ("clinical_outbox"."state" in ('pending', 'delivering', 'delivered', 'failed'))
 );
 --> statement-breakpoint
-CREATE INDEX "clinical_outbox_due_idx" ON "clinical_outbox" USING btree ("next_attempt_at","id") WHERE "clinical_outbox"."state" = 'pending';--> statement-breakpoint
-CREATE INDEX "clinical_outbox_lease_idx" ON "clinical_outbox" USING btree ("lease_until") WHERE "clinical_outbox"."state" = 'delivering';--> statement-breakpoint
+CREATE INDEX "clinical_outbox_open_idx" ON "clinical_outbox" USING btree ("id") WHERE "clinical_outbox"."state" in ('pending', 'delivering');--> statement-breakpoint
 CREATE INDEX "clinical_outbox_open_subject_idx" ON "clinical_outbox" USING btree ("subject_person_id","id") WHERE "clinical_outbox"."state" in ('pending', 'delivering');

@@ -217,7 +217,7 @@ describe("the relay", () => {
     console.info(`outbox relay: 300 deliveries in ${elapsed} ms (${Math.round(300_000 / elapsed)}/s) against 20 ms per request`);
     expect((await outboxRows(db)).every((r) => r.state === "delivered")).toBe(true);
     expect(clinic.effects).toHaveLength(300);
-    expect(elapsed).toBeLessThan(3000);
+    expect(elapsed).toBeLessThan(4000);
     expect(clinic.maxInFlight).toBeGreaterThan(10);
   });
 

@@ -48,9 +48,9 @@ export const clinicalOutbox = pgTable(
   },
   (t) => [
     check("clinical_outbox_state_check", sql`${t.state} in ('pending', 'delivering', 'delivered', 'failed')`),
-    // The claim: rows due, leases run out, and for each the subject's earlier rows not yet finished.
-    index("clinical_outbox_due_idx").on(t.nextAttemptAt, t.id).where(sql`${t.state} = 'pending'`),
-    index("clinical_outbox_lease_idx").on(t.leaseUntil).where(sql`${t.state} = 'delivering'`),
+    // The claim walks the open rows in id order (delivered ones pile up and are never walked), and looks for each
+    // whether its subject has an earlier open row.
+    index("clinical_outbox_open_idx").on(t.id).where(sql`${t.state} in ('pending', 'delivering')`),
     index("clinical_outbox_open_subject_idx").on(t.subjectPersonId, t.id).where(sql`${t.state} in ('pending', 'delivering')`),
   ],
 );
