@@ -255,6 +255,20 @@ describe("the relay", () => {
     expect(clinic.effectsOf(id)).toHaveLength(1);
   });
 
+  it("stops without waiting longer than it is allowed for a delivery that does not end", async () => {
+    const clinic = new Clinic();
+    const id = await book("p1", "s1");
+    clinic.writeFaults.set(id, ["stalled-after"]);
+    const relay = relayFor(new Process(clinic), { stopWaitMs: 200 });
+    relay.start();
+    while (clinic.effects.length === 0) await new Promise((r) => setTimeout(r, 5));
+    const started = Date.now();
+    await relay.stop();
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect((await outboxRows(db))[0]).toMatchObject({ state: "delivering", uncertain: true });
+    clinic.releaseStalled();
+  });
+
   it("claims no row of a kind it has no handler for", async () => {
     await enqueue(db, { kind: "other.kind", subjectPersonId: "p1", payload: {} });
     expect(await relayFor(new Process(new Clinic())).deliverDue()).toBe(0);

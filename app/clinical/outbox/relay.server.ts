@@ -37,6 +37,11 @@ export interface RelayOptions<Client = ClinicalClient> {
   backoff?: { baseMs: number; maxMs: number };
   /** How often an idle relay looks for due rows. */
   pollMs?: number;
+  /**
+   * How long stop() waits for deliveries under way (default 10 s, inside the server's 20 s to shut down). A row whose
+   * delivery is cut off stays claimed until its lease runs out; then a relay reads it back before writing again.
+   */
+  stopWaitMs?: number;
   /** Names the relay in claimed_by (default: host, process and a random part). */
   id?: string;
   random?: () => number;
@@ -48,7 +53,7 @@ export interface Relay {
   deliverDue(): Promise<number>;
   /** Runs until stop(): keeps up to `concurrency` rows in delivery, claiming more as deliveries end. */
   start(): void;
-  /** Stops claiming and waits for the deliveries under way. */
+  /** Stops claiming and waits for the deliveries under way, at most `stopWaitMs`. */
   stop(): Promise<void>;
 }
 
@@ -69,6 +74,7 @@ export function createRelay<Client = ClinicalClient>(options: RelayOptions<Clien
   const { db, client, kinds, maxAttempts, concurrency, leaseMs } = options;
   const backoff = options.backoff ?? DEFAULT_BACKOFF;
   const pollMs = options.pollMs ?? 250;
+  const stopWaitMs = options.stopWaitMs ?? 10_000;
   const random = options.random ?? Math.random;
   const id = options.id ?? `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
   const kindNames = Object.keys(kinds);
@@ -231,7 +237,12 @@ export function createRelay<Client = ClinicalClient>(options: RelayOptions<Clien
       running = false;
       wake?.();
       await loop;
-      await Promise.allSettled([...inFlight]);
+      if (inFlight.size === 0) return;
+      let timer: NodeJS.Timeout | undefined;
+      const cutOff = new Promise<void>((resolve) => (timer = setTimeout(resolve, stopWaitMs)));
+      await Promise.race([Promise.allSettled([...inFlight]), cutOff]);
+      clearTimeout(timer);
+      if (inFlight.size > 0) logger.warn({ relay: id, deliveries: inFlight.size }, "outbox relay stopped with deliveries under way; their leases will run out");
     },
   };
 }
