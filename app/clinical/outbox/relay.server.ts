@@ -139,27 +139,63 @@ export function createRelay<Client = ClinicalClient>(options: RelayOptions<Clien
     }
   }
 
+  // Outcomes are written together, one statement for the deliveries that end in one turn of the event loop or while
+  // the last statement ran: PGlite runs a statement at a time, on the process's own CPU, and one per delivered row was
+  // most of the relay's time there (300 rows at 20 ms per request: 1.0-1.6 s, one statement each).
+  let settling: { claimed: Claimed; outcome: Outcome; resolve: (updated: boolean) => void; reject: (error: unknown) => void }[] = [];
+  let flushing: Promise<void> | undefined;
+
   async function settle(claimed: Claimed, outcome: Outcome): Promise<void> {
+    const updated = await new Promise<boolean>((resolve, reject) => {
+      settling.push({ claimed, outcome, resolve, reject });
+      // After the other callbacks of this turn of the event loop: deliveries whose answers came together end together.
+      flushing ??= new Promise((next) => setImmediate(next)).then(flush);
+    });
     const { row } = claimed;
-    const ours = sql`id = ${row.id} and state = 'delivering' and claimed_by = ${id} and attempts = ${row.attempt}`;
-    let statement;
-    if (outcome.state === "delivered") {
-      statement = sql`update clinical_outbox set state = 'delivered', result = ${JSON.stringify(outcome.result)}::jsonb, uncertain = false,
-        lease_until = null, finished_at = now() where ${ours}`;
-    } else if (outcome.state === "failed") {
-      statement = sql`update clinical_outbox set state = 'failed', last_error = ${JSON.stringify(outcome.error)}::jsonb,
-        uncertain = ${outcome.error.uncertain}, lease_until = null, finished_at = now() where ${ours}`;
-    } else {
-      const waitMs = Math.round(outcome.retryAfterMs ?? backoffMs(row.attempt));
-      statement = sql`update clinical_outbox set state = 'pending', last_error = ${JSON.stringify(outcome.error)}::jsonb,
-        uncertain = ${outcome.error.uncertain}, lease_until = null, next_attempt_at = now() + ${waitMs} * interval '1 millisecond'
-        where ${ours}`;
-    }
-    const updated = rowsOf<{ id: unknown }>(await db.execute(sql`${statement} returning id`));
     const log = { outboxId: row.id, kind: row.kind, attempt: row.attempt, state: outcome.state, error: outcome.state === "delivered" ? undefined : errorLog(outcome.error) };
-    if (updated.length === 0) logger.warn(log, "outbox row was taken over by another relay before its delivery ended");
+    if (!updated) logger.warn(log, "outbox row was taken over by another relay before its delivery ended");
     else if (outcome.state === "delivered") logger.debug(log, "outbox row delivered");
     else logger.info(log, outcome.state === "failed" ? "outbox row failed" : "outbox row will be retried");
+  }
+
+  async function flush(): Promise<void> {
+    while (settling.length > 0) {
+      const batch = settling;
+      settling = [];
+      try {
+        const updated = await writeOutcomes(batch.map((s) => [s.claimed, s.outcome] as const));
+        for (const s of batch) s.resolve(updated.has(s.claimed.row.id));
+      } catch (error) {
+        for (const s of batch) s.reject(error);
+      }
+    }
+    flushing = undefined;
+  }
+
+  /** Each row's outcome, if the row is still this relay's claim (its lease may have run out and another taken it). */
+  async function writeOutcomes(outcomes: readonly (readonly [Claimed, Outcome])[]): Promise<Set<number>> {
+    const values = outcomes.map(([{ row }, outcome]) => ({
+      id: row.id,
+      attempt: row.attempt,
+      state: outcome.state === "retry" ? "pending" : outcome.state,
+      result: outcome.state === "delivered" ? outcome.result : null,
+      last_error: outcome.state === "delivered" ? null : outcome.error,
+      uncertain: outcome.state === "delivered" ? false : outcome.error.uncertain,
+      wait_ms: outcome.state === "retry" ? Math.round(outcome.retryAfterMs ?? backoffMs(row.attempt)) : 0,
+    }));
+    const updated = rowsOf<{ id: string | number }>(
+      await db.execute(sql`
+        update clinical_outbox o
+        set state = v.state, result = coalesce(v.result, o.result), last_error = coalesce(v.last_error, o.last_error),
+            uncertain = v.uncertain, lease_until = null,
+            next_attempt_at = case when v.state = 'pending' then now() + v.wait_ms * interval '1 millisecond' else o.next_attempt_at end,
+            finished_at = case when v.state = 'pending' then null else now() end
+        from jsonb_to_recordset(${JSON.stringify(values)}::jsonb)
+          as v(id bigint, attempt int, state text, result jsonb, last_error jsonb, uncertain boolean, wait_ms int)
+        where o.id = v.id and o.state = 'delivering' and o.claimed_by = ${id} and o.attempts = v.attempt
+        returning o.id`),
+    );
+    return new Set(updated.map((r) => Number(r.id)));
   }
 
   function backoffMs(attempts: number): number {
