@@ -1,6 +1,4 @@
-import { and, eq } from "drizzle-orm";
 import type { Queryable } from "../../db/connection";
-import { people } from "../../db/schema";
 import { recordRules } from "~/disclosure/exclusions.server";
 import type { Access } from "~/identity/access.server";
 import { pastTheEnd, readPage, readPeriod, type FieldErrors, type Period } from "~/utils/query-fields";
@@ -27,35 +25,19 @@ export function parseAccessLogFilter(params: URLSearchParams): AccessLogFilter {
  */
 export async function accessLogView(db: Queryable, access: Access, filter: AccessLogFilter) {
   await logAccess(db, access, "access_log");
-  const [logPage, subjectRows] = await Promise.all([
-    listAccessLog(db, {
-      subjectPersonId: access.subjectPersonId,
-      viewerPersonId: access.actorPersonId,
-      rules: await recordRules(db),
-      from: filter.from,
-      to: filter.to,
-      page: filter.page,
-    }),
-    access.actingAs === "guardian"
-      ? db
-          .select({ givenName: people.givenName, familyName: people.familyName, protectedIdentity: people.protectedIdentity })
-          .from(people)
-          .where(and(eq(people.id, access.subjectPersonId)))
-          .limit(1)
-      : Promise.resolve([]),
-  ]);
-  const subject = subjectRows[0];
+  const logPage = await listAccessLog(db, {
+    subjectPersonId: access.subjectPersonId,
+    viewerPersonId: access.actorPersonId,
+    rules: await recordRules(db),
+    from: filter.from,
+    to: filter.to,
+    page: filter.page,
+  });
   return {
     filter,
     errors: logPage.page < filter.page ? { ...filter.errors, page: pastTheEnd(filter.page, logPage.page) } : filter.errors,
     page: logPage.page,
     hasNext: logPage.hasNext,
     entries: logPage.entries.map((e) => ({ ...e, occurredAt: e.occurredAt.toISOString() })),
-    subject: subject
-      ? {
-          name: [subject.givenName, subject.familyName].filter(Boolean).join(" ") || null,
-          protectedIdentity: subject.protectedIdentity,
-        }
-      : null,
   };
 }

@@ -4,7 +4,7 @@ import type { HeaderIdentity, PersonLabel } from "./header.server";
 import { personName } from "./person-name";
 
 /** Whose data is on screen (from the root loader's header identity); null when nobody is logged in. */
-export function useSubject(): PersonLabel | null {
+function useSubject(): PersonLabel | null {
   const root = useRouteLoaderData<{ identity: HeaderIdentity | null }>("root");
   return root?.identity?.subject ?? null;
 }

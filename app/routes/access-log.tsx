@@ -21,7 +21,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export default function AccessLog() {
   const view = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation("identity");
-  const { filter, errors, entries, page, hasNext, subject } = view;
+  const { filter, errors, entries, page, hasNext } = view;
   const subjectTexts = useSubjectTexts();
   const query = (p: number) => {
     const params = new URLSearchParams();
@@ -35,7 +35,6 @@ export default function AccessLog() {
     <div className="page">
       <PageTitle>{subjectTexts.title(t("accessLog.title"))}</PageTitle>
       <p className="lead">{t("accessLog.intro")}</p>
-      {subject ? <p>{t("accessLog.introFor", { name: subject.protectedIdentity ? t("header.yourChild") : subject.name ?? t("header.unnamed") })}</p> : null}
       <p>{t("accessLog.withheld")}</p>
 
       <Form method="get" className="filter-form" aria-labelledby="filter-title" noValidate>
