@@ -1,0 +1,106 @@
+import { z } from "zod";
+
+/**
+ * What the portal relies on of Millennium's interfaces (../shared/docs/DOMAIN.md, "Writing back"), written once: the
+ * stand-in (stand-in/) serves exactly this, and the poller, the outbox's kinds and the features read it. Where the
+ * published documents are silent, the choice is said here.
+ */
+
+/**
+ * The resource types whose search takes `_lastUpdated` (at most twice per query: gt/ge/lt/le/eq). Everything else the
+ * read model holds reaches it by the Bulk reconciliation (`Group/{id}/$export`), by the integration platform's push,
+ * or, for Appointment and the messages, by polling per person.
+ */
+export const LAST_UPDATED_TYPES = [
+  "AllergyIntolerance",
+  "Condition",
+  "DiagnosticReport",
+  "DocumentReference",
+  "Encounter",
+  "Immunization",
+  "MedicationRequest",
+  "Observation",
+  "Patient",
+  "Procedure",
+  "ServiceRequest",
+] as const;
+
+/** Types that Bulk `$export` leaves out: they come by polling (Appointment, Slot) or by the Messages API. */
+export const NOT_EXPORTED_TYPES = ["Appointment", "Slot", "Communication"] as const;
+
+/** An Appointment's extensions that say whether the clinical system allows the citizen to cancel or move it. */
+export const IS_CANCELABLE_URL = "https://fhir-ehr.cerner.com/r4/StructureDefinition/is-cancelable";
+export const IS_RESCHEDULABLE_URL = "https://fhir-ehr.cerner.com/r4/StructureDefinition/is-reschedulable";
+
+// The Messages API (JSON, not FHIR), at `{CLINICAL_FHIR_BASE}/patientMessages/…` and `…/actions/…`.
+
+export const MESSAGES_PATHS = {
+  sentItems: "patientMessages/sentItems",
+  inboxItems: "patientMessages/inboxItems",
+  message: (id: string) => `patientMessages/${encodeURIComponent(id)}`,
+  updateStatus: "actions/updatePatientMessageStatus",
+  validateRecipients: "actions/validateRecipients",
+} as const;
+
+/** A list answers one page of at most this many items; the portal narrows the time window for more. */
+export const MESSAGE_LIST_LIMIT = 1000;
+/** Without a window, a list covers the last 90 days. */
+export const MESSAGE_LIST_DEFAULT_DAYS = 90;
+/** updatePatientMessageStatus takes at most this many messages. */
+export const MESSAGE_STATUS_BATCH = 100;
+
+/** PERSON: the citizen (or a guardian) writing; PERSONNEL: a clinician; GROUPINBOX: a care team's shared inbox. */
+export const participantSchema = z.object({
+  id: z.string().min(1),
+  type: z.enum(["PERSON", "PERSONNEL", "GROUPINBOX"]),
+  display: z.string().optional(),
+});
+export type Participant = z.infer<typeof participantSchema>;
+
+export const messageStatusSchema = z.enum(["UNREAD", "OPENED", "DELETED"]);
+export type MessageStatus = z.infer<typeof messageStatusSchema>;
+
+/** POST patientMessages/sentItems. Millennium answers 201 with a Location header and the message as sent. */
+export const newPatientMessageSchema = z.object({
+  /** XHTML. */
+  content: z.string().min(1),
+  subject: z.string().min(1),
+  messageSender: participantSchema.extend({ type: z.literal("PERSON") }),
+  /** The patient the message is about (the child, when a guardian writes). */
+  patientId: z.string().min(1),
+  recipients: z.array(participantSchema.extend({ type: z.enum(["PERSONNEL", "GROUPINBOX"]) })).min(1),
+  priority: z.enum(["HIGH", "NORMAL"]).optional(),
+  /** A reply: the message answered (not a REMINDER). */
+  previousMessageId: z.string().min(1).optional(),
+});
+export type NewPatientMessage = z.infer<typeof newPatientMessageSchema>;
+
+/** A message as the lists and `patientMessages/{id}` give it. */
+export const patientMessageSchema = z.object({
+  id: z.string().min(1),
+  patientId: z.string().min(1),
+  subject: z.string(),
+  content: z.string(),
+  /** ISO 8601 in UTC, whole seconds. */
+  createDateTime: z.string(),
+  sender: participantSchema,
+  recipients: z.array(participantSchema),
+  /** The recipient's view of it (inbox items); absent on sent items. */
+  status: messageStatusSchema.optional(),
+  priority: z.enum(["HIGH", "NORMAL"]).optional(),
+  previousMessageId: z.string().optional(),
+  notificationType: z.enum(["MESSAGE", "REMINDER"]).default("MESSAGE"),
+  /** The care unit (Organization id) of the message's encounter. */
+  organizationId: z.string().optional(),
+  /** Given by `patientMessages/{id}`: whether the patient may answer it. */
+  canReply: z.boolean().optional(),
+});
+export type PatientMessage = z.infer<typeof patientMessageSchema>;
+
+/** inboxItems and sentItems: `patientId`, `createDateTimeGreaterThanOrEqualTo`, `createDateTimeLessThanOrEqualTo`. */
+export const messageListSchema = z.object({
+  items: z.array(patientMessageSchema),
+  /** True when the window held more than MESSAGE_LIST_LIMIT items: narrow it. */
+  moreItemsAvailable: z.boolean().default(false),
+});
+export type MessageList = z.infer<typeof messageListSchema>;
