@@ -52,6 +52,8 @@ export const configSchema = z
     OIDC_CLIENT_SECRET: z.string().min(1).optional(),
     OIDC_PERSONNUMMER_CLAIM: z.string().min(1).default("personal_identity_number"),
     DEV_IDP_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
+    /** Without CLINICAL_FHIR_BASE (never in production), the development stand-in of the clinical system listens here. */
+    DEV_CLINICAL_PORT: z.coerce.number().int().min(0).max(65535).default(3002),
     SESSION_IDLE_MINUTES: positiveInt.default(15),
     SESSION_ABSOLUTE_HOURS: positiveInt.default(8),
     /** The clinical system (Millennium): its FHIR base and SMART Backend Services client. All four, or none. */

@@ -6,6 +6,7 @@ import { chromium } from "playwright";
 const root = path.resolve(import.meta.dirname, "..");
 const port = Number(process.env.E2E_PORT ?? 3400);
 const idpPort = Number(process.env.E2E_IDP_PORT ?? port + 1);
+const clinicalPort = Number(process.env.E2E_CLINICAL_PORT ?? port + 2);
 export const baseURL = `http://localhost:${port}`;
 
 /** CHROMIUM_PATH, else Debian's /usr/bin/chromium, else Playwright's own browser if it was ever installed. */
@@ -72,6 +73,7 @@ export default defineConfig({
     env: {
       PORT: String(port),
       DEV_IDP_PORT: String(idpPort),
+      DEV_CLINICAL_PORT: String(clinicalPort),
       PUBLIC_ORIGIN: baseURL,
       NODE_ENV: "test",
       LOG_LEVEL: "warn",

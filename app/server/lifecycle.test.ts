@@ -114,6 +114,7 @@ describe("the server process", () => {
     const running = startServer({
       PORT: String(port),
       DEV_IDP_PORT: String(await freePort()),
+      DEV_CLINICAL_PORT: String(await freePort()),
       PUBLIC_ORIGIN: url,
       PGLITE_DIR: path.join(dataDir, "pglite"),
     });

@@ -1,9 +1,18 @@
 import { outboxRelayTask } from "~/clinical/outbox/startup.server";
+import { clinicalStandInTask } from "~/clinical/stand-in-task.server";
+import { appointmentKinds } from "~/clinical/writes/appointments.server";
+import { messageKinds } from "~/clinical/writes/messages.server";
 import { keywordVerdictsStartupTask } from "~/disclosure/keyword-verdicts.server";
 import { demoDataStartupTask } from "~/feed/demo/load.server";
 import { developmentIdentityProviderTask } from "~/identity/dev-idp/startup.server";
 import type { StartupTask } from "~/startup-task";
 
-// The keywords first: demo entries loaded after them are judged as they are written. The outbox's relay delivers the
-// kinds named here (booking and messages add theirs); with none, or without a clinical system, it does not run.
-export const startupTasks: StartupTask[] = [keywordVerdictsStartupTask, demoDataStartupTask, developmentIdentityProviderTask, outboxRelayTask({})];
+// The keywords first: demo entries loaded after them are judged as they are written. Without a clinical system
+// configured, its development stand-in starts before the relay, which delivers the kinds of writes named here.
+export const startupTasks: StartupTask[] = [
+  keywordVerdictsStartupTask,
+  demoDataStartupTask,
+  developmentIdentityProviderTask,
+  clinicalStandInTask,
+  outboxRelayTask({ ...appointmentKinds, ...messageKinds }),
+];

@@ -10,6 +10,8 @@ export interface OutboxRow {
   payload: Record<string, unknown>;
   /** This attempt's number, from 1. */
   attempt: number;
+  /** When the feature wrote it: nothing it intends can exist in the clinical system from long before. */
+  createdAt: Date;
 }
 
 /** What a delivered row made in the clinical system (the created resource's id and version), stored with the row. */

@@ -81,7 +81,7 @@ export function createRelay<Client = ClinicalClient>(options: RelayOptions<Clien
 
   async function claim(limit: number): Promise<Claimed[]> {
     if (limit <= 0 || kindNames.length === 0) return [];
-    const rows = rowsOf<{ id: string | number; kind: string; subject_person_id: string; payload: Record<string, unknown>; attempts: number; was_uncertain: boolean }>(
+    const rows = rowsOf<{ id: string | number; kind: string; subject_person_id: string; payload: Record<string, unknown>; attempts: number; created_at: Date | string; was_uncertain: boolean }>(
       await db.execute(sql`
         with picked as (
           select o.id, o.uncertain as was_uncertain
@@ -101,10 +101,10 @@ export function createRelay<Client = ClinicalClient>(options: RelayOptions<Clien
             attempts = o.attempts + 1, uncertain = true
         from picked
         where o.id = picked.id
-        returning o.id, o.kind, o.subject_person_id, o.payload, o.attempts, picked.was_uncertain`),
+        returning o.id, o.kind, o.subject_person_id, o.payload, o.attempts, o.created_at, picked.was_uncertain`),
     );
     return rows.map((r) => ({
-      row: { id: Number(r.id), kind: r.kind, subjectPersonId: r.subject_person_id, payload: r.payload, attempt: r.attempts },
+      row: { id: Number(r.id), kind: r.kind, subjectPersonId: r.subject_person_id, payload: r.payload, attempt: r.attempts, createdAt: new Date(r.created_at) },
       uncertain: r.was_uncertain,
     }));
   }
