@@ -5,6 +5,8 @@ import { migrate } from "./migrate";
 
 /** A database of the test's own: created, migrated, and dropped again by `destroy()`. */
 export interface TestDatabase extends DatabaseHandle {
+  /** The database's URL on a PostgreSQL server, for another process to open it; none for PGlite. */
+  url?: string;
   destroy(): Promise<void>;
 }
 
@@ -50,6 +52,7 @@ export async function createTestDatabase(serverUrl = testServerUrl()): Promise<T
   await migrate(handle);
   return {
     ...handle,
+    url: url.toString(),
     async destroy() {
       await handle.close();
       const dropper = postgresClient(serverUrl, { max: 1 });

@@ -21,7 +21,7 @@ beforeEach(async () => {
   await db.execute(sql`truncate clinical_outbox restart identity`);
 });
 
-const FAST = { maxAttempts: 20, concurrency: 10, leaseMs: 60_000, backoff: { baseMs: 1, maxMs: 4 }, pollMs: 5 };
+const FAST = { maxAttempts: 20, concurrency: 10, leaseMs: 60_000, backoff: { baseMs: 1, maxMs: 4 }, settleMs: 0, pollMs: 5 };
 
 function relayFor(process: Process, options: Partial<RelayOptions<Process>> = {}) {
   return createRelay<Process>({ db, client: process, kinds: { [TEST_KIND]: testKind }, ...FAST, ...options });
@@ -147,6 +147,20 @@ describe("the relay", () => {
     await relay.deliverDue();
     expect((await outboxRows(db))[0]).toMatchObject({ state: "delivered", result: { id: clinic.effects[0]?.id } });
     expect(clinic.effectsOf(id)).toHaveLength(1);
+  });
+
+  it("after an attempt that may have taken effect, reads back no sooner than the settling time, so a late write is seen", async () => {
+    const clinic = new Clinic();
+    const [uncertainId, certainId] = [await book("p1", "s1"), await book("p2", "s2")];
+    clinic.writeFaults.set(uncertainId, ["lost"]);
+    clinic.writeFaults.set(certainId, ["token"]);
+    await relayFor(new Process(clinic), { settleMs: 5_000, backoff: { baseMs: 10, maxMs: 10 } }).deliverDue();
+    const [uncertain, certain] = await outboxRows(db);
+    expect(uncertain).toMatchObject({ state: "pending", uncertain: true });
+    expect(uncertain?.next_attempt_in_ms).toBeGreaterThan(4500);
+    // Nothing was sent: no reason to wait longer than the backoff.
+    expect(certain).toMatchObject({ state: "pending", uncertain: false });
+    expect(certain?.next_attempt_in_ms).toBeLessThan(1000);
   });
 
   it("fails a row after the configured number of attempts, with the last error", async () => {

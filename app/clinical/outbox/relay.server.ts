@@ -35,6 +35,12 @@ export interface RelayOptions<Client = ClinicalClient> {
   leaseMs: number;
   /** The wait after the n-th failed attempt is base · 2^(n-1), at most max, of which the second half is random. */
   backoff?: { baseMs: number; maxMs: number };
+  /**
+   * After an attempt that may have taken effect, the next waits at least this long (default 15 s, the request
+   * timeout): a request the clinical system was still working on when the client gave up lands within it, so that
+   * the read-back sees it rather than writing a second time.
+   */
+  settleMs?: number;
   /** How often an idle relay looks for due rows. */
   pollMs?: number;
   /**
@@ -74,6 +80,7 @@ export function createRelay<Client = ClinicalClient>(options: RelayOptions<Clien
   const { db, client, kinds, maxAttempts, concurrency, leaseMs } = options;
   const backoff = options.backoff ?? DEFAULT_BACKOFF;
   const pollMs = options.pollMs ?? 250;
+  const settleMs = options.settleMs ?? 15_000;
   const stopWaitMs = options.stopWaitMs ?? 10_000;
   const random = options.random ?? Math.random;
   const id = options.id ?? `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
@@ -181,7 +188,7 @@ export function createRelay<Client = ClinicalClient>(options: RelayOptions<Clien
       result: outcome.state === "delivered" ? outcome.result : null,
       last_error: outcome.state === "delivered" ? null : outcome.error,
       uncertain: outcome.state === "delivered" ? false : outcome.error.uncertain,
-      wait_ms: outcome.state === "retry" ? Math.round(outcome.retryAfterMs ?? backoffMs(row.attempt)) : 0,
+      wait_ms: outcome.state === "retry" ? Math.round(Math.max(outcome.retryAfterMs ?? backoffMs(row.attempt), outcome.error.uncertain ? settleMs : 0)) : 0,
     }));
     const updated = rowsOf<{ id: string | number }>(
       await db.execute(sql`

@@ -21,6 +21,7 @@ export function outboxRelayTask(kinds: Readonly<Record<string, OutboxKind<Clinic
       maxAttempts: config.CLINICAL_OUTBOX_MAX_ATTEMPTS,
       concurrency: config.CLINICAL_OUTBOX_CONCURRENCY,
       leaseMs: config.CLINICAL_OUTBOX_LEASE_MS,
+      settleMs: clinical.timeoutMs,
     });
     relay.start();
     logger.info({ relay: relay.id, kinds: Object.keys(kinds) }, "outbox relay started");
