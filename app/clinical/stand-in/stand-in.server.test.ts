@@ -146,11 +146,15 @@ describe("booking", () => {
     await book(slot!.id!);
     await expect(statusOf(book(slot!.id!))).resolves.toBe(422);
     const [other] = await freeSlots(t.client);
-    await expect(statusOf(book(other!.id!, { identifier: [{ system: "urn:portal", value: "1" }] }))).resolves.toBe(422);
+    const identified = await book(other!.id!, { identifier: [{ system: "urn:portal", value: "1" }] }).catch((e: unknown) => e);
+    expect(identified).toMatchObject({ status: 422, outcome: { issue: [{ diagnostics: expect.stringMatching(/identifier/) as unknown }] } });
     await expect(
       statusOf(book(other!.id!, { participant: [{ actor: { reference: `Patient/${PATIENT}` }, status: "accepted", type: [{ text: "x" }] }] })),
     ).resolves.toBe(422);
     expect(t.standIn.inspect.slot(other!.id!)?.status).toBe("free");
+    const past = { ...other!, id: "past-slot", start: "2020-01-01T08:00:00+01:00", end: "2020-01-01T08:10:00+01:00", status: "free" as const };
+    await t.standIn.careTeam.record(past);
+    await expect(statusOf(book("past-slot"))).resolves.toBe(422);
   });
 
   it("cancels with If-Match only at the current version, freeing the slot", async () => {
