@@ -31,11 +31,15 @@ export function loadDefinitions(): void {
 
 export class SearchError extends Error {}
 
+const MAX_CACHED_SEARCHES = 32;
+
 export class ResourceStore {
   private readonly repo = new MemoryRepository();
   /** The current version of each resource, by "Type/id": MemoryRepository's reads clone, this does not. */
   private readonly current = new Map<string, StoredResource>();
   private readonly heldTypes = new Set<string>();
+  /** The last searches' results while nothing changed: the pages of one search match once, not once a page. */
+  private readonly searches = new Map<string, StoredResource[]>();
 
   constructor() {
     loadDefinitions();
@@ -62,6 +66,7 @@ export class ResourceStore {
   private async put(resource: StoredResource): Promise<StoredResource> {
     const stored = (await this.repo.createResource(resource)) as StoredResource;
     this.current.set(`${stored.resourceType}/${stored.id}`, stored);
+    this.searches.clear();
     this.heldTypes.add(stored.resourceType);
     return stored;
   }
@@ -100,6 +105,9 @@ export class ResourceStore {
    * then id. A reference parameter given a bare id is read as a reference to its single target type (`patient=123`).
    */
   async search(type: string, params: Record<string, string[]>): Promise<StoredResource[]> {
+    const key = `${type}?${JSON.stringify(Object.entries(params).sort(([a], [b]) => a.localeCompare(b)))}`;
+    const cached = this.searches.get(key);
+    if (cached) return cached;
     const query: Record<string, string[]> = {};
     for (const [name, values] of Object.entries(params)) {
       const code = name.split(":")[0] as string;
@@ -121,7 +129,10 @@ export class ResourceStore {
       throw new SearchError(error instanceof Error ? error.message : String(error));
     }
     const found = (bundle.entry ?? []).map((e) => e.resource as StoredResource);
-    return found.sort((a, b) => a.meta.lastUpdated.localeCompare(b.meta.lastUpdated) || a.id.localeCompare(b.id));
+    found.sort((a, b) => a.meta.lastUpdated.localeCompare(b.meta.lastUpdated) || a.id.localeCompare(b.id));
+    if (this.searches.size >= MAX_CACHED_SEARCHES) this.searches.delete(this.searches.keys().next().value as string);
+    this.searches.set(key, found);
+    return found;
   }
 }
 
