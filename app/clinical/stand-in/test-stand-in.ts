@@ -1,5 +1,5 @@
 import { generateKeyPairSync, randomUUID } from "node:crypto";
-import type { Slot } from "@medplum/fhirtypes";
+import type { HealthcareService, Patient, Slot } from "@medplum/fhirtypes";
 import { SignJWT } from "jose";
 import { createClinicalClient, type ClinicalClient } from "../client.server";
 import { DEFAULT_CLINICAL_SCOPES, parseSigningKey, publicJwk, type ClinicalSettings, type SigningKey } from "../settings.server";
@@ -66,4 +66,24 @@ export function slotWindow(fromDays = 1, toDays = 36): [string, string][] {
 export async function freeSlots(client: ClinicalClient, serviceType = "provtagning", count = 2): Promise<Slot[]> {
   const bundle = await client.search("Slot", [["service-type", serviceType], ...slotWindow(), ["_count", String(count)]]);
   return (bundle.entry ?? []).map((e) => e.resource as Slot);
+}
+
+/**
+ * What a test or a benchmark can write to, found through the FHIR API as the portal would: the living patients, the
+ * care units' group inboxes (the units that provide appointment types), and the free slots of every appointment type
+ * in the coming weeks, soonest first.
+ */
+export async function writeTargets(client: ClinicalClient): Promise<{ patientIds: string[]; groupInboxIds: string[]; slots: { id: string; start: string }[] }> {
+  const patients = (await client.searchAll("Patient", { _lastUpdated: "ge2000-01-01" })) as Patient[];
+  const services = (await client.searchAll("HealthcareService", {})) as HealthcareService[];
+  const codes = new Set(services.flatMap((s) => (s.type ?? []).flatMap((t) => (t.coding ?? []).map((c) => c.code))).filter((c): c is string => !!c));
+  const slots = new Map<string, { id: string; start: string }>();
+  for (const code of codes) {
+    for (const slot of (await client.searchAll("Slot", [["service-type", code], ...slotWindow()])) as Slot[]) slots.set(slot.id!, { id: slot.id!, start: slot.start });
+  }
+  return {
+    patientIds: [...new Set(patients.filter((p) => !p.deceasedBoolean && !p.deceasedDateTime).map((p) => p.id!))],
+    groupInboxIds: [...new Set(services.map((s) => s.providedBy?.reference?.split("/")[1]).filter((id): id is string => !!id))],
+    slots: [...slots.values()].sort((a, b) => a.start.localeCompare(b.start)),
+  };
 }
