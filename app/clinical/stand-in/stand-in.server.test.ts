@@ -119,6 +119,14 @@ describe("reading and searching", () => {
     expect(none.entry ?? []).toEqual([]);
   });
 
+  it("reads a reference parameter given a bare id as a reference to its target (patient=123)", async () => {
+    const bare = await t.client.searchAll("Observation", { patient: PATIENT });
+    const full = await t.client.searchAll("Observation", { subject: `Patient/${PATIENT}` });
+    expect(bare.length).toBeGreaterThan(5);
+    expect(bare.map((o) => o.id).sort()).toEqual(full.map((o) => o.id).sort());
+    await expect(statusOf(t.client.search("Observation", { "no-such-parameter": "1" }))).resolves.toBe(400);
+  });
+
   it("refuses an Appointment search without a date window, or by identifier", async () => {
     await expect(statusOf(t.client.search("Appointment", { patient: PATIENT }))).resolves.toBe(400);
     await expect(statusOf(t.client.search("Appointment", [["date", "ge2020-01-01"], ["date", "lt2030-01-01"]]))).resolves.toBe(400);
