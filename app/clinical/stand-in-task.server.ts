@@ -4,6 +4,7 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import type { StartupTask } from "~/startup-task";
 import { logger } from "~/utils/logger";
+import { DEMO_EXTRA_PATIENTS, peopleLoadedAt } from "~/feed/demo/load.server";
 import { registerDevelopmentClinicalSystem } from "./connection.server";
 import { parseSigningKey, publicJwk, type SigningKey } from "./settings.server";
 
@@ -17,9 +18,10 @@ const READY_WITHIN_MS = 60_000;
  * for this run as its client's JWKS, and talks to it over HTTP exactly as to Millennium: the relay and the poller
  * cannot tell the difference.
  */
-export const clinicalStandInTask: StartupTask = async ({ config }) => {
+export const clinicalStandInTask: StartupTask = async ({ config, database }) => {
   if (config.clinical) return;
   const signingKey = developmentKey();
+  const demoDay = await peopleLoadedAt(database.db);
   const child = spawn(process.execPath, ["--import", "tsx", path.resolve("app/clinical/stand-in/main.ts")], {
     stdio: ["ignore", "pipe", "inherit"],
     env: {
@@ -28,6 +30,9 @@ export const clinicalStandInTask: StartupTask = async ({ config }) => {
       DEV_CLINICAL_PORT: String(config.DEV_CLINICAL_PORT),
       STAND_IN_CLIENT_ID,
       STAND_IN_CLIENT_JWK: JSON.stringify(publicJwk(signingKey)),
+      // The demo as the portal loaded it, on the day it was loaded.
+      STAND_IN_PATIENTS: String(DEMO_EXTRA_PATIENTS),
+      ...(demoDay ? { STAND_IN_TODAY: demoDay.toISOString() } : {}),
     },
   });
   const origin = await readyOrigin(child);

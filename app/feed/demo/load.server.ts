@@ -30,6 +30,17 @@ export async function hasNoPeople(db: Database): Promise<boolean> {
   return rows[0]?.any !== true;
 }
 
+/**
+ * When the people in the database arrived: the day the demo data was generated for, when they are the demo's. The
+ * clinical system's stand-in generates the same demo for that day, so that both hold the same slots and bookings on a
+ * later start too.
+ */
+export async function peopleLoadedAt(db: Database): Promise<Date | null> {
+  const rows = rowsOf<{ at: Date | string | null }>(await db.execute(sql`select min(received_at) as at from people`));
+  const at = rows[0]?.at;
+  return at ? new Date(at) : null;
+}
+
 /** At start-up with DEMO_DATA on (the default outside production): an empty database gets the demo data. */
 export async function loadDemoDataIfEmpty(db: Database, config: Pick<Config, "demoData">, options: DemoLoadOptions = {}): Promise<IngestReport | null> {
   if (!config.demoData) return null;
