@@ -7,14 +7,18 @@
  *   npm run clinical:care-team -- send <patientId> <subject> <content> --unit <organizationId>
  *   npm run clinical:care-team -- cancel <appointmentId> [reason]
  *   npm run clinical:care-team -- touch <resourceType> <id>
+ *   npm run clinical:care-team -- list <patientId>      (the patient's appointments and messages, to pick ids from)
  */
 import { parseArgs } from "node:util";
+import type { Appointment } from "@medplum/fhirtypes";
+import type { PatientMessage } from "~/clinical/millennium";
 
 const USAGE = [
   "Usage: npm run clinical:care-team -- reply <messageId> <content> [--from <practitionerId>]",
   "       npm run clinical:care-team -- send <patientId> <subject> <content> --unit <organizationId>",
   "       npm run clinical:care-team -- cancel <appointmentId> [reason]",
   "       npm run clinical:care-team -- touch <resourceType> <id>",
+  "       npm run clinical:care-team -- list <patientId>",
 ].join("\n");
 
 function fail(message: string): never {
@@ -22,7 +26,7 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-function command(): { route: string; body: Record<string, string>; what: string } {
+function command(): { route: string; body?: Record<string, string>; what: string } {
   let parsed;
   try {
     parsed = parseArgs({ options: { from: { type: "string" }, unit: { type: "string" }, help: { type: "boolean", default: false } }, allowPositionals: true, strict: true });
@@ -48,6 +52,9 @@ function command(): { route: string; body: Record<string, string>; what: string 
     case "touch":
       if (!a || !b) fail("touch needs a resource type and an id");
       return { route: "care-team/touch", body: { type: a, id: b }, what: `made a new version of ${a}/${b}` };
+    case "list":
+      if (!a) fail("list needs a patient id");
+      return { route: `list/${encodeURIComponent(a)}`, what: `listed patient ${a}'s appointments and messages` };
     default:
       fail(verb ? `unknown command ${verb}` : "no command");
   }
@@ -56,15 +63,29 @@ function command(): { route: string; body: Record<string, string>; what: string 
 async function main(): Promise<void> {
   const { route, body, what } = command();
   const port = process.env.DEV_CLINICAL_PORT ?? "3002";
-  const url = `http://127.0.0.1:${port}/_stand-in/${route}`;
+  const standIn = `http://127.0.0.1:${port}/_stand-in`;
+  let answer: unknown;
   let response: Response;
   try {
-    response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    if (route.startsWith("list/")) {
+      const patient = route.slice("list/".length);
+      const [appointments, messages] = await Promise.all([
+        fetch(`${standIn}/inspect/appointments?patient=${patient}`).then((r) => r.json() as Promise<Appointment[]>),
+        fetch(`${standIn}/inspect/messages?patientId=${patient}`).then((r) => r.json() as Promise<PatientMessage[]>),
+      ]);
+      response = new Response(null, { status: 200 });
+      answer = {
+        appointments: appointments.map((a) => ({ id: a.id, start: a.start, status: a.status })),
+        messages: messages.map((m) => ({ id: m.id, at: m.createDateTime, from: m.sender.type, subject: m.subject, status: m.status })),
+      };
+    } else {
+      response = await fetch(`${standIn}/${route}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+      answer = (await response.json()) as unknown;
+    }
   } catch {
     console.error(`No clinical stand-in answers on 127.0.0.1:${port} (DEV_CLINICAL_PORT). Is the portal (npm start) running?`);
     process.exit(1);
   }
-  const answer = (await response.json()) as unknown;
   if (!response.ok) {
     console.error(`The stand-in refused: ${JSON.stringify(answer)}`);
     process.exit(1);
