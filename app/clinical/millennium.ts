@@ -104,3 +104,24 @@ export const messageListSchema = z.object({
   moreItemsAvailable: z.boolean().default(false),
 });
 export type MessageList = z.infer<typeof messageListSchema>;
+
+/** POST actions/updatePatientMessageStatus (the stand-in answers 204). */
+export const updateMessageStatusSchema = z.object({
+  patientId: z.string().min(1).optional(),
+  messageIds: z.array(z.string().min(1)).min(1).max(MESSAGE_STATUS_BATCH),
+  status: messageStatusSchema,
+});
+export type UpdateMessageStatus = z.infer<typeof updateMessageStatusSchema>;
+
+/**
+ * POST actions/validateRecipients. The published documents name the action, not its shapes: these are the stand-in's
+ * choice, a recipient each with whether it can receive messages.
+ */
+export const validateRecipientsSchema = z.object({
+  patientId: z.string().min(1).optional(),
+  recipients: z.array(participantSchema).min(1),
+});
+export const validatedRecipientsSchema = z.object({
+  recipients: z.array(participantSchema.extend({ valid: z.boolean(), reason: z.string().optional() })),
+});
+export type ValidatedRecipients = z.infer<typeof validatedRecipientsSchema>;
