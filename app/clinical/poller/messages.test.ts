@@ -5,13 +5,14 @@ import { ingestBatch, ingestStream } from "~/feed/ingest.server";
 import { generateDemoResources } from "~/feed/demo/generate";
 import { rows, truncateFeedTables } from "~/feed/test-factories";
 import { createTestDatabase, type TestDatabase } from "../../../db/testing";
-import type { Participant, PatientMessage } from "../millennium";
+import type { PatientMessage } from "../millennium";
+import { messageOfCommunication } from "../stand-in/messages.server";
 import { messageText, messageToCommunication } from "./messages";
 
 /**
  * A message of the Messages API, turned into a Communication, lands in the read model as the same message pushed as
- * FHIR does: the demo data's Communications, turned into Messages API items as the stand-in serves them (same id,
- * content, time, sender, status), and back.
+ * FHIR does: the demo data's Communications, turned into Messages API items by the stand-in's own conversion (same
+ * id, content as XHTML, time, sender, status), and back.
  */
 
 let database: TestDatabase;
@@ -27,32 +28,6 @@ const TODAY = new Date("2026-12-06T10:00:00Z");
 function idOf(ref: Reference | undefined): { type: string; id: string } {
   const [type, id] = (ref?.reference ?? "").split("/");
   return { type: type!, id: id! };
-}
-
-function participantOf(ref: Reference): Participant {
-  const { type, id } = idOf(ref);
-  const kind = type === "Patient" || type === "RelatedPerson" ? "PERSON" : type === "Practitioner" ? "PERSONNEL" : "GROUPINBOX";
-  return { id, type: kind, ...(ref.display ? { display: ref.display } : {}) };
-}
-
-/** What the stand-in serves for a demo Communication. */
-export function asPatientMessage(c: Communication): PatientMessage {
-  const sender = c.sender!;
-  const fromCare = !["Patient", "RelatedPerson"].includes(idOf(sender).type);
-  const unit = [sender, ...(c.recipient ?? [])].map(idOf).find((r) => r.type === "Organization");
-  return {
-    id: c.id!,
-    patientId: idOf(c.subject).id,
-    subject: c.topic?.text ?? "",
-    content: c.payload?.[0]?.contentString ?? "",
-    createDateTime: c.sent!,
-    sender: participantOf(sender),
-    recipients: (c.recipient ?? []).map(participantOf),
-    ...(fromCare ? { status: c.received ? ("OPENED" as const) : ("UNREAD" as const) } : {}),
-    ...(c.inResponseTo?.[0] ? { previousMessageId: idOf(c.inResponseTo[0]).id } : {}),
-    notificationType: "MESSAGE",
-    ...(unit ? { organizationId: unit.id } : {}),
-  };
 }
 
 async function messageRows() {
@@ -80,7 +55,7 @@ describe("messages from the Messages API", () => {
     await ingestStream(database.db, all.filter((r) => r.resourceType !== "Communication"), { source: "test" });
     const guardians = new Set(all.filter((r) => r.resourceType === "RelatedPerson").map((r) => r.id!));
     // Newest first, as a list answers: threads resolve whatever the order.
-    const polled = communications.map(asPatientMessage).reverse().map((m) => messageToCommunication(m, { relatedPersonIds: guardians }));
+    const polled = communications.map((c) => messageOfCommunication(c as Communication & { id: string })!).reverse().map((m) => messageToCommunication(m, { relatedPersonIds: guardians }));
     const { report } = await ingestBatch(database.db, { kind: "resources", resources: polled }, { source: "poller" });
     expect(report.rejectedCount).toBe(0);
     expect(await messageRows()).toEqual(direct);
@@ -109,7 +84,7 @@ describe("messages from the Messages API", () => {
     };
     await ingestBatch(database.db, { kind: "resources", resources: [messageToCommunication(message)] }, { source: "poller" });
     let [row] = await messageRows();
-    expect(row).toMatchObject({ direction: "care", body: "Hej!\nDina prover & svar ser bra ut.", care_unit_reference: "Organization/org-1", deleted_at: null });
+    expect(row).toMatchObject({ direction: "care", body: "Hej!\n\nDina prover & svar ser bra ut.", care_unit_reference: "Organization/org-1", deleted_at: null });
     await ingestBatch(database.db, { kind: "resources", resources: [messageToCommunication({ ...message, status: "OPENED" })] }, { source: "poller" });
     await ingestBatch(database.db, { kind: "resources", resources: [messageToCommunication({ ...message, status: "DELETED" })] }, { source: "poller" });
     [row] = await messageRows();
@@ -136,5 +111,6 @@ describe("messages from the Messages API", () => {
       payload: [{ contentString: "Tack, då vet jag." }],
     });
     expect(messageText("Rad ett\n\nRad två")).toBe("Rad ett\n\nRad två");
+    expect(messageText('<div xmlns="http://www.w3.org/1999/xhtml"><p>Rad ett<br/>Rad två</p><p>A &amp; B &lt;3</p></div>')).toBe("Rad ett\nRad två\n\nA & B <3");
   });
 });

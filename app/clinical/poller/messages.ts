@@ -1,13 +1,11 @@
 import type { Communication, Reference } from "@medplum/fhirtypes";
-import { narrativeText } from "~/feed/text";
 import type { Participant, PatientMessage } from "../millennium";
 
 /**
  * A message of the Messages API (JSON) as the FHIR Communication the feed maps to the `messages` table, exactly as
  * it maps the Communications pushed to it or loaded as demo data (CONVENTIONS.md, "Booking and messages"):
  *
- * - subject: the patient; sent: createDateTime; topic: the subject line; payload: the content as text (XHTML is
- *   turned into text as a narrative is; plain text is kept as it is).
+ * - subject: the patient; sent: createDateTime; topic: the subject line; payload: the content as text (messageText).
  * - sender: PERSON → the Patient (the patient themself, or a guardian who is a patient), or the RelatedPerson when
  *   the id is one of the patient's guardians' RelatedPersons (so direction is "patient" either way); PERSONNEL → a
  *   Practitioner; GROUPINBOX → the care team's unit, the Organization the message names (organizationId), else the
@@ -44,9 +42,29 @@ function participantRef(p: Participant, message: PatientMessage, ctx: MessageCon
 }
 
 const MARKUP = /<[A-Za-z!/][^>]*>/;
+const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: "\u00a0" };
 
+/**
+ * The content as text: XHTML's paragraphs (and other blocks) become blank-line-separated blocks, `<br/>` a line
+ * break, entities their characters; text that holds no markup is kept as it is. A message pushed as a FHIR
+ * Communication carries the same text, so either way in gives the same body.
+ */
 export function messageText(content: string): string {
-  return MARKUP.test(content) ? (narrativeText(content) ?? "") : content;
+  if (!MARKUP.test(content)) return content;
+  return content
+    .replace(/<br\b[^>]*>/gi, "\n")
+    .replace(/<\/(p|div|li|h[1-6]|tr|blockquote|pre)\s*>/gi, "\n\n")
+    .replace(/<[^>]*>/g, "")
+    .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, name: string) => {
+      if (/^#x/i.test(name)) return String.fromCodePoint(parseInt(name.slice(2), 16));
+      if (name.startsWith("#")) return String.fromCodePoint(parseInt(name.slice(1), 10));
+      return ENTITIES[name.toLowerCase()] ?? whole;
+    })
+    .split("\n")
+    .map((line) => line.replace(/[ \t\r\f\v]+$/, ""))
+    .join("\n")
+    .replace(/\n{3,}/g, "\n\n")
+    .trim();
 }
 
 export function messageToCommunication(message: PatientMessage, ctx: MessageContext = {}): Communication & { id: string } {
