@@ -48,7 +48,7 @@ export interface PollerOptions {
   lookbackMs: number;
   /** CLINICAL_POLL_ACTIVE_HOURS. */
   activeHours: number;
-  /** The `_lastUpdated` types (default LAST_UPDATED_TYPES; [] for none). */
+  /** The `_lastUpdated` types (default LAST_UPDATED_TYPES; [] for none; readableTypes() gives those the scopes allow). */
   types?: readonly string[];
   /** Poll people and slots (default true). */
   people?: boolean;
@@ -99,6 +99,11 @@ const instant = (ms: number) => new Date(ms).toISOString().replace(/\.000Z$/, "Z
 
 function resourcesOf(page: Bundle, type: string): Resource[] {
   return (page.entry ?? []).flatMap((e) => (e.resource?.resourceType === type && (e.search?.mode ?? "match") === "match" ? [e.resource] : []));
+}
+
+/** The `_lastUpdated` types the client may read: Millennium answers 403 for a type its scopes do not name. */
+export function readableTypes(scopes: readonly string[], types: readonly string[] = LAST_UPDATED_TYPES): string[] {
+  return types.filter((type) => scopes.includes(`system/${type}.read`) || scopes.includes(`system/${type}.rs`));
 }
 
 export function createPoller(options: PollerOptions): Poller {

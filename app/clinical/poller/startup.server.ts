@@ -1,7 +1,7 @@
 import type { StartupTask } from "~/startup-task";
 import { logger } from "~/utils/logger";
 import { createClinicalClient } from "../client.server";
-import { createPoller } from "./poller.server";
+import { createPoller, readableTypes } from "./poller.server";
 
 /**
  * Runs the poller in this portal process when a clinical system is configured. Every process runs one; the lease
@@ -12,6 +12,7 @@ export const clinicalPollerTask: StartupTask = async ({ config, database }) => {
   const poller = createPoller({
     db: database.db,
     client: createClinicalClient(config.clinical),
+    types: readableTypes(config.clinical.scopes),
     intervalMs: config.CLINICAL_POLL_INTERVAL_MS,
     overlapMs: config.CLINICAL_POLL_OVERLAP_MS,
     leaseMs: config.CLINICAL_POLL_LEASE_MS,
