@@ -49,14 +49,14 @@ export class BulkExports {
     if (!/respond-async/.test(String(request.headers.prefer ?? ""))) return outcome(400, "$export needs Prefer: respond-async");
     const group = this.ctx.store.get<Group>("Group", groupId);
     if (!group) return outcome(404, `Group/${groupId} is not known`);
-    if ([...this.jobs.values()].some((j) => j.clientId === grant.clientId && j.polls < 2)) {
-      return outcome(429, "one export at a time per client: this client's last one is still running", { "retry-after": String(this.retryAfterSeconds) });
-    }
     const requestedTypes = request.query.get("_type")?.split(",").filter(Boolean);
     const refused = requestedTypes?.find((t) => (NOT_EXPORTED_TYPES as readonly string[]).includes(t) || !/^[A-Z][A-Za-z]+$/.test(t));
     if (refused) return outcome(400, `${refused} is not exported`);
     const since = request.query.get("_since");
     if (since !== null && Number.isNaN(Date.parse(since))) return outcome(400, "_since is an instant");
+    if ([...this.jobs.values()].some((j) => j.clientId === grant.clientId && j.polls < 2)) {
+      return outcome(429, "one export at a time per client: this client's last one is still running", { "retry-after": String(this.retryAfterSeconds) });
+    }
 
     const members = new Set((group.member ?? []).map((m) => /^Patient\/(.+)$/.exec(m.entity.reference ?? "")?.[1]).filter((id): id is string => Boolean(id)));
     const files = new Map<string, { lines: string[] }>();

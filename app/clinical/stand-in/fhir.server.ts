@@ -156,7 +156,8 @@ const refNumberOf = (reference: Reference | undefined, type: string): string | u
   return t === type && id && more.length === 0 && ID.test(id) ? id : undefined;
 };
 
-const bookable = (slot: Slot) => slot.status === "free" || slot.status === "busy-tentative";
+/** Free, or held (busy-tentative) by the one who books; not begun. */
+const bookable = (slot: Slot) => (slot.status === "free" || slot.status === "busy-tentative") && Date.parse(slot.start) > Date.now();
 
 export async function createAppointment(ctx: FhirContext, request: StandInRequest): Promise<Reply> {
   if (!request.grant || !allows(request.grant, "Appointment", "write")) return outcome(403, "the token's scopes do not include system/Appointment.write");
@@ -181,7 +182,7 @@ export async function createAppointment(ctx: FhirContext, request: StandInReques
   if (!ctx.store.get("Patient", patientId)) return outcome(422, `Patient/${patientId} is not known`);
   const slot = ctx.store.get<Slot>("Slot", slotId);
   if (!slot) return outcome(422, `Slot/${slotId} is not known`);
-  if (!bookable(slot)) return outcome(422, `Slot/${slotId} is not free`);
+  if (!bookable(slot)) return outcome(422, `Slot/${slotId} is not free, or has begun`);
 
   const id = ctx.newAppointmentId();
   await ctx.store.create({
@@ -270,7 +271,7 @@ export async function patchAppointment(ctx: FhirContext, request: StandInRequest
     if (!flag(appointment, IS_RESCHEDULABLE_URL)) return outcome(422, "the clinical system does not allow this appointment to be moved (is-reschedulable)");
     const slot = ctx.store.get<Slot>("Slot", slotId);
     if (!slot) return outcome(422, `Slot/${slotId} is not known`);
-    if (!bookable(slot)) return outcome(422, `Slot/${slotId} is not free`);
+    if (!bookable(slot)) return outcome(422, `Slot/${slotId} is not free, or has begun`);
     await freeSlots(ctx, appointment);
     await ctx.store.update({ ...slot, status: "busy" });
     const patient = appointment.participant.filter((p) => p.actor?.reference?.startsWith("Patient/"));

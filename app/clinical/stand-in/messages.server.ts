@@ -1,4 +1,3 @@
-import { randomInt } from "node:crypto";
 import type { Communication, Reference } from "@medplum/fhirtypes";
 import {
   MESSAGE_LIST_DEFAULT_DAYS,
@@ -38,9 +37,12 @@ export class MessageStore {
     return [...this.messages.values()];
   }
 
+  private sequence = 0;
+
+  /** Counted up, so that within one second the later message sorts first (lists are newest first, then by id). */
   newId(): string {
     for (;;) {
-      const id = String(randomInt(700_000_000, 799_999_999));
+      const id = String(700_000_000 + ++this.sequence);
       if (!this.messages.has(id)) return id;
     }
   }
@@ -83,7 +85,7 @@ export class MessageStore {
         const at = Date.parse(m.createDateTime);
         return at >= from.getTime() && at <= to.getTime();
       })
-      .sort((a, b) => b.createDateTime.localeCompare(a.createDateTime) || b.id.localeCompare(a.id));
+      .sort((a, b) => b.createDateTime.localeCompare(a.createDateTime) || b.id.length - a.id.length || b.id.localeCompare(a.id));
     return {
       items: matching.slice(0, MESSAGE_LIST_LIMIT).map((m) => (box === "sent" ? withoutStatus(m) : m)),
       moreItemsAvailable: matching.length > MESSAGE_LIST_LIMIT,

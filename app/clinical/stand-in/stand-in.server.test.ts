@@ -1,4 +1,4 @@
-import type { Appointment, Bundle, CapabilityStatement, Slot } from "@medplum/fhirtypes";
+import type { Appointment, Bundle, CapabilityStatement, Schedule, Slot } from "@medplum/fhirtypes";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ClinicalError } from "../http.server";
 import { IS_CANCELABLE_URL } from "../millennium";
@@ -104,6 +104,29 @@ describe("reading and searching", () => {
     expect(ids.length).toBeGreaterThan(100);
   });
 
+  it("narrows Slot search by schedule.actor and includes the schedules when asked", async () => {
+    const [slot] = await freeSlots(t.client);
+    const bundle = await t.client.search("Slot", [["service-type", "provtagning"], ...slotWindow(), ["_include", "Slot:schedule"], ["_count", "5"]]);
+    const schedules = (bundle.entry ?? []).filter((e) => e.search?.mode === "include").map((e) => e.resource as Schedule);
+    expect(schedules.length).toBeGreaterThan(0);
+    const scheduleOfSlot = schedules.find((s) => `Schedule/${s.id}` === slot!.schedule.reference)!;
+    const practitioner = scheduleOfSlot.actor.find((a) => a.reference?.startsWith("Practitioner/"))!.reference!;
+    const narrowed = (await t.client.searchAll("Slot", [["service-type", "provtagning"], ...slotWindow(), ["schedule.actor", practitioner]])) as Slot[];
+    expect(narrowed.length).toBeGreaterThan(0);
+    expect(narrowed.every((s) => s.schedule.reference === slot!.schedule.reference)).toBe(true);
+    await expect(statusOf(t.client.search("Slot", [["service-type", "provtagning"], ...slotWindow(), ["schedule.actor", practitioner], ["schedule.actor", practitioner]]))).resolves.toBe(400);
+    const none = await t.client.search("Slot", [["service-type", "provtagning"], ...slotWindow(), ["schedule.actor", "Practitioner/nobody"]]);
+    expect(none.entry ?? []).toEqual([]);
+  });
+
+  it("reads a reference parameter given a bare id as a reference to its target (patient=123)", async () => {
+    const bare = await t.client.searchAll("Observation", { patient: PATIENT });
+    const full = await t.client.searchAll("Observation", { subject: `Patient/${PATIENT}` });
+    expect(bare.length).toBeGreaterThan(5);
+    expect(bare.map((o) => o.id).sort()).toEqual(full.map((o) => o.id).sort());
+    await expect(statusOf(t.client.search("Observation", { "no-such-parameter": "1" }))).resolves.toBe(400);
+  });
+
   it("refuses an Appointment search without a date window, or by identifier", async () => {
     await expect(statusOf(t.client.search("Appointment", { patient: PATIENT }))).resolves.toBe(400);
     await expect(statusOf(t.client.search("Appointment", [["date", "ge2020-01-01"], ["date", "lt2030-01-01"]]))).resolves.toBe(400);
@@ -146,11 +169,15 @@ describe("booking", () => {
     await book(slot!.id!);
     await expect(statusOf(book(slot!.id!))).resolves.toBe(422);
     const [other] = await freeSlots(t.client);
-    await expect(statusOf(book(other!.id!, { identifier: [{ system: "urn:portal", value: "1" }] }))).resolves.toBe(422);
+    const identified = await book(other!.id!, { identifier: [{ system: "urn:portal", value: "1" }] }).catch((e: unknown) => e);
+    expect(identified).toMatchObject({ status: 422, outcome: { issue: [{ diagnostics: expect.stringMatching(/identifier/) as unknown }] } });
     await expect(
       statusOf(book(other!.id!, { participant: [{ actor: { reference: `Patient/${PATIENT}` }, status: "accepted", type: [{ text: "x" }] }] })),
     ).resolves.toBe(422);
     expect(t.standIn.inspect.slot(other!.id!)?.status).toBe("free");
+    const past = { ...other!, id: "past-slot", start: "2020-01-01T08:00:00+01:00", end: "2020-01-01T08:10:00+01:00", status: "free" as const };
+    await t.standIn.careTeam.record(past);
+    await expect(statusOf(book("past-slot"))).resolves.toBe(422);
   });
 
   it("cancels with If-Match only at the current version, freeing the slot", async () => {
@@ -181,6 +208,14 @@ describe("booking", () => {
     expect(t.standIn.inspect.resource<Appointment>("Appointment", id!)).toMatchObject({ start: to!.start, end: to!.end, slot: [{ reference: `Slot/${to!.id}` }] });
     expect(t.standIn.inspect.slot(from!.id!)?.status).toBe("free");
     expect(t.standIn.inspect.slot(to!.id!)?.status).toBe("busy");
+  });
+
+  it("books a slot once when five bookings of it arrive together", async () => {
+    const [slot] = await freeSlots(t.client);
+    await t.client.read("Patient", PATIENT);
+    const statuses = await Promise.all(Array.from({ length: 5 }, () => statusOf(book(slot!.id!).then((r) => r.status))));
+    expect(statuses.sort()).toEqual([200, 422, 422, 422, 422]);
+    expect(t.standIn.inspect.appointments({ slot: slot!.id! })).toHaveLength(1);
   });
 
   it("holds a slot by PATCH of its status only", async () => {

@@ -355,7 +355,7 @@ export async function startClinicalStandIn(options: ClinicalStandInOptions): Pro
     const request: StandInRequest = { method: req.method ?? "GET", path, query: url.searchParams, headers: req.headers, body };
     if (path.startsWith("_stand-in/")) {
       if (!isLoopback(req.socket.remoteAddress)) return write(res, json(403, { error: "loopback only" }));
-      return write(res, await control(request).catch((error: unknown) => json(400, { error: error instanceof Error ? error.message : String(error) })));
+      return write(res, await oneWriteAtATime(() => control(request)).catch((error: unknown) => json(400, { error: error instanceof Error ? error.message : String(error) })));
     }
     const log = (status: number | "dropped") => {
       requestLog.push({ method: request.method, path, status });
@@ -376,7 +376,7 @@ export async function startClinicalStandIn(options: ClinicalStandInOptions): Pro
     if (fault?.kind === "delay") await sleep(fault.ms);
     let reply: Reply;
     try {
-      reply = await handle(request);
+      reply = request.method === "GET" ? await handle(request) : await oneWriteAtATime(() => handle(request));
     } catch (error) {
       reply = outcome(500, `the stand-in failed: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -388,6 +388,14 @@ export async function startClinicalStandIn(options: ClinicalStandInOptions): Pro
     if (fault?.kind === "appliedThenStatus") reply = outcome(fault.status, `injected after the request was carried out: ${fault.status}`);
     log(reply.status);
     write(res, reply);
+  }
+
+  /** Writes one after another, each checked against what the one before left (two bookings of one slot: one 422). */
+  let writing: Promise<unknown> = Promise.resolve();
+  function oneWriteAtATime<T>(write: () => Promise<T>): Promise<T> {
+    const done = writing.then(write, write);
+    writing = done.catch(() => undefined);
+    return done;
   }
 
   async function control(request: StandInRequest): Promise<Reply> {

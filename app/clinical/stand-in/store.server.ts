@@ -31,11 +31,23 @@ export function loadDefinitions(): void {
 
 export class SearchError extends Error {}
 
+const MAX_CACHED_SEARCHES = 32;
+const REFERENCE = /"reference":"([A-Z][A-Za-z]+\/[A-Za-z0-9\-.]{1,64})"/g;
+const RELATIVE_REFERENCE = /^[A-Z][A-Za-z]+\/[A-Za-z0-9\-.]{1,64}$/;
+
 export class ResourceStore {
   private readonly repo = new MemoryRepository();
   /** The current version of each resource, by "Type/id": MemoryRepository's reads clone, this does not. */
   private readonly current = new Map<string, StoredResource>();
   private readonly heldTypes = new Set<string>();
+  /** The last searches' results while nothing changed: the pages of one search match once, not once a page. */
+  private readonly searches = new Map<string, StoredResource[]>();
+  /**
+   * "Type/id" of every resource that names a reference, by that reference: a reference search (`patient=…`) first
+   * narrows to these by _id, as Medplum's matching of `where(resolve() is Patient)` costs about 1 ms a resource.
+   */
+  private readonly referencedBy = new Map<string, Set<string>>();
+  private readonly referencesOf = new Map<string, string[]>();
 
   constructor() {
     loadDefinitions();
@@ -61,7 +73,17 @@ export class ResourceStore {
 
   private async put(resource: StoredResource): Promise<StoredResource> {
     const stored = (await this.repo.createResource(resource)) as StoredResource;
-    this.current.set(`${stored.resourceType}/${stored.id}`, stored);
+    const key = `${stored.resourceType}/${stored.id}`;
+    this.current.set(key, stored);
+    this.searches.clear();
+    for (const reference of this.referencesOf.get(key) ?? []) this.referencedBy.get(reference)?.delete(key);
+    const references = [...new Set(Array.from(JSON.stringify(stored).matchAll(REFERENCE), (m) => m[1] as string))];
+    this.referencesOf.set(key, references);
+    for (const reference of references) {
+      let holders = this.referencedBy.get(reference);
+      if (!holders) this.referencedBy.set(reference, (holders = new Set()));
+      holders.add(key);
+    }
     this.heldTypes.add(stored.resourceType);
     return stored;
   }
@@ -100,6 +122,9 @@ export class ResourceStore {
    * then id. A reference parameter given a bare id is read as a reference to its single target type (`patient=123`).
    */
   async search(type: string, params: Record<string, string[]>): Promise<StoredResource[]> {
+    const key = `${type}?${JSON.stringify(Object.entries(params).sort(([a], [b]) => a.localeCompare(b)))}`;
+    const cached = this.searches.get(key);
+    if (cached) return cached;
     const query: Record<string, string[]> = {};
     for (const [name, values] of Object.entries(params)) {
       const code = name.split(":")[0] as string;
@@ -108,9 +133,22 @@ export class ResourceStore {
       const target = definition?.type === "reference" ? (code === "patient" ? "Patient" : definition.target?.length === 1 ? definition.target[0] : undefined) : undefined;
       query[name] = target ? values.map((v) => v.split(",").map((one) => (one.includes("/") ? one : `${target}/${one}`)).join(",")) : values;
     }
+    let candidates: Set<string> | undefined;
+    for (const [name, values] of Object.entries(query)) {
+      const code = name.split(":")[0] as string;
+      if (code !== name || code.startsWith("_") || getSearchParameter(type, code)?.type !== "reference") continue;
+      for (const value of values) {
+        const references = value.split(",");
+        if (!references.every((r) => RELATIVE_REFERENCE.test(r))) continue;
+        const ids = new Set(references.flatMap((r) => [...(this.referencedBy.get(r) ?? [])].filter((k) => k.startsWith(`${type}/`)).map((k) => k.slice(type.length + 1))));
+        candidates = candidates ? new Set([...candidates].filter((id) => ids.has(id))) : ids;
+      }
+    }
+    if (candidates?.size === 0) return this.remember(key, []);
+    const narrowed = candidates && !query._id ? { _id: [[...candidates].join(",")], ...query } : query;
     let request: SearchRequest;
     try {
-      request = parseSearchRequest(type as Resource["resourceType"], query);
+      request = parseSearchRequest(type as Resource["resourceType"], narrowed);
     } catch (error) {
       throw new SearchError(error instanceof OperationOutcomeError ? (error.outcome.issue?.[0]?.details?.text ?? error.message) : String(error));
     }
@@ -121,7 +159,14 @@ export class ResourceStore {
       throw new SearchError(error instanceof Error ? error.message : String(error));
     }
     const found = (bundle.entry ?? []).map((e) => e.resource as StoredResource);
-    return found.sort((a, b) => a.meta.lastUpdated.localeCompare(b.meta.lastUpdated) || a.id.localeCompare(b.id));
+    found.sort((a, b) => a.meta.lastUpdated.localeCompare(b.meta.lastUpdated) || a.id.localeCompare(b.id));
+    return this.remember(key, found);
+  }
+
+  private remember(key: string, found: StoredResource[]): StoredResource[] {
+    if (this.searches.size >= MAX_CACHED_SEARCHES) this.searches.delete(this.searches.keys().next().value as string);
+    this.searches.set(key, found);
+    return found;
   }
 }
 
