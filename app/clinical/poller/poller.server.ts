@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import type { Bundle, Resource, ResourceType } from "@medplum/fhirtypes";
 import { sql } from "drizzle-orm";
+import { applyMessageListAnswer } from "~/feed/messages.server";
 import { applyFreeSlotAnswer } from "~/feed/slots.server";
 import { ingestBatch } from "~/feed/ingest.server";
 import { logger } from "~/utils/logger";
@@ -26,7 +27,8 @@ import { acquireLease, advanceCursor, readStream, recordError, recordSuccess, re
  *    after a pass although their time lies before its end. What comes twice (the same id on two pages, the overlap)
  *    is dropped here by type, id and version within a pass, and is a no-op in the feed otherwise (equal version).
  * 2. `people`: for each person who uses the portal (people.server.ts), Appointment search by patient and a date
- *    window, and the Messages API's inboxItems and sentItems, turned into Communications (messages.ts).
+ *    window, and the Messages API's inboxItems and sentItems, turned into Communications (messages.ts); a message of
+ *    the window that neither list holds any more was deleted by the patient, and is hidden (app/feed/messages.server.ts).
  * 3. `slots`: for each service type citizens may book online, the free slots of the next weeks; a free slot of the
  *    read model that the answer lacks is marked taken (app/feed/slots.server.ts).
  *
@@ -131,6 +133,12 @@ export function createPoller(options: PollerOptions): Poller {
     renewedAt = Date.now();
   }
 
+  /** The database's clock: what it stamps rows with (received_at), whatever this host's clock says. */
+  const databaseNow = async () => {
+    const [row] = rowsOf<{ now: Date | string }>(await db.execute(sql`select clock_timestamp() as now`));
+    return new Date(row!.now);
+  };
+
   const ingest = async (resources: Resource[]) => {
     if (resources.length === 0) return { received: 0, stored: 0 };
     const { report } = await ingestBatch(db, { kind: "resources", resources }, { source: "poller" });
@@ -169,7 +177,8 @@ export function createPoller(options: PollerOptions): Poller {
     return totals;
   }
 
-  async function messagesOf(path: string, patientId: string, from: number, to: number, depth = 0): Promise<PatientMessage[]> {
+  /** A list's messages in [from, to]; a window holding more than a list gives is asked again in halves. */
+  async function messagesOf(path: string, patientId: string, from: number, to: number, depth = 0): Promise<{ items: PatientMessage[]; complete: boolean }> {
     await keepLease();
     const list = messageListSchema.parse(
       await client.getJson(path, {
@@ -178,10 +187,11 @@ export function createPoller(options: PollerOptions): Poller {
         createDateTimeLessThanOrEqualTo: instant(to),
       }),
     );
-    // A window holding more than a list gives is asked again in halves.
-    if (!list.moreItemsAvailable || depth >= 8 || to - from < 2000) return list.items;
+    if (!list.moreItemsAvailable) return { items: list.items, complete: true };
+    if (depth >= 8 || to - from < 2000) return { items: list.items, complete: false };
     const middle = wholeSecond(from + (to - from) / 2);
-    return [...(await messagesOf(path, patientId, from, middle, depth + 1)), ...(await messagesOf(path, patientId, middle + 1000, to, depth + 1))];
+    const [early, late] = [await messagesOf(path, patientId, from, middle, depth + 1), await messagesOf(path, patientId, middle + 1000, to, depth + 1)];
+    return { items: [...early.items, ...late.items], complete: early.complete && late.complete };
   }
 
   async function pollPerson(personId: string, at: number) {
@@ -203,14 +213,20 @@ export function createPoller(options: PollerOptions): Poller {
     }
     const from = wholeSecond(at - messageDays * DAY);
     const to = wholeSecond(at);
+    const askedAt = await databaseNow();
     const messages = new Map<string, PatientMessage>();
+    let complete = true;
     for (const path of [MESSAGES_PATHS.sentItems, MESSAGES_PATHS.inboxItems]) {
-      for (const m of await messagesOf(path, personId, from, to)) if (m.patientId === personId) messages.set(m.id, m);
+      const list = await messagesOf(path, personId, from, to);
+      complete &&= list.complete;
+      for (const m of list.items) if (m.patientId === personId) messages.set(m.id, m);
     }
     if (messages.size > 0) {
       const guardians = await guardianRelatedPersonIds(db, personId);
       add(await ingest([...messages.values()].map((m) => messageToCommunication(m, { relatedPersonIds: guardians }))));
     }
+    // What the lists no longer hold was deleted by the patient (DELETED items are not listed).
+    if (complete) await applyMessageListAnswer(db, { personId, from: new Date(from), to: new Date(to), listedIds: [...messages.keys()], askedAt });
     return totals;
   }
 
@@ -249,8 +265,7 @@ export function createPoller(options: PollerOptions): Poller {
     const to = from + slotWeeks * 7 * DAY;
     const totals = { received: 0, stored: 0 };
     for (const code of codes) {
-      const [clock] = rowsOf<{ now: Date | string }>(await db.execute(sql`select clock_timestamp() as now`));
-      const searchedAt = new Date(clock!.now);
+      const searchedAt = await databaseNow();
       const freeIds: string[] = [];
       const params: SearchParams = [
         ["service-type", code],

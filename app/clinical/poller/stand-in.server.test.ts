@@ -9,6 +9,7 @@ import { rows } from "~/feed/test-factories";
 import { createHttpApp } from "~/server/http";
 import { createTestDatabase, type TestDatabase } from "../../../db/testing";
 import { createClinicalClient } from "../client.server";
+import { MESSAGES_PATHS } from "../millennium";
 import { enqueue } from "../outbox/outbox.server";
 import { STAND_IN_GROUP_ID } from "../stand-in/stand-in.server";
 import { startTestStandIn, type TestStandIn } from "../stand-in/test-stand-in";
@@ -153,9 +154,16 @@ describe("against the stand-in", () => {
     const [appointment] = await rows<{ status: string }>(db(), sql`select status from appointments where id = ${booked.id}`);
     expect(appointment?.status).toBe("booked");
 
-    // The clinic cancels: the appointment turns cancelled and the slot is offered again.
+    // The clinic cancels: the appointment turns cancelled and the slot is offered again. The patient deletes the
+    // care team's message elsewhere: it is listed no more, and is hidden.
     await t.standIn.careTeam.cancelAppointment(booked.id!);
+    const deleted = await t.client.postJson(MESSAGES_PATHS.updateStatus, { patientId, messageIds: [sent.id], status: "DELETED" });
+    expect(deleted.status).toBeLessThan(300);
     await polling.runOnce();
+    const [hidden] = await rows<{ deleted_at: Date | null }>(db(), sql`select deleted_at from messages where id = ${sent.id}`);
+    expect(hidden?.deleted_at).not.toBeNull();
+    const shown = await rows<{ id: string }>(db(), sql`select id from messages where person_id = ${patientId} and deleted_at is null and sent_at > now() - interval '90 days'`);
+    expect(shown.length).toBeGreaterThan(0);
     const [cancelled] = await rows<{ status: string }>(db(), sql`select status from appointments where id = ${booked.id}`);
     expect(cancelled?.status).toBe("cancelled");
     const [slotFreed] = await rows<{ status: string }>(db(), sql`select status from slots where id = ${free!.id}`);
