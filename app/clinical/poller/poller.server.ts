@@ -7,11 +7,13 @@ import { applyFreeSlotAnswer } from "~/feed/slots.server";
 import { ingestBatch } from "~/feed/ingest.server";
 import { logger } from "~/utils/logger";
 import { rowsOf, type Database } from "../../../db/connection";
+import type { PollError } from "../../../db/schema";
 import type { ClinicalClient, SearchParams } from "../client.server";
+import { ClinicalError } from "../http.server";
 import { LAST_UPDATED_TYPES, MESSAGE_LIST_DEFAULT_DAYS, MESSAGES_PATHS, messageListSchema, type PatientMessage } from "../millennium";
 import { messageToCommunication } from "./messages";
 import { activePeople, bookableServiceTypes, guardianRelatedPersonIds } from "./people.server";
-import { acquireLease, advanceCursor, readStream, recordError, recordSuccess, releaseLease, startCursors } from "./state.server";
+import { acquireLease, advanceCursor, pollError, readStream, recordError, recordSuccess, releaseLease, startCursors } from "./state.server";
 
 /**
  * The poller: brings what changed in the clinical system into the read model, through the feed's one way in
@@ -251,12 +253,15 @@ export function createPoller(options: PollerOptions): Poller {
     };
     await Promise.all(Array.from({ length: Math.max(1, options.personConcurrency ?? 4) }, worker));
     if (failures.length > 0) {
-      const first = failures[0];
       logger.warn({ failed: failures.length, people: people.length }, "clinical poller: some people could not be polled");
-      throw first;
+      // Nobody polled: the stream failed. Some: the pass counts, and says who could not be (a person the clinical
+      // system does not know must not keep everyone else's polling looking broken).
+      if (failures.length === people.length) throw failures[0];
     }
     await advanceCursor(db, "people", new Date(at));
-    return totals;
+    if (failures.length === 0) return totals;
+    const first = pollError(failures[0]);
+    return { ...totals, warning: { ...first, message: `${failures.length} of ${people.length} people could not be polled; the first: ${first.message}` } };
   }
 
   async function pollSlots() {
@@ -287,13 +292,15 @@ export function createPoller(options: PollerOptions): Poller {
     return totals;
   }
 
-  async function runStream(report: PassReport, name: string, run: () => Promise<{ received: number; stored: number }>) {
+  async function runStream(report: PassReport, name: string, run: () => Promise<{ received: number; stored: number; warning?: PollError }>) {
     try {
-      const counts = await run();
+      const { warning, ...counts } = await run();
       await recordSuccess(db, name, new Date(now()));
+      if (warning) await recordError(db, name, warning);
       report.streams.push({ name, ok: true, ...counts });
     } catch (error) {
       if (error instanceof Stopped) throw error;
+      if (error instanceof ClinicalError && error.retryAfterMs) retryAfter = Math.max(retryAfter, error.retryAfterMs);
       logger.warn({ stream: name, err: error instanceof Error ? error.message : "error" }, "clinical poller: a stream failed");
       await recordError(db, name, error);
       report.streams.push({ name, ok: false, received: 0, stored: 0 });
@@ -302,8 +309,12 @@ export function createPoller(options: PollerOptions): Poller {
 
   let running: Promise<PassReport | null> | undefined;
 
+  /** The longest wait a 429 or 503 of the last pass asked for (longer than the client waits by itself). */
+  let retryAfter = 0;
+
   async function pass(): Promise<PassReport | null> {
     renewedAt = -Infinity;
+    retryAfter = 0;
     try {
       await keepLease();
     } catch (error) {
@@ -357,7 +368,7 @@ export function createPoller(options: PollerOptions): Poller {
           if (stopping) break;
           await new Promise<void>((resolve) => {
             wake = resolve;
-            timer = setTimeout(resolve, options.intervalMs);
+            timer = setTimeout(resolve, Math.max(options.intervalMs, Math.min(retryAfter, 3_600_000)));
           });
         }
       })();

@@ -171,6 +171,18 @@ describe("against the stand-in", () => {
     expect(slotFreed?.status).toBe("free");
   });
 
+  it("polls the others when one person cannot be, and says so on the stream", async () => {
+    const [other] = await rows<{ id: string }>(db(), sql`select id from people where id <> ${patientId} order by id limit 1`);
+    await signIn(other!.id);
+    t.standIn.faults.inject({ kind: "status", status: 500 }, { path: "Appointment", times: 1 });
+    const before = await readStream(db(), "people");
+    const report = await poller({ types: [], slots: false }).runOnce();
+    expect(report?.streams).toEqual([expect.objectContaining({ name: "people", ok: true })]);
+    const after = await readStream(db(), "people");
+    expect(after?.lastSuccessAt?.getTime()).toBeGreaterThan(before!.lastSuccessAt!.getTime());
+    expect(after?.lastError).toMatchObject({ kind: "status", status: 500, message: expect.stringMatching(/^1 of 2 people could not be polled/) });
+  });
+
   it("lets one process poll at a time; another takes over when it stops", async () => {
     const a = poller({ id: "process-a", people: false, slots: false });
     const b = poller({ id: "process-b", people: false, slots: false });

@@ -104,11 +104,16 @@ export async function recordSuccess(db: Queryable, name: string, at: Date): Prom
           last_error = null, last_error_at = null, updated_at = now()`);
 }
 
+/** The stream's last error (an error, or a PollError already made: a pass that succeeded for most but not all). */
 export async function recordError(db: Queryable, name: string, error: unknown): Promise<void> {
-  const value = JSON.stringify(pollError(error));
+  const value = JSON.stringify(isPollError(error) ? error : pollError(error));
   await db.execute(sql`
     insert into clinical_poll_streams (name, last_error, last_error_at, updated_at) values (${name}, ${value}::jsonb, now(), now())
     on conflict (name) do update set last_error = excluded.last_error, last_error_at = now(), updated_at = now()`);
+}
+
+function isPollError(value: unknown): value is PollError {
+  return typeof value === "object" && value !== null && !(value instanceof Error) && typeof (value as PollError).kind === "string" && typeof (value as PollError).message === "string";
 }
 
 /** What is kept of a failure: never a URL or a body (they may name a patient). */
