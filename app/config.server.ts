@@ -93,6 +93,18 @@ export const configSchema = z
      * relay's row is taken over while its write is still under way.
      */
     CLINICAL_OUTBOX_LEASE_MS: positiveInt.default(300_000),
+    /** The poller (app/clinical/poller): how often it asks what changed, and how far back each `_lastUpdated` pass reaches. */
+    CLINICAL_POLL_INTERVAL_MS: positiveInt.default(30_000),
+    /** Each `_lastUpdated` pass starts this long before the cursor, for changes that became visible late with an earlier time. */
+    CLINICAL_POLL_OVERLAP_MS: positiveInt.default(120_000),
+    /** How long the process that polls holds that role without renewing it; past it, another process takes over. */
+    CLINICAL_POLL_LEASE_MS: positiveInt.default(120_000),
+    /** A stream without a cursor (the first start) asks for the changes of this many hours back; older is Bulk's job. */
+    CLINICAL_POLL_LOOKBACK_HOURS: positiveInt.default(24),
+    /** Who counts as using the portal (polled per person): signed in, or their data read, within this many hours. */
+    CLINICAL_POLL_ACTIVE_HOURS: positiveInt.default(72),
+    /** The Bulk Data groups the reconciliation exports (`npm run clinical:reconcile`), comma-separated ids. */
+    CLINICAL_EXPORT_GROUPS: commaList.optional(),
     RECORD_EXCLUDED_UNITS: commaList.optional(),
     RECORD_EXCLUDED_KEYWORDS: commaList.optional(),
   })
@@ -137,6 +149,13 @@ export const configSchema = z
         code: "custom",
         path: ["CLINICAL_OUTBOX_LEASE_MS"],
         message: "must be at least 4 times CLINICAL_REQUEST_TIMEOUT_MS: a delivery makes up to three requests, and a lease that ends while one is under way lets a second relay write the same row",
+      });
+    }
+    if (env.CLINICAL_POLL_LEASE_MS < 4 * env.CLINICAL_REQUEST_TIMEOUT_MS) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["CLINICAL_POLL_LEASE_MS"],
+        message: "must be at least 4 times CLINICAL_REQUEST_TIMEOUT_MS: the poller renews its lease between requests, and a lease that ends during one lets a second process poll at the same time",
       });
     }
     if (env.NODE_ENV === "production") {

@@ -2,12 +2,15 @@ import { createServer } from "node:net";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { parseConfig } from "~/config.server";
+import { loadDemoData } from "~/feed/demo/load.server";
+import { createSession } from "~/identity/session.server";
 import { rowsOf } from "../../db/connection";
 import { createTestDatabase, type TestDatabase } from "../../db/testing";
 import { createClinicalClient } from "./client.server";
 import { clinicalSettings } from "./connection.server";
 import { enqueue } from "./outbox/outbox.server";
 import { outboxRelayTask } from "./outbox/startup.server";
+import { clinicalPollerTask } from "./poller/startup.server";
 import { clinicalStandInTask } from "./stand-in-task.server";
 import { writeTargets } from "./stand-in/test-stand-in";
 import { appointmentKinds, appointmentRows } from "./writes/appointments.server";
@@ -97,3 +100,44 @@ it("names the port when the stand-in cannot listen", async () => {
     blocker.close();
   }
 }, 60_000);
+
+it("brings what the care team does in the stand-in into the portal within the polling interval", async () => {
+  const own = await createTestDatabase();
+  try {
+    await loadDemoData(own.db, { patients: 0 });
+    const port = await freePort();
+    const config = parseConfig({ NODE_ENV: "test", DEV_CLINICAL_PORT: String(port), CLINICAL_POLL_INTERVAL_MS: "1000" });
+    const stopStandIn = await clinicalStandInTask({ config, database: own });
+    try {
+      const control = `http://127.0.0.1:${port}/_stand-in`;
+      const main = "10000001";
+      // She uses the portal: the poller asks about her.
+      await createSession(own.db, { personId: main });
+      const booked = ((await (await fetch(`${control}/inspect/appointments?patient=${main}`)).json()) as { id: string; status: string; start: string }[]).find(
+        (a) => a.status === "booked" && Date.parse(a.start) > Date.now(),
+      )!;
+      const before = rowsOf<{ status: string }>(await own.db.execute(sql`select status from appointments where id = ${booked.id}`));
+      expect(before).toEqual([{ status: "booked" }]);
+      const cancelled = await fetch(`${control}/care-team/cancel`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ appointmentId: booked.id }) });
+      expect(cancelled.status).toBe(200);
+
+      const stopPoller = await clinicalPollerTask({ config, database: own });
+      try {
+        const deadline = Date.now() + 20_000;
+        let status: string | undefined;
+        while (Date.now() < deadline) {
+          status = rowsOf<{ status: string }>(await own.db.execute(sql`select status from appointments where id = ${booked.id}`))[0]?.status;
+          if (status === "cancelled") break;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        expect(status).toBe("cancelled");
+      } finally {
+        await stopPoller?.();
+      }
+    } finally {
+      await stopStandIn?.();
+    }
+  } finally {
+    await own.destroy();
+  }
+}, 90_000);

@@ -69,13 +69,20 @@ export function orderForImport(files: InputFile[]): InputFile[] {
 }
 
 /** The lines of a file as entries; a line that is not JSON becomes an `unparsed` entry (rejected, kept as text). */
-export async function* readNdjson(file: string, onBytes?: (n: number) => void): AsyncGenerator<FeedEntry> {
-  const name = path.basename(file);
-  const stream = createReadStream(file, { highWaterMark: 1024 * 1024 });
+export function readNdjson(file: string, onBytes?: (n: number) => void): AsyncGenerator<FeedEntry> {
+  return ndjsonStreamEntries(createReadStream(file, { highWaterMark: 1024 * 1024 }), path.basename(file), onBytes);
+}
+
+/**
+ * The lines of NDJSON arriving in chunks (a file, a download's body) as entries, located as `name:line`: the same
+ * reading as a file's, with flat memory.
+ */
+export async function* ndjsonStreamEntries(chunks: AsyncIterable<Uint8Array>, name: string, onBytes?: (n: number) => void): AsyncGenerator<FeedEntry> {
   let rest: Buffer | null = null;
   let line = 0;
   const entryOf = (bytes: Buffer) => ndjsonEntry(bytes, `${name}:${++line}`);
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
+  for await (const received of chunks) {
+    const chunk = Buffer.isBuffer(received) ? received : Buffer.from(received.buffer, received.byteOffset, received.byteLength);
     onBytes?.(chunk.length);
     let data: Buffer = rest ? Buffer.concat([rest, chunk]) : chunk;
     let start = 0;

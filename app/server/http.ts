@@ -2,7 +2,9 @@ import type { ServerBuild } from "@remix-run/node";
 import { sql } from "drizzle-orm";
 import express, { type Express, type Request, type Response } from "express";
 import type { Config } from "~/config.server";
-import { FEED_PATH } from "~/feed/http.server";
+import { clinicalSettings } from "~/clinical/connection.server";
+import { CLINICAL_STATUS_PATH, clinicalStatus } from "~/clinical/status.server";
+import { FEED_PATH, tokenMatches } from "~/feed/http.server";
 import type { DatabaseHandle } from "../../db/connection";
 import { withRequestScope } from "~/utils/request-scope.server";
 import { checkTarget, EdgeError } from "./edge";
@@ -23,7 +25,7 @@ export interface HttpAppOptions {
 }
 
 /** Paths that machines call with a bearer token and no cookie, exactly: no same-origin rule applies to them. */
-export const MACHINE_PATHS: ReadonlySet<string> = new Set([FEED_PATH]);
+export const MACHINE_PATHS: ReadonlySet<string> = new Set([FEED_PATH, CLINICAL_STATUS_PATH]);
 const isMachinePath = (req: Request) => MACHINE_PATHS.has(req.path);
 
 /** Where a login begins and where the identity provider sends the browser back: each counts as a login attempt. */
@@ -34,6 +36,14 @@ async function rootStylesheets(build: HttpAppOptions["build"]): Promise<string[]
   const resolved = typeof build === "function" ? await build() : build;
   const links = resolved.routes.root?.module.links?.() ?? [];
   return links.flatMap((link) => ("rel" in link && link.rel === "stylesheet" && typeof link.href === "string" ? [link.href] : []));
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error("timeout")), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 export async function databaseReachable(database: DatabaseHandle, timeoutMs = 2000): Promise<boolean> {
@@ -127,6 +137,21 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.use((req, _res, next) =>
     req.method === "GET" || req.method === "HEAD" ? withRequestScope(next, { document: !req.path.endsWith(".data") }) : next(),
   );
+  // The way to the clinical system, for monitoring: read from the portal's own database, so it answers while the
+  // clinical system is down. For callers with the feed's token (the integration platform's side).
+  app.get(CLINICAL_STATUS_PATH, (req, res) => {
+    res.set("Cache-Control", "no-store");
+    const token = config.FEED_TOKEN;
+    if (!token) return void res.status(404).json({ status: "not-enabled" });
+    if (!tokenMatches(req.headers.authorization, token)) {
+      res.set("WWW-Authenticate", 'Bearer realm="feed"');
+      return void res.status(401).json({ status: "unauthorized" });
+    }
+    withTimeout(clinicalStatus(database.db, { configured: clinicalSettings(config) !== null }), 2000).then(
+      (status) => res.status(200).json({ status: "ok", ...status }),
+      () => res.status(503).json({ status: "database-unreachable" }),
+    );
+  });
   options.mount?.(app);
 
   // Pages may show personal data: no browser or proxy keeps a copy (the back button after logout shows nothing).

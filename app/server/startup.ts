@@ -1,4 +1,5 @@
 import { outboxRelayTask } from "~/clinical/outbox/startup.server";
+import { clinicalPollerTask } from "~/clinical/poller/startup.server";
 import { clinicalStandInTask } from "~/clinical/stand-in-task.server";
 import { appointmentKinds } from "~/clinical/writes/appointments.server";
 import { messageKinds } from "~/clinical/writes/messages.server";
@@ -8,11 +9,13 @@ import { developmentIdentityProviderTask } from "~/identity/dev-idp/startup.serv
 import type { StartupTask } from "~/startup-task";
 
 // The keywords first: demo entries loaded after them are judged as they are written. Without a clinical system
-// configured, its development stand-in starts before the relay, which delivers the kinds of writes named here.
+// configured, its development stand-in starts before the relay, which delivers the kinds of writes named here, and
+// the poller, which brings the clinical system's changes in.
 export const startupTasks: StartupTask[] = [
   keywordVerdictsStartupTask,
   demoDataStartupTask,
   developmentIdentityProviderTask,
   clinicalStandInTask,
   outboxRelayTask({ ...appointmentKinds, ...messageKinds }),
+  clinicalPollerTask,
 ];

@@ -14,3 +14,4 @@ export * from "./portal/access-log";
 export * from "./portal/rate-limits";
 export * from "./portal/keyword-rules";
 export * from "./portal/clinical-outbox";
+export * from "./portal/clinical-poller";

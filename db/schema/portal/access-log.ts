@@ -21,7 +21,11 @@ export const accessLog = pgTable(
     resourceRefs: jsonb("resource_refs").$type<string[]>(),
     channel: text("channel").notNull().default("portal"),
   },
-  (t) => [index("access_log_subject_idx").on(t.subjectPersonId, t.occurredAt.desc())],
+  (t) => [
+    index("access_log_subject_idx").on(t.subjectPersonId, t.occurredAt.desc()),
+    // Whose data was read lately: the people the clinical poller asks about (app/clinical/poller).
+    index("access_log_occurred_idx").on(t.occurredAt),
+  ],
 );
 
 /** Sign-in attempts, admitted or refused, with the reason; the person is named only when known to the read model (never the personnummer). */
