@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { closeNow, listenOn } from "~/utils/loopback.server";
 import type { Appointment, Communication, Group, Organization, Practitioner, Resource, Slot } from "@medplum/fhirtypes";
 import { generateDemoResources } from "~/feed/demo/generate";
 import {
@@ -108,7 +108,7 @@ export async function startClinicalStandIn(options: ClinicalStandInOptions): Pro
   if (options.nodeEnv === "production") throw new ClinicalStandInInProductionError();
   const started = Date.now();
   const server = createServer();
-  const port = await listen(server, options.port ?? 0);
+  const port = await listenOn(server, options.port ?? 0);
   const origin = `http://127.0.0.1:${port}`;
   const tokenUrl = `${origin}/token`;
 
@@ -150,7 +150,7 @@ export async function startClinicalStandIn(options: ClinicalStandInOptions): Pro
       member: patients.map((p) => ({ entity: { reference: `Patient/${p.id}` } })),
     } satisfies Group & { id: string });
   } catch (error) {
-    await close(server);
+    await closeNow(server);
     throw error;
   }
 
@@ -448,7 +448,7 @@ export async function startClinicalStandIn(options: ClinicalStandInOptions): Pro
     careTeam,
     inspect,
     startupMs: Date.now() - started,
-    stop: () => close(server),
+    stop: () => closeNow(server),
   };
 }
 
@@ -492,19 +492,3 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-function listen(server: Server, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
-}
-
-function close(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
-}

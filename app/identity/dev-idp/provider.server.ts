@@ -1,6 +1,6 @@
 import { generateKeyPairSync, randomBytes } from "node:crypto";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { closeNow, listenOn } from "~/utils/loopback.server";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import Provider, { type KoaContextWithOIDC } from "oidc-provider";
 import { isLanguage, type Language } from "~/i18n/config";
 import { i18nFor } from "~/i18n/i18next.server";
@@ -63,22 +63,6 @@ function languageOf(value: unknown, fallback: Language = "sv"): Language {
   return isLanguage(first) ? first : fallback;
 }
 
-function listen(server: Server, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, host, () => {
-      server.off("error", reject);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
-}
-
-function close(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
-}
 
 export async function startDevelopmentIdentityProvider(options: DevIdentityProviderOptions): Promise<DevIdentityProvider> {
   if (options.nodeEnv === "production") throw new DevIdentityProviderInProductionError();
@@ -173,11 +157,11 @@ export async function startDevelopmentIdentityProvider(options: DevIdentityProvi
     if (!res.headersSent) send(res, 500, errorPage({ lng: "sv", t: i18nFor("sv").getFixedT("sv", "dev-idp"), portalOrigin }));
     else res.end();
   }))];
-  const port = await listen(servers[0]!, options.port, "127.0.0.1");
+  const port = await listenOn(servers[0]!, options.port, "127.0.0.1");
   // Browsers may resolve localhost to ::1 first: listen there too when the machine has IPv6 loopback.
   const v6 = createServer(servers[0]!.listeners("request")[0] as (req: IncomingMessage, res: ServerResponse) => void);
   try {
-    await listen(v6, port, "::1");
+    await listenOn(v6, port, "::1");
     servers.push(v6);
   } catch {
     // No IPv6 loopback here: IPv4 is enough.
@@ -254,7 +238,7 @@ export async function startDevelopmentIdentityProvider(options: DevIdentityProvi
     port,
     settings: { issuer, clientId, clientSecret, personnummerClaim: claim, allowInsecureRequests: true },
     stop: async () => {
-      await Promise.all(servers.map(close));
+      await Promise.all(servers.map((server) => closeNow(server)));
     },
   };
 }
