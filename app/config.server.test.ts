@@ -120,7 +120,7 @@ describe("the clinical system's settings", () => {
 
   it("give the poller a lease longer than its requests, and read its groups and windows", () => {
     const defaults = parseConfig({});
-    expect(defaults).toMatchObject({ CLINICAL_POLL_INTERVAL_MS: 30_000, CLINICAL_POLL_OVERLAP_MS: 120_000, CLINICAL_POLL_LOOKBACK_HOURS: 24, CLINICAL_POLL_ACTIVE_HOURS: 72 });
+    expect(defaults).toMatchObject({ CLINICAL_POLL_OVERLAP_MS: 120_000, CLINICAL_POLL_LOOKBACK_HOURS: 24, CLINICAL_POLL_ACTIVE_HOURS: 72 });
     expect(defaults.CLINICAL_POLL_LEASE_MS).toBeGreaterThanOrEqual(4 * defaults.CLINICAL_REQUEST_TIMEOUT_MS);
     expect(problems({ CLINICAL_REQUEST_TIMEOUT_MS: "15000", CLINICAL_POLL_LEASE_MS: "30000" })).toMatch(/CLINICAL_POLL_LEASE_MS must be at least 4 times/);
     expect(parseConfig({ CLINICAL_EXPORT_GROUPS: "101, 102" }).CLINICAL_EXPORT_GROUPS).toEqual(["101", "102"]);

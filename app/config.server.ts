@@ -93,8 +93,11 @@ export const configSchema = z
      * relay's row is taken over while its write is still under way.
      */
     CLINICAL_OUTBOX_LEASE_MS: positiveInt.default(300_000),
-    /** The poller (app/clinical/poller): how often it asks what changed, and how far back each `_lastUpdated` pass reaches. */
-    CLINICAL_POLL_INTERVAL_MS: positiveInt.default(30_000),
+    /**
+     * The poller (app/clinical/poller): how often it asks what changed (default 30 s; 5 s against the development
+     * stand-in, so that what a developer does as the care team shows at once), and how far back each pass reaches.
+     */
+    CLINICAL_POLL_INTERVAL_MS: positiveInt.optional(),
     /** Each `_lastUpdated` pass starts this long before the cursor, for changes that became visible late with an earlier time. */
     CLINICAL_POLL_OVERLAP_MS: positiveInt.default(120_000),
     /** How long the process that polls holds that role without renewing it; past it, another process takes over. */

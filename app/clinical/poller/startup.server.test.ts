@@ -5,7 +5,7 @@ import { rows } from "~/feed/test-factories";
 import { createTestDatabase, type TestDatabase } from "../../../db/testing";
 import { startTestStandIn, type TestStandIn } from "../stand-in/test-stand-in";
 import { readLease } from "./state.server";
-import { clinicalPollerTask } from "./startup.server";
+import { clinicalPollerTask, pollIntervalMs } from "./startup.server";
 
 /** The poller as the server runs it: nothing without a clinical system; with one, it polls until stopped. */
 
@@ -43,4 +43,12 @@ it("polls with the configured client and scopes, and gives the lease up when sto
   await stop!();
   const lease = await readLease(database.db);
   expect(lease!.leaseUntil.getTime()).toBeLessThanOrEqual(Date.now() + 1000);
+});
+
+it("polls every 30 s by default, every 5 s against the development stand-in, and as CLINICAL_POLL_INTERVAL_MS says when set", () => {
+  const configured = { ...parseConfig({}), clinical: t.settings };
+  expect(pollIntervalMs(configured)).toBe(30_000);
+  expect(pollIntervalMs(parseConfig({}))).toBe(5_000);
+  expect(pollIntervalMs(parseConfig({ CLINICAL_POLL_INTERVAL_MS: "60000" }))).toBe(60_000);
+  expect(pollIntervalMs({ ...parseConfig({ CLINICAL_POLL_INTERVAL_MS: "1000" }), clinical: t.settings })).toBe(1_000);
 });

@@ -1,10 +1,14 @@
+import type { Config } from "~/config.server";
 import type { StartupTask } from "~/startup-task";
 import { logger } from "~/utils/logger";
 import { createClinicalClient } from "../client.server";
 import { clinicalSettings } from "../connection.server";
 import { createPoller, readableTypes } from "./poller.server";
 
-const STAND_IN_POLL_INTERVAL_MS = 5_000;
+/** CLINICAL_POLL_INTERVAL_MS, else 30 s against the clinical system and 5 s against the development stand-in. */
+export function pollIntervalMs(config: Pick<Config, "clinical" | "CLINICAL_POLL_INTERVAL_MS">): number {
+  return config.CLINICAL_POLL_INTERVAL_MS ?? (config.clinical ? 30_000 : 5_000);
+}
 
 /**
  * Runs the poller in this portal process when there is a clinical system (the configured one, or the development
@@ -14,8 +18,7 @@ const STAND_IN_POLL_INTERVAL_MS = 5_000;
 export const clinicalPollerTask: StartupTask = async ({ config, database }) => {
   const clinical = clinicalSettings(config);
   if (!clinical) return;
-  // Against the development stand-in, what a developer does as the care team shows within seconds.
-  const intervalMs = config.clinical ? config.CLINICAL_POLL_INTERVAL_MS : Math.min(config.CLINICAL_POLL_INTERVAL_MS, STAND_IN_POLL_INTERVAL_MS);
+  const intervalMs = pollIntervalMs(config);
   const poller = createPoller({
     db: database.db,
     client: createClinicalClient(clinical),
