@@ -10,7 +10,8 @@
  *   npm run bench:relay -- --rows 3000 --latency 20 --rate 50 --seconds 20
  *
  * Targets: ≥ 300 deliveries/s for one process, p95 commit-to-delivery under 1 s at 50 rows/s. A database of its own
- * is made and dropped; the stand-in runs in this process, the second relay process in a child.
+ * is made and dropped; the stand-in runs in this process, the second relay process in a child
+ * (app/clinical/outbox/relay-process.ts).
  */
 import { spawn } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
@@ -24,7 +25,7 @@ import { parseSigningKey, publicJwk, type ClinicalSettings } from "~/clinical/se
 import { startClinicalStandIn } from "~/clinical/stand-in/stand-in.server";
 import { TEST_SCOPES, writeTargets } from "~/clinical/stand-in/test-stand-in";
 import { messageKinds, messageRow } from "~/clinical/writes/messages.server";
-import { openDatabase, rowsOf, type Database } from "../../db/connection";
+import { rowsOf, type Database } from "../../db/connection";
 import { createTestDatabase } from "../../db/testing";
 
 const TARGET_RATE = 300;
@@ -39,14 +40,12 @@ const { values: args } = parseArgs({
     seconds: { type: "string", default: "20" },
     concurrency: { type: "string", default: "50" },
     pglite: { type: "boolean", default: false },
-    worker: { type: "boolean", default: false },
   },
 });
 
 const RELAY = { maxAttempts: 10, leaseMs: 60_000, pollMs: 250 };
 
-if (args.worker) await worker();
-else await main();
+await main();
 
 async function main() {
   const rows = Number(args.rows);
@@ -102,9 +101,9 @@ async function main() {
       await db.transaction(async (tx) => {
         for (let j = 0; j < rows; j++) await enqueue(tx, nextRow());
       });
-      const child = spawn(process.execPath, ["--import", "tsx", "app/cli/bench-relay.ts", "--worker", "--concurrency", String(concurrency)], {
-        stdio: ["ignore", "inherit", "inherit"],
-        env: { ...process.env, BENCH_WORKER_DATABASE_URL: database.url ?? "", BENCH_WORKER_SETTINGS: JSON.stringify({ ...settings, signingKey: pem }) },
+      const child = spawn(process.execPath, ["--import", "tsx", "app/clinical/outbox/relay-process.ts"], {
+        stdio: ["ignore", "ignore", "inherit"],
+        env: { ...process.env, LOG_LEVEL: "warn", RELAY_DATABASE_URL: database.url ?? "", RELAY_CONCURRENCY: String(concurrency), RELAY_CLINICAL: JSON.stringify({ ...settings, signingKey: pem }) },
       });
       const two = await drain(db, [createRelay({ db, client, kinds: messageKinds, concurrency, ...RELAY })], rows);
       child.kill("SIGTERM");
@@ -144,28 +143,6 @@ async function main() {
     await standIn.stop();
     await database.destroy();
   }
-}
-
-/** The second portal process of step 2: a relay on the same database, until it is stopped. */
-async function worker() {
-  const url = process.env.BENCH_WORKER_DATABASE_URL;
-  const given = JSON.parse(process.env.BENCH_WORKER_SETTINGS ?? "{}") as Omit<ClinicalSettings, "signingKey"> & { signingKey: string };
-  if (!url) throw new Error("BENCH_WORKER_DATABASE_URL is not set");
-  const handle = await openDatabase({ databaseUrl: url, poolSize: 4 });
-  const relay = createRelay({
-    db: handle.db,
-    client: createClinicalClient({ ...given, signingKey: parseSigningKey(given.signingKey) }),
-    kinds: messageKinds,
-    concurrency: Number(args.concurrency),
-    ...RELAY,
-  });
-  relay.start();
-  process.on("SIGTERM", () => {
-    void relay
-      .stop()
-      .then(() => handle.close())
-      .then(() => process.exit(0));
-  });
 }
 
 async function drain(db: Database, relays: Relay[], expected: number): Promise<{ ms: number }> {
