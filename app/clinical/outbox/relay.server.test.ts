@@ -384,7 +384,9 @@ describe.skipIf(!testServerUrl())("two relays on one PostgreSQL database", () =>
       expect(new Set(clinic.effects.map((e) => e.rowId)).size).toBe(1000);
       expect([...clinic.writes.values()].every((n) => n === 1)).toBe(true);
       expect(clinic.maxInFlightPerSubject).toBe(1);
-      for (const relay of relays) expect(rows.filter((r) => r.claimed_by === relay.id).length).toBeGreaterThan(100);
+      // Both took part. Only one row per subject is claimable at a time (20 here), so how the rows split between the
+      // two depends on who claims first after each delivery: on a busy machine one may get under a tenth.
+      for (const relay of relays) expect(rows.filter((r) => r.claimed_by === relay.id).length).toBeGreaterThan(20);
       for (const [, order] of clinic.callOrder) expect(order).toEqual([...order].sort((a, b) => a - b));
     } finally {
       await Promise.all(pools.map((p) => p.close()));

@@ -72,10 +72,11 @@ describe.skipIf(!testServerUrl())("two portal processes on one PostgreSQL databa
     const made = t.standIn.inspect.messages().filter((m) => m.subject.startsWith("Två processer "));
     expect(made).toHaveLength(1000);
     expect(new Set(made.map((m) => m.subject)).size).toBe(1000);
-    // Both processes took their share.
+    // Both processes took part (how the rows split depends on who claims first after each delivery, one row per
+    // patient being claimable at a time).
     const shares = new Map<string, number>();
     for (const row of rows) shares.set(row.claimed_by, (shares.get(row.claimed_by) ?? 0) + 1);
     expect(shares.size).toBe(2);
-    for (const share of shares.values()) expect(share).toBeGreaterThan(100);
+    for (const share of shares.values()) expect(share).toBeGreaterThan(20);
   }, 120_000);
 });
