@@ -1,6 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { PGlite } from "@electric-sql/pglite";
+import { PGlite, type PGliteOptions } from "@electric-sql/pglite";
+import { btree_gist } from "@electric-sql/pglite/contrib/btree_gist";
 import type { ExtractTablesWithRelations } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
@@ -29,6 +30,14 @@ export interface OpenOptions {
   /** An already-open PGlite (tests load a pre-migrated data directory into one). */
   pglite?: PGlite;
   poolSize?: number;
+}
+
+/**
+ * An embedded PostgreSQL with the extensions the migrations create (btree_gist: bookings' exclusion constraint), in
+ * `dir` or in memory.
+ */
+export function createPglite(dir?: string, options: PGliteOptions = {}): Promise<PGlite> {
+  return PGlite.create(dir, { ...options, extensions: { btree_gist } });
 }
 
 /**
@@ -63,7 +72,7 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
     await mkdir(path.dirname(dir), { recursive: true });
     unlock = await acquirePgliteLock(dir);
     try {
-      client = await PGlite.create(dir);
+      client = await createPglite(dir);
     } catch (error) {
       await unlock();
       throw error;

@@ -1,6 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { PGlite } from "@electric-sql/pglite";
-import { openDatabase, postgresClient, type DatabaseHandle } from "./connection";
+import { createPglite, openDatabase, postgresClient, type DatabaseHandle } from "./connection";
 import { migrate } from "./migrate";
 
 /** A database of the test's own: created, migrated, and dropped again by `destroy()`. */
@@ -18,7 +17,7 @@ let migratedDump: Promise<Blob> | undefined;
 
 async function pgliteDump(): Promise<Blob> {
   migratedDump ??= (async () => {
-    const pg = await PGlite.create();
+    const pg = await createPglite();
     const handle = await openDatabase({ pglite: pg });
     await migrate(handle);
     const dump = await pg.dumpDataDir("gzip");
@@ -35,7 +34,7 @@ async function pgliteDump(): Promise<Blob> {
  */
 export async function createTestDatabase(serverUrl = testServerUrl()): Promise<TestDatabase> {
   if (!serverUrl) {
-    const pg = await PGlite.create({ loadDataDir: await pgliteDump() });
+    const pg = await createPglite(undefined, { loadDataDir: await pgliteDump() });
     const handle = await openDatabase({ pglite: pg });
     return { ...handle, destroy: () => handle.close() };
   }

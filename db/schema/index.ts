@@ -15,3 +15,4 @@ export * from "./portal/rate-limits";
 export * from "./portal/keyword-rules";
 export * from "./portal/clinical-outbox";
 export * from "./portal/clinical-poller";
+export * from "./portal/bookings";

@@ -14,6 +14,8 @@ export const appointmentTypes = pgTable(
     bookableOnline: boolean("bookable_online").notNull().default(false),
     /** Hours before the start after which the citizen can no longer cancel or reschedule online. */
     cancellationDeadlineHours: integer("cancellation_deadline_hours"),
+    /** How to prepare for the visit (HealthcareService.extraDetails), when the unit says. */
+    preparation: text("preparation"),
     active: boolean("active").notNull().default(true),
   },
   (t) => [

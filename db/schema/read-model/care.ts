@@ -24,6 +24,8 @@ export const careUnits = pgTable(
     providerId: text("provider_id"),
     phone: text("phone"),
     city: text("city"),
+    /** The visiting address as one line (street, postal code and city), from the first address with lines. */
+    address: text("address"),
   },
   (t) => [
     primaryKey({ columns: [t.id] }),
