@@ -20,8 +20,10 @@ CREATE TABLE "bookings" (
 );
 --> statement-breakpoint
 ALTER TABLE "care_units" ADD COLUMN "address" text;--> statement-breakpoint
+ALTER TABLE "appointment_types" ADD COLUMN "open_booking" boolean DEFAULT false NOT NULL;--> statement-breakpoint
 ALTER TABLE "appointment_types" ADD COLUMN "preparation" text;--> statement-breakpoint
 CREATE UNIQUE INDEX "bookings_slot_held_idx" ON "bookings" USING btree ("slot_id") WHERE "bookings"."action" in ('book', 'move') and "bookings"."state" in ('confirming', 'confirmed');--> statement-breakpoint
+CREATE UNIQUE INDEX "bookings_one_change_idx" ON "bookings" USING btree ("appointment_id") WHERE "bookings"."action" in ('move', 'cancel') and "bookings"."state" = 'confirming';--> statement-breakpoint
 CREATE INDEX "bookings_person_idx" ON "bookings" USING btree ("person_id","created_at");--> statement-breakpoint
 CREATE INDEX "bookings_appointment_idx" ON "bookings" USING btree ("appointment_id");--> statement-breakpoint
 CREATE INDEX "bookings_outbox_idx" ON "bookings" USING btree ("outbox_id");--> statement-breakpoint

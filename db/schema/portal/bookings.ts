@@ -50,6 +50,8 @@ export const bookings = pgTable(
     check("bookings_state_check", sql`${t.state} in ('confirming', 'confirmed', 'refused', 'released')`),
     check("bookings_time_check", sql`(${t.action} = 'cancel') = (${t.slotId} is null) and (${t.slotId} is null or ${t.startsAt} < ${t.endsAt})`),
     uniqueIndex("bookings_slot_held_idx").on(t.slotId).where(sql`${t.action} in ('book', 'move') and ${t.state} in ('confirming', 'confirmed')`),
+    // One move or cancellation of an appointment under way at a time (a double submit, two tabs).
+    uniqueIndex("bookings_one_change_idx").on(t.appointmentId).where(sql`${t.action} in ('move', 'cancel') and ${t.state} = 'confirming'`),
     index("bookings_person_idx").on(t.personId, t.createdAt),
     index("bookings_appointment_idx").on(t.appointmentId),
     index("bookings_outbox_idx").on(t.outboxId),

@@ -12,6 +12,8 @@ export const appointmentTypes = pgTable(
     name: text("name").notNull(),
     code: text("code"),
     bookableOnline: boolean("bookable_online").notNull().default(false),
+    /** Bookable online by anyone, not only by those in the unit's care (vaccinations, a youth clinic). */
+    openBooking: boolean("open_booking").notNull().default(false),
     /** Hours before the start after which the citizen can no longer cancel or reschedule online. */
     cancellationDeadlineHours: integer("cancellation_deadline_hours"),
     /** How to prepare for the visit (HealthcareService.extraDetails), when the unit says. */
