@@ -2,54 +2,343 @@ import { sql } from "drizzle-orm";
 import type { Queryable } from "../../db/connection";
 import { runNamed } from "../../db/statements";
 import { providerKindOf, type ProviderKind } from "../../db/schema/vocabulary";
+import type { BookingAction, BookingState } from "../../db/schema";
+import { IS_CANCELABLE_URL, IS_RESCHEDULABLE_URL } from "~/clinical/millennium";
 import { toIso } from "~/i18n/dates";
+import { changeOptions, type ChangeRefusal } from "./rules";
 
-export interface AppointmentView {
+/**
+ * The subject's appointments as the citizen sees them: what the clinical system has (the read model, fed by the feed
+ * and the poller) with the citizen's own actions on top (bookings, moves and cancellations on their way to the
+ * clinical system, or refused by it). The clinical system wins: an action shows only until the read model holds a
+ * version of the appointment received after the action was answered.
+ */
+
+/** What the overview lists: the next appointments, as the appointments page shows them. */
+export interface UpcomingAppointment {
+  id: string;
   ref: string;
   startsAt: string;
+  status: AppointmentStatus;
   what: string | null;
   careUnitName: string | null;
   providerKind: ProviderKind;
-}
-
-/** Appointment statuses that mean it is still to come. */
-const UPCOMING_STATUSES = ["proposed", "pending", "booked", "arrived", "checked-in"];
-
-interface AppointmentRow {
-  id: string;
-  starts_at: Date | string;
-  what: string | null;
-  unit_name: string | null;
-  provider_kind: string | null;
-  total: number | string;
 }
 
 /** The subject's next appointments from `now`, soonest first (at most `limit`), and how many there are in all. */
 export async function upcomingAppointments(
   db: Queryable,
   { subjectId, now, limit }: { subjectId: string; now: Date; limit: number },
-): Promise<{ appointments: AppointmentView[]; total: number }> {
-  const rows = await runNamed<AppointmentRow>(
+): Promise<{ appointments: UpcomingAppointment[]; total: number }> {
+  const { upcoming } = await listAppointments(db, { subjectId, now });
+  const active = upcoming.filter((a) => a.status !== "cancelled" && a.status !== "not_booked");
+  return {
+    appointments: active.slice(0, limit).map((a) => ({
+      id: a.id,
+      ref: appointmentRef(a),
+      startsAt: a.startsAt,
+      status: a.status,
+      what: a.typeName,
+      careUnitName: a.unit?.name ?? null,
+      providerKind: a.unit?.providerKind ?? "unknown",
+    })),
+    total: active.length,
+  };
+}
+
+/** How the access log names an appointment: the clinical system's Appointment, or the booking on its way. */
+export function appointmentRef(a: Pick<AppointmentView, "id" | "appointmentId">): string {
+  return a.appointmentId ? `Appointment/${a.appointmentId}` : `Booking/${a.id}`;
+}
+
+/**
+ * An appointment's type: the HealthcareService it names, else the one of its slot's schedule (Millennium's own
+ * Appointments name only the patient and the slot). Joins `t` (appointment_types) and `sch` (schedules) to `a`.
+ */
+const typeOfAppointment = sql`
+      left join slots sl on sl.id = a.slot_ids->>0 and sl.deleted_at is null
+      left join schedules sch on sch.id = sl.schedule_id and sch.deleted_at is null
+      left join appointment_types t on t.id = coalesce(a.appointment_type_id, sch.service_id)`;
+
+/** How the citizen sees an appointment's state. */
+export type AppointmentStatus =
+  /** A booking on its way to the clinical system. */
+  | "confirming"
+  /** The clinical system refused the booking (see `refusal`). */
+  | "not_booked"
+  | "booked"
+  | "moving"
+  | "cancelling"
+  | "cancelled"
+  | "arrived"
+  | "fulfilled"
+  | "noshow";
+
+export interface AppointmentUnit {
+  id: string;
+  name: string;
+  providerKind: ProviderKind;
+  address: string | null;
+  city: string | null;
+  phone: string | null;
+}
+
+export interface AppointmentView {
+  /** In the page's address: the clinical system's Appointment id, or the booking's while the clinical system has none. */
+  id: string;
+  /** The clinical system's Appointment, once it has one. */
+  appointmentId: string | null;
+  startsAt: string;
+  endsAt: string | null;
+  status: AppointmentStatus;
+  /** Why a booking, move or cancellation was refused: the time was taken, or another refusal. */
+  refusal: "taken" | "refused" | null;
+  /** The citizen's latest move or cancellation was refused (the appointment stands as it was). */
+  changeRefused: "move" | "cancel" | null;
+  /** A move on its way: the time asked for. */
+  movingTo: { startsAt: string; endsAt: string } | null;
+  appointmentTypeId: string | null;
+  typeName: string | null;
+  preparation: string | null;
+  unit: AppointmentUnit | null;
+  practitionerName: string | null;
+  /** Until when it can be changed online (null: unknown), and whether it can be cancelled or moved now. */
+  changeableUntil: string | null;
+  cancel: ChangeRefusal | null;
+  reschedule: ChangeRefusal | null;
+  /** The clinical system's version: rises with every change (the calendar file's SEQUENCE). */
+  version: number;
+}
+
+interface AppointmentRow {
+  id: string;
+  status: string;
+  starts_at: Date | string | null;
+  ends_at: Date | string | null;
+  version_id: number | string | null;
+  received_at: Date | string;
+  description: string | null;
+  cancelable: boolean | null;
+  reschedulable: boolean | null;
+  slot_id: string | null;
+  type_id: string | null;
+  type_name: string | null;
+  preparation: string | null;
+  deadline_hours: number | null;
+  unit_id: string | null;
+  unit_name: string | null;
+  provider_kind: string | null;
+  address: string | null;
+  city: string | null;
+  phone: string | null;
+  practitioner_name: string | null;
+}
+
+interface BookingRow {
+  id: string;
+  action: BookingAction;
+  appointment_id: string | null;
+  slot_id: string | null;
+  starts_at: Date | string | null;
+  ends_at: Date | string | null;
+  state: BookingState;
+  refusal: string | null;
+  updated_at: Date | string;
+  type_id: string | null;
+  type_name: string | null;
+  preparation: string | null;
+  deadline_hours: number | null;
+  unit_id: string | null;
+  unit_name: string | null;
+  provider_kind: string | null;
+  address: string | null;
+  city: string | null;
+  phone: string | null;
+  practitioner_name: string | null;
+}
+
+/** How long a refused action is still told on the list: the citizen comes back to see how it went. */
+const REFUSAL_SHOWN_MS = 7 * 24 * 3600_000;
+/** How far back the list shows past appointments. */
+const PAST_SHOWN_DAYS = 730;
+
+const unitColumns = sql`u.id as unit_id, u.name as unit_name, u.provider_kind, u.address, u.city,
+       coalesce(u.phone, (select p.phone from care_units p where p.id = u.provider_id)) as phone`;
+
+function appointmentRows(db: Queryable, subjectId: string, where: ReturnType<typeof sql>) {
+  return runNamed<AppointmentRow>(
     db,
     sql`
-    select a.id, a.starts_at, coalesce(t.name, a.description) as what, u.name as unit_name, u.provider_kind,
-           count(*) over ()::int as total
+    select a.id, a.status, a.starts_at, a.ends_at, a.version_id, a.received_at, a.description,
+           (select (e->>'valueBoolean')::boolean from json_array_elements(coalesce(a.raw->'extension', '[]'::json)) e
+             where e->>'url' = ${IS_CANCELABLE_URL} limit 1) as cancelable,
+           (select (e->>'valueBoolean')::boolean from json_array_elements(coalesce(a.raw->'extension', '[]'::json)) e
+             where e->>'url' = ${IS_RESCHEDULABLE_URL} limit 1) as reschedulable,
+           a.slot_ids->>0 as slot_id, t.id as type_id, t.name as type_name, t.preparation,
+           t.cancellation_deadline_hours as deadline_hours, ${unitColumns},
+           coalesce(pr.name, spr.name) as practitioner_name
       from appointments a
-      left join appointment_types t on t.id = a.appointment_type_id
-      left join care_units u on u.id = coalesce(a.care_unit_id, t.care_unit_id)
-     where a.person_id = ${subjectId} and a.deleted_at is null
-       and a.starts_at >= ${now.toISOString()}::timestamptz and a.status = any(${sql.param(UPCOMING_STATUSES)}::text[])
-     order by a.starts_at, a.id
-     limit ${sql.raw(String(limit))}`,
+      ${typeOfAppointment}
+      left join care_units u on u.id = coalesce(a.care_unit_id, t.care_unit_id, sch.care_unit_id) and u.deleted_at is null
+      left join practitioners pr on pr.id = a.practitioner_id and pr.deleted_at is null
+      left join practitioners spr on spr.id = sch.practitioner_id and spr.deleted_at is null
+     where a.person_id = ${subjectId} and a.deleted_at is null and a.starts_at is not null and ${where}`,
   );
-  return {
-    appointments: rows.map((r) => ({
-      ref: `Appointment/${r.id}`,
-      startsAt: toIso(r.starts_at) ?? "",
-      what: r.what,
-      careUnitName: r.unit_name,
-      providerKind: providerKindOf(r.provider_kind),
-    })),
-    total: Number(rows[0]?.total ?? 0),
+}
+
+function bookingRows(db: Queryable, subjectId: string, where: ReturnType<typeof sql>) {
+  return runNamed<BookingRow>(
+    db,
+    sql`
+    select b.id, b.action, b.appointment_id, b.slot_id, b.starts_at, b.ends_at, b.state, b.refusal, b.updated_at,
+           t.id as type_id, t.name as type_name, t.preparation, t.cancellation_deadline_hours as deadline_hours,
+           ${unitColumns}, spr.name as practitioner_name
+      from bookings b
+      left join slots sl on sl.id = b.slot_id
+      left join schedules sch on sch.id = sl.schedule_id and sch.deleted_at is null
+      left join appointment_types t on t.id = b.appointment_type_id
+      left join care_units u on u.id = coalesce(t.care_unit_id, sch.care_unit_id) and u.deleted_at is null
+      left join practitioners spr on spr.id = sch.practitioner_id and spr.deleted_at is null
+     where b.person_id = ${subjectId} and ${where}
+     order by b.created_at`,
+  );
+}
+
+const instant = (value: Date | string | null) => toIso(value);
+
+function unitOf(r: AppointmentRow | BookingRow): AppointmentUnit | null {
+  if (!r.unit_id || !r.unit_name) return null;
+  return { id: r.unit_id, name: r.unit_name, providerKind: providerKindOf(r.provider_kind), address: r.address, city: r.city, phone: r.phone };
+}
+
+const FHIR_STATUS: Record<string, AppointmentStatus> = {
+  proposed: "booked",
+  pending: "booked",
+  booked: "booked",
+  waitlist: "booked",
+  arrived: "arrived",
+  "checked-in": "arrived",
+  fulfilled: "fulfilled",
+  cancelled: "cancelled",
+  noshow: "noshow",
+};
+
+/**
+ * One appointment from the read model's row and the citizen's actions on it (oldest first). An action answered
+ * after the read model's version arrived is newer than it; once a newer version arrives, the clinical system speaks.
+ */
+function fromClinicalSystem(row: AppointmentRow, actions: readonly BookingRow[], now: Date): AppointmentView | null {
+  const status = FHIR_STATUS[row.status];
+  if (!status || !row.starts_at) return null;
+  const receivedAt = new Date(row.received_at).getTime();
+  const newer = actions.filter((b) => new Date(b.updated_at).getTime() > receivedAt);
+  // A move or cancellation on its way shows whatever the read model received meanwhile.
+  const underWay = actions.find((b) => b.state === "confirming" && b.action !== "book");
+  const answered = newer.filter((b) => b.action !== "book" && (b.state === "confirmed" || b.state === "refused")).at(-1);
+  let startsAt = instant(row.starts_at) as string;
+  let endsAt = instant(row.ends_at);
+  let shown: AppointmentStatus = status;
+  if (answered?.state === "confirmed" && answered.action === "cancel") shown = "cancelled";
+  if (answered?.state === "confirmed" && answered.action === "move") {
+    startsAt = instant(answered.starts_at) as string;
+    endsAt = instant(answered.ends_at);
+  }
+  if (underWay) shown = underWay.action === "move" ? "moving" : "cancelling";
+  const view: AppointmentView = {
+    id: row.id,
+    appointmentId: row.id,
+    startsAt,
+    endsAt,
+    status: shown,
+    refusal: null,
+    changeRefused: answered?.state === "refused" ? (answered.action as "move" | "cancel") : null,
+    movingTo: underWay?.action === "move" ? { startsAt: instant(underWay.starts_at) as string, endsAt: instant(underWay.ends_at) as string } : null,
+    appointmentTypeId: row.type_id,
+    typeName: row.type_name ?? row.description,
+    preparation: row.preparation,
+    unit: unitOf(row),
+    practitionerName: row.practitioner_name,
+    changeableUntil: null,
+    cancel: null,
+    reschedule: null,
+    version: Number(row.version_id ?? 0),
   };
+  return withChangeOptions(view, row.deadline_hours, { cancelable: row.cancelable !== false, reschedulable: row.reschedulable !== false }, now);
+}
+
+/** A booking the read model does not have yet: on its way, made, or refused. */
+function fromBooking(b: BookingRow, now: Date): AppointmentView {
+  const view: AppointmentView = {
+    id: b.appointment_id ?? b.id,
+    appointmentId: b.appointment_id,
+    startsAt: instant(b.starts_at) as string,
+    endsAt: instant(b.ends_at),
+    status: b.state === "confirming" ? "confirming" : b.state === "refused" ? "not_booked" : b.state === "released" ? "cancelled" : "booked",
+    refusal: b.state === "refused" ? (b.refusal === "taken" ? "taken" : "refused") : null,
+    changeRefused: null,
+    movingTo: null,
+    appointmentTypeId: b.type_id,
+    typeName: b.type_name,
+    preparation: b.preparation,
+    unit: unitOf(b),
+    practitionerName: b.practitioner_name,
+    changeableUntil: null,
+    cancel: null,
+    reschedule: null,
+    version: 0,
+  };
+  // A booking made but not yet read back from the clinical system has no is-cancelable flags to go by yet.
+  return withChangeOptions(view, b.deadline_hours, { cancelable: true, reschedulable: true }, now);
+}
+
+function withChangeOptions(view: AppointmentView, deadlineHours: number | null, flags: { cancelable: boolean; reschedulable: boolean }, now: Date): AppointmentView {
+  const options = changeOptions({
+    now,
+    startsAt: new Date(view.startsAt),
+    active: view.status === "booked" && view.appointmentId !== null,
+    deadlineHours,
+    ...flags,
+  });
+  return { ...view, changeableUntil: options.deadline?.toISOString() ?? null, cancel: options.cancel, reschedule: options.reschedule };
+}
+
+function merge(rows: readonly AppointmentRow[], actions: readonly BookingRow[], now: Date): AppointmentView[] {
+  const byAppointment = new Map<string, BookingRow[]>();
+  for (const b of actions) if (b.appointment_id) byAppointment.set(b.appointment_id, [...(byAppointment.get(b.appointment_id) ?? []), b]);
+  const known = new Set(rows.map((r) => r.id));
+  const views = rows.flatMap((r) => fromClinicalSystem(r, byAppointment.get(r.id) ?? [], now) ?? []);
+  const bookingsOnly = actions.filter(
+    (b) => b.action === "book" && !(b.appointment_id && known.has(b.appointment_id)) && (b.state !== "refused" || now.getTime() - new Date(b.updated_at).getTime() < REFUSAL_SHOWN_MS),
+  );
+  return [...views, ...bookingsOnly.map((b) => fromBooking(b, now))];
+}
+
+/** The subject's appointments: those to come (soonest first) and those of the last two years (latest first). */
+export async function listAppointments(
+  db: Queryable,
+  { subjectId, now }: { subjectId: string; now: Date },
+): Promise<{ upcoming: AppointmentView[]; past: AppointmentView[] }> {
+  const since = new Date(now.getTime() - PAST_SHOWN_DAYS * 24 * 3600_000).toISOString();
+  const [rows, actions] = await Promise.all([
+    appointmentRows(db, subjectId, sql`a.starts_at >= ${since}::timestamptz`),
+    bookingRows(db, subjectId, sql`(b.starts_at is null or b.starts_at >= ${since}::timestamptz) and b.state <> 'released'`),
+  ]);
+  const all = merge(rows, actions, now);
+  const isUpcoming = (v: AppointmentView) => new Date(v.endsAt ?? v.startsAt).getTime() > now.getTime() && v.status !== "fulfilled" && v.status !== "noshow";
+  const byStart = (a: AppointmentView, b: AppointmentView) => a.startsAt.localeCompare(b.startsAt) || a.id.localeCompare(b.id);
+  return { upcoming: all.filter(isUpcoming).sort(byStart), past: all.filter((v) => !isUpcoming(v)).sort((a, b) => byStart(b, a)) };
+}
+
+/** One appointment of the subject, by the id its page shows (Appointment id, or booking id): null when not theirs. */
+export async function findAppointment(db: Queryable, { subjectId, id, now }: { subjectId: string; id: string; now: Date }): Promise<AppointmentView | null> {
+  const [rows, actions] = await Promise.all([
+    appointmentRows(db, subjectId, sql`a.id = ${id}`),
+    bookingRows(db, subjectId, sql`(b.appointment_id = ${id} or b.id::text = ${id})`),
+  ]);
+  if (rows.length === 0) {
+    // Its booking, by the booking's id or, once made, by the Appointment's id the read model has not received yet.
+    const booking = actions.filter((b) => b.action === "book").at(-1);
+    return booking ? fromBooking(booking, now) : null;
+  }
+  return merge(rows, actions, now)[0] ?? null;
 }

@@ -1,12 +1,12 @@
 import type { Queryable } from "../../db/connection";
-import { upcomingAppointments, type AppointmentView } from "~/booking/appointments.server";
+import { upcomingAppointments, type UpcomingAppointment } from "~/booking/appointments.server";
 import { unreadMessages, type MessageView } from "~/messages/unread.server";
 import { recordHighlights, type Highlights, type RecordScope } from "./queries.server";
 
-export type { AppointmentView, MessageView };
+export type { UpcomingAppointment, MessageView };
 
 export interface Overview {
-  appointments: AppointmentView[];
+  appointments: UpcomingAppointment[];
   upcomingCount: number;
   unreadMessages: MessageView[];
   unreadCount: number;

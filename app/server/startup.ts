@@ -1,7 +1,7 @@
 import { outboxRelayTask } from "~/clinical/outbox/startup.server";
 import { clinicalPollerTask } from "~/clinical/poller/startup.server";
 import { clinicalStandInTask } from "~/clinical/stand-in-task.server";
-import { appointmentKinds } from "~/clinical/writes/appointments.server";
+import { bookingKinds } from "~/booking/settled.server";
 import { messageKinds } from "~/clinical/writes/messages.server";
 import { keywordVerdictsStartupTask } from "~/disclosure/keyword-verdicts.server";
 import { demoDataStartupTask } from "~/feed/demo/load.server";
@@ -16,6 +16,6 @@ export const startupTasks: StartupTask[] = [
   demoDataStartupTask,
   developmentIdentityProviderTask,
   clinicalStandInTask,
-  outboxRelayTask({ ...appointmentKinds, ...messageKinds }),
+  outboxRelayTask({ ...bookingKinds, ...messageKinds }),
   clinicalPollerTask,
 ];

@@ -1,5 +1,5 @@
 import type { Queryable } from "../../../db/connection";
-import { clinicalOutbox } from "../../../db/schema";
+import { clinicalOutbox, type OutboxError } from "../../../db/schema";
 import type { ClinicalClient } from "../client.server";
 
 /** A row as a kind's handler sees it. The payload is what the feature wrote: the handler parses it. */
@@ -30,7 +30,15 @@ export type OutboxResult = Record<string, unknown>;
 export interface OutboxKind<Client = ClinicalClient> {
   write(row: OutboxRow, client: Client): Promise<OutboxResult>;
   readBack(row: OutboxRow, client: Client): Promise<OutboxResult | null>;
+  /**
+   * Records the row's final answer in the feature's own state (a booking made or refused), in the transaction that
+   * records it in the outbox: the two never disagree.
+   */
+  settled?(tx: Queryable, row: OutboxRow, answer: OutboxAnswer): Promise<void>;
 }
+
+/** How a row ended: delivered with what it made, or failed with the last attempt's error. */
+export type OutboxAnswer = { state: "delivered"; result: OutboxResult } | { state: "failed"; error: OutboxError };
 
 export interface NewOutboxRow {
   kind: string;

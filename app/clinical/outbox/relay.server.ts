@@ -6,7 +6,7 @@ import { rowsOf, type Database } from "../../../db/connection";
 import type { OutboxError } from "../../../db/schema";
 import type { ClinicalClient } from "../client.server";
 import { ClinicalError } from "../http.server";
-import type { OutboxKind, OutboxResult, OutboxRow } from "./outbox.server";
+import type { OutboxAnswer, OutboxKind, OutboxRow } from "./outbox.server";
 
 /**
  * The relay: delivers the outbox's rows to the clinical system, from any number of portal processes at once.
@@ -71,10 +71,7 @@ interface Claimed {
   uncertain: boolean;
 }
 
-type Outcome =
-  | { state: "delivered"; result: OutboxResult }
-  | { state: "failed"; error: OutboxError }
-  | { state: "retry"; error: OutboxError; retryAfterMs?: number };
+type Outcome = OutboxAnswer | { state: "retry"; error: OutboxError; retryAfterMs?: number };
 
 export function createRelay<Client = ClinicalClient>(options: RelayOptions<Client>): Relay {
   const { db, client, kinds, maxAttempts, concurrency, leaseMs } = options;
@@ -190,8 +187,9 @@ export function createRelay<Client = ClinicalClient>(options: RelayOptions<Clien
       uncertain: outcome.state === "delivered" ? false : outcome.error.uncertain,
       wait_ms: outcome.state === "retry" ? Math.round(Math.max(outcome.retryAfterMs ?? backoffMs(row.attempt), outcome.error.uncertain ? settleMs : 0)) : 0,
     }));
-    const updated = rowsOf<{ id: string | number }>(
-      await db.execute(sql`
+    return db.transaction(async (tx) => {
+      const updated = rowsOf<{ id: string | number }>(
+        await tx.execute(sql`
         update clinical_outbox o
         set state = v.state, result = coalesce(v.result, o.result), last_error = coalesce(v.last_error, o.last_error),
             uncertain = v.uncertain, lease_until = null,
@@ -201,8 +199,13 @@ export function createRelay<Client = ClinicalClient>(options: RelayOptions<Clien
           as v(id bigint, attempt int, state text, result jsonb, last_error jsonb, uncertain boolean, wait_ms int)
         where o.id = v.id and o.state = 'delivering' and o.claimed_by = ${id} and o.attempts = v.attempt
         returning o.id`),
-    );
-    return new Set(updated.map((r) => Number(r.id)));
+      );
+      const ours = new Set(updated.map((r) => Number(r.id)));
+      for (const [{ row }, outcome] of outcomes) {
+        if (outcome.state !== "retry" && ours.has(row.id)) await kinds[row.kind]?.settled?.(tx, row, outcome);
+      }
+      return ours;
+    });
   }
 
   function backoffMs(attempts: number): number {

@@ -4,7 +4,7 @@ import { useTranslation } from "react-i18next";
 import { formatDate, formatDateTime, formatNumber } from "~/i18n/format";
 import { useSubjectTexts } from "~/identity/subject";
 import { assessmentWords, valueText } from "~/record/entry-texts";
-import type { AppointmentView, MessageView, Overview } from "~/record/overview.server";
+import type { MessageView, Overview, UpcomingAppointment } from "~/record/overview.server";
 import type { EntryView, Highlights } from "~/record/queries.server";
 import { sectionOrder, sectionPath } from "~/record/sections";
 import { AssessmentText, EntryMeta, EntryTitle } from "./entry-list";
@@ -58,7 +58,7 @@ export function ComingUp({ overview }: { overview: Omit<Overview, "record"> }) {
   );
 }
 
-function AppointmentItem({ appointment: a }: { appointment: AppointmentView }) {
+function AppointmentItem({ appointment: a }: { appointment: UpcomingAppointment }) {
   const { t, lng } = useRecordTexts();
   return (
     <li>

@@ -252,8 +252,8 @@ describe("a section page", () => {
 function overview(over: { what: string | null; careUnitName: string | null; topic: string | null }): Overview {
   return {
     appointments: [
-      { ref: "Appointment/1", startsAt: "2026-12-07T08:15:00.000Z", what: over.what, careUnitName: over.careUnitName, providerKind: "private" },
-      { ref: "Appointment/2", startsAt: "2027-01-11T13:00:00.000Z", what: over.what, careUnitName: over.careUnitName, providerKind: "region" },
+      { id: "1", status: "booked", ref: "Appointment/1", startsAt: "2026-12-07T08:15:00.000Z", what: over.what, careUnitName: over.careUnitName, providerKind: "private" },
+      { id: "2", status: "booked", ref: "Appointment/2", startsAt: "2027-01-11T13:00:00.000Z", what: over.what, careUnitName: over.careUnitName, providerKind: "region" },
     ],
     upcomingCount: 5,
     unreadMessages: [{ ref: "Communication/1", topic: over.topic, sentAt: "2026-11-28T09:00:00.000Z", careUnitName: over.careUnitName }],
