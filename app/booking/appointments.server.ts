@@ -157,8 +157,6 @@ interface BookingRow {
   practitioner_name: string | null;
 }
 
-/** How long a refused action is still told on the list: the citizen comes back to see how it went. */
-const REFUSAL_SHOWN_MS = 7 * 24 * 3600_000;
 /** How far back the list shows past appointments. */
 const PAST_SHOWN_DAYS = 730;
 
@@ -307,9 +305,7 @@ function merge(rows: readonly AppointmentRow[], actions: readonly BookingRow[], 
   for (const b of actions) if (b.appointment_id) byAppointment.set(b.appointment_id, [...(byAppointment.get(b.appointment_id) ?? []), b]);
   const known = new Set(rows.map((r) => r.id));
   const views = rows.flatMap((r) => fromClinicalSystem(r, byAppointment.get(r.id) ?? [], now) ?? []);
-  const bookingsOnly = actions.filter(
-    (b) => b.action === "book" && !(b.appointment_id && known.has(b.appointment_id)) && (b.state !== "refused" || now.getTime() - new Date(b.updated_at).getTime() < REFUSAL_SHOWN_MS),
-  );
+  const bookingsOnly = actions.filter((b) => b.action === "book" && !(b.appointment_id && known.has(b.appointment_id)));
   return [...views, ...bookingsOnly.map((b) => fromBooking(b, now))];
 }
 
@@ -326,7 +322,9 @@ export async function listAppointments(
   const all = merge(rows, actions, now);
   const isUpcoming = (v: AppointmentView) => new Date(v.endsAt ?? v.startsAt).getTime() > now.getTime() && v.status !== "fulfilled" && v.status !== "noshow";
   const byStart = (a: AppointmentView, b: AppointmentView) => a.startsAt.localeCompare(b.startsAt) || a.id.localeCompare(b.id);
-  return { upcoming: all.filter(isUpcoming).sort(byStart), past: all.filter((v) => !isUpcoming(v)).sort((a, b) => byStart(b, a)) };
+  // A refused booking is told among those to come, until its time has passed.
+  const past = all.filter((v) => !isUpcoming(v) && v.status !== "not_booked");
+  return { upcoming: all.filter(isUpcoming).sort(byStart), past: past.sort((a, b) => byStart(b, a)) };
 }
 
 /** One appointment of the subject, by the id its page shows (Appointment id, or booking id): null when not theirs. */
