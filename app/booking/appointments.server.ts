@@ -143,6 +143,7 @@ interface BookingRow {
   ends_at: Date | string | null;
   state: BookingState;
   refusal: string | null;
+  created_at: Date | string;
   updated_at: Date | string;
   type_id: string | null;
   type_name: string | null;
@@ -188,7 +189,7 @@ function bookingRows(db: Queryable, subjectId: string, where: ReturnType<typeof 
   return runNamed<BookingRow>(
     db,
     sql`
-    select b.id, b.action, b.appointment_id, b.slot_id, b.starts_at, b.ends_at, b.state, b.refusal, b.updated_at,
+    select b.id, b.action, b.appointment_id, b.slot_id, b.starts_at, b.ends_at, b.state, b.refusal, b.created_at, b.updated_at,
            t.id as type_id, t.name as type_name, t.preparation, t.cancellation_deadline_hours as deadline_hours,
            ${unitColumns}, spr.name as practitioner_name
       from bookings b
@@ -221,92 +222,94 @@ const FHIR_STATUS: Record<string, AppointmentStatus> = {
   noshow: "noshow",
 };
 
-/**
- * One appointment from the read model's row and the citizen's actions on it (oldest first). An action answered
- * after the read model's version arrived is newer than it; once a newer version arrives, the clinical system speaks.
- */
-function fromClinicalSystem(row: AppointmentRow, actions: readonly BookingRow[], now: Date): AppointmentView | null {
-  const status = FHIR_STATUS[row.status];
-  if (!status || !row.starts_at) return null;
-  const receivedAt = new Date(row.received_at).getTime();
-  const newer = actions.filter((b) => new Date(b.updated_at).getTime() > receivedAt);
-  // A move or cancellation on its way shows whatever the read model received meanwhile.
-  const underWay = actions.find((b) => b.state === "confirming" && b.action !== "book");
-  const answered = newer.filter((b) => b.action !== "book" && (b.state === "confirmed" || b.state === "refused")).at(-1);
-  let startsAt = instant(row.starts_at) as string;
-  let endsAt = instant(row.ends_at);
-  let shown: AppointmentStatus = status;
-  if (answered?.state === "confirmed" && answered.action === "cancel") shown = "cancelled";
-  if (answered?.state === "confirmed" && answered.action === "move") {
-    startsAt = instant(answered.starts_at) as string;
-    endsAt = instant(answered.ends_at);
-  }
-  if (underWay) shown = underWay.action === "move" ? "moving" : "cancelling";
-  const view: AppointmentView = {
-    id: row.id,
-    appointmentId: row.id,
-    startsAt,
-    endsAt,
-    status: shown,
-    refusal: null,
-    changeRefused: answered?.state === "refused" ? (answered.action as "move" | "cancel") : null,
-    movingTo: underWay?.action === "move" ? { startsAt: instant(underWay.starts_at) as string, endsAt: instant(underWay.ends_at) as string } : null,
-    appointmentTypeId: row.type_id,
-    typeName: row.type_name ?? row.description,
-    preparation: row.preparation,
-    unit: unitOf(row),
-    practitionerName: row.practitioner_name,
-    changeableUntil: null,
-    cancel: null,
-    reschedule: null,
-    version: Number(row.version_id ?? 0),
-  };
-  return withChangeOptions(view, row.deadline_hours, { cancelable: row.cancelable !== false, reschedulable: row.reschedulable !== false }, now);
+/** What the clinical system last said of an appointment (or, until the read model has it, the booking made). */
+interface Known {
+  view: AppointmentView;
+  /** When it was said: the citizen's actions answered after it are newer. */
+  since: number;
+  deadlineHours: number | null;
+  flags: { cancelable: boolean; reschedulable: boolean };
 }
 
-/** A booking the read model does not have yet: on its way, made, or refused. */
-function fromBooking(b: BookingRow, now: Date): AppointmentView {
-  const view: AppointmentView = {
-    id: b.appointment_id ?? b.id,
-    appointmentId: b.appointment_id,
-    startsAt: instant(b.starts_at) as string,
-    endsAt: instant(b.ends_at),
-    status: b.state === "confirming" ? "confirming" : b.state === "refused" ? "not_booked" : b.state === "released" ? "cancelled" : "booked",
-    refusal: b.state === "refused" ? (b.refusal === "taken" ? "taken" : "refused") : null,
+const ms = (value: Date | string) => Date.parse(toIso(value) ?? "");
+
+function baseView(r: AppointmentRow | BookingRow, fields: Pick<AppointmentView, "id" | "appointmentId" | "startsAt" | "endsAt" | "status" | "typeName" | "version">): AppointmentView {
+  return {
+    ...fields,
+    refusal: null,
     changeRefused: null,
     movingTo: null,
-    appointmentTypeId: b.type_id,
-    typeName: b.type_name,
-    preparation: b.preparation,
-    unit: unitOf(b),
-    practitionerName: b.practitioner_name,
+    appointmentTypeId: r.type_id,
+    preparation: r.preparation,
+    unit: unitOf(r),
+    practitionerName: r.practitioner_name,
     changeableUntil: null,
     cancel: null,
     reschedule: null,
-    version: 0,
   };
-  // A booking made but not yet read back from the clinical system has no is-cancelable flags to go by yet.
-  return withChangeOptions(view, b.deadline_hours, { cancelable: true, reschedulable: true }, now);
 }
 
-function withChangeOptions(view: AppointmentView, deadlineHours: number | null, flags: { cancelable: boolean; reschedulable: boolean }, now: Date): AppointmentView {
-  const options = changeOptions({
-    now,
-    startsAt: new Date(view.startsAt),
-    active: view.status === "booked" && view.appointmentId !== null,
-    deadlineHours,
-    ...flags,
+function fromReadModel(row: AppointmentRow): Known | null {
+  const status = FHIR_STATUS[row.status];
+  if (!status || !row.starts_at) return null;
+  const view = baseView(row, {
+    id: row.id,
+    appointmentId: row.id,
+    startsAt: instant(row.starts_at) as string,
+    endsAt: instant(row.ends_at),
+    status,
+    typeName: row.type_name ?? row.description,
+    version: Number(row.version_id ?? 0),
   });
-  return { ...view, changeableUntil: options.deadline?.toISOString() ?? null, cancel: options.cancel, reschedule: options.reschedule };
+  return { view, since: ms(row.received_at), deadlineHours: row.deadline_hours, flags: { cancelable: row.cancelable !== false, reschedulable: row.reschedulable !== false } };
 }
 
+/** A booking the read model does not have yet: on its way, made (then moves and cancellations apply), or refused. */
+function fromBooking(b: BookingRow): Known {
+  // Released: moved away from its first time, or cancelled; the moves and cancellations themselves tell which.
+  const status: AppointmentStatus = b.state === "confirming" ? "confirming" : b.state === "refused" ? "not_booked" : "booked";
+  const view = baseView(b, { id: b.appointment_id ?? b.id, appointmentId: b.appointment_id, startsAt: instant(b.starts_at) as string, endsAt: instant(b.ends_at), status, typeName: b.type_name, version: 0 });
+  if (b.state === "refused") view.refusal = b.refusal === "taken" ? "taken" : "refused";
+  // Made but not yet read back: the clinical system's is-cancelable flags are not known yet.
+  return { view, since: ms(b.created_at), deadlineHours: b.deadline_hours, flags: { cancelable: true, reschedulable: true } };
+}
+
+/**
+ * The appointment as the citizen sees it: what the clinical system said, with the citizen's moves and cancellations
+ * answered since (the clinical system speaks again once a newer version arrives), and the one under way, if any.
+ */
+function withActions({ view, since, deadlineHours, flags }: Known, actions: readonly BookingRow[], now: Date): AppointmentView {
+  const changes = actions.filter((b) => b.action !== "book");
+  const underWay = changes.find((b) => b.state === "confirming");
+  const answered = changes.filter((b) => (b.state === "confirmed" || b.state === "refused") && ms(b.updated_at) > since).at(-1);
+  const shown = { ...view };
+  if (answered?.state === "refused") shown.changeRefused = answered.action as "move" | "cancel";
+  if (answered?.state === "confirmed" && answered.action === "cancel") shown.status = "cancelled";
+  if (answered?.state === "confirmed" && answered.action === "move") {
+    shown.startsAt = instant(answered.starts_at) as string;
+    shown.endsAt = instant(answered.ends_at);
+  }
+  if (underWay) {
+    shown.status = underWay.action === "move" ? "moving" : "cancelling";
+    if (underWay.action === "move") shown.movingTo = { startsAt: instant(underWay.starts_at) as string, endsAt: instant(underWay.ends_at) as string };
+  }
+  const options = changeOptions({ now, startsAt: new Date(shown.startsAt), active: shown.status === "booked" && shown.appointmentId !== null, deadlineHours, ...flags });
+  return { ...shown, changeableUntil: options.deadline?.toISOString() ?? null, cancel: options.cancel, reschedule: options.reschedule };
+}
+
+/** The read model's appointments and the bookings it does not have yet, each with the citizen's actions on it. */
 function merge(rows: readonly AppointmentRow[], actions: readonly BookingRow[], now: Date): AppointmentView[] {
   const byAppointment = new Map<string, BookingRow[]>();
   for (const b of actions) if (b.appointment_id) byAppointment.set(b.appointment_id, [...(byAppointment.get(b.appointment_id) ?? []), b]);
   const known = new Set(rows.map((r) => r.id));
-  const views = rows.flatMap((r) => fromClinicalSystem(r, byAppointment.get(r.id) ?? [], now) ?? []);
-  const bookingsOnly = actions.filter((b) => b.action === "book" && !(b.appointment_id && known.has(b.appointment_id)));
-  return [...views, ...bookingsOnly.map((b) => fromBooking(b, now))];
+  const fromClinicalSystem = rows.flatMap((r) => {
+    const k = fromReadModel(r);
+    return k ? [withActions(k, byAppointment.get(r.id) ?? [], now)] : [];
+  });
+  const bookingsOnly = actions
+    .filter((b) => b.action === "book" && !(b.appointment_id && known.has(b.appointment_id)))
+    .map((b) => withActions(fromBooking(b), b.appointment_id ? (byAppointment.get(b.appointment_id) ?? []) : [], now));
+  return [...fromClinicalSystem, ...bookingsOnly];
 }
 
 /** The subject's appointments: those to come (soonest first) and those of the last two years (latest first). */
@@ -317,7 +320,7 @@ export async function listAppointments(
   const since = new Date(now.getTime() - PAST_SHOWN_DAYS * 24 * 3600_000).toISOString();
   const [rows, actions] = await Promise.all([
     appointmentRows(db, subjectId, sql`a.starts_at >= ${since}::timestamptz`),
-    bookingRows(db, subjectId, sql`(b.starts_at is null or b.starts_at >= ${since}::timestamptz) and b.state <> 'released'`),
+    bookingRows(db, subjectId, sql`(b.starts_at is null or b.starts_at >= ${since}::timestamptz)`),
   ]);
   const all = merge(rows, actions, now);
   const isUpcoming = (v: AppointmentView) => new Date(v.endsAt ?? v.startsAt).getTime() > now.getTime() && v.status !== "fulfilled" && v.status !== "noshow";
@@ -327,16 +330,20 @@ export async function listAppointments(
   return { upcoming: all.filter(isUpcoming).sort(byStart), past: past.sort((a, b) => byStart(b, a)) };
 }
 
-/** One appointment of the subject, by the id its page shows (Appointment id, or booking id): null when not theirs. */
+/**
+ * One appointment of the subject, by the id its page shows: the Appointment's, or the booking's (which, once the
+ * clinical system has made it, finds the Appointment: its view's `id` then differs from the one asked for). Null when
+ * the subject has none by that id.
+ */
 export async function findAppointment(db: Queryable, { subjectId, id, now }: { subjectId: string; id: string; now: Date }): Promise<AppointmentView | null> {
+  const [made] = await runNamed<{ appointment_id: string }>(
+    db,
+    sql`select appointment_id from bookings where person_id = ${subjectId} and id::text = ${id} and appointment_id is not null`,
+  );
+  const key = made?.appointment_id ?? id;
   const [rows, actions] = await Promise.all([
-    appointmentRows(db, subjectId, sql`a.id = ${id}`),
-    bookingRows(db, subjectId, sql`(b.appointment_id = ${id} or b.id::text = ${id})`),
+    appointmentRows(db, subjectId, sql`a.id = ${key}`),
+    bookingRows(db, subjectId, sql`(b.appointment_id = ${key} or b.id::text = ${key})`),
   ]);
-  if (rows.length === 0) {
-    // Its booking, by the booking's id or, once made, by the Appointment's id the read model has not received yet.
-    const booking = actions.filter((b) => b.action === "book").at(-1);
-    return booking ? fromBooking(booking, now) : null;
-  }
-  return merge(rows, actions, now)[0] ?? null;
+  return merge(rows, actions, now).find((a) => a.id === key) ?? null;
 }
