@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Queryable } from "../../db/connection";
 import { runNamed } from "../../db/statements";
+import { HELD_STATES } from "../../db/schema";
 import { providerKindOf, type ProviderKind } from "../../db/schema/vocabulary";
 import { enqueue } from "~/clinical/outbox/outbox.server";
 import { appointmentRows } from "~/clinical/writes/appointments.server";
@@ -54,6 +55,9 @@ export type BookingError =
   | "appointment_unknown"
   /** It cannot be changed online (deadline passed, begun, not allowed by the clinical system, a change under way). */
   | "not_changeable";
+
+/** A row of `bookings` (alias `h`) that holds its slot: the predicate of the unique index and exclusion constraint. */
+const held = sql.raw(`h.slot_id is not null and h.state in (${HELD_STATES.map((x) => `'${x}'`).join(", ")})`);
 
 export type BookingOutcome = { ok: true; id: string } | { ok: false; error: BookingError };
 
@@ -180,9 +184,8 @@ function freeSlotRows(db: Queryable, { subjectId, typeId, from, to, now, slotId,
        and s.status = 'free' and s.deleted_at is null
        and s.starts_at > ${start}::timestamptz and s.starts_at >= ${from.toISOString()}::timestamptz and s.starts_at < ${to.toISOString()}::timestamptz
        ${slotId === undefined ? sql`` : sql`and s.id = ${slotId}`}
-       and not exists (select 1 from bookings h where h.slot_id = s.id and h.action in ('book', 'move') and h.state in ('confirming', 'confirmed'))
-       and not exists (select 1 from bookings h where h.person_id = ${subjectId} and h.action in ('book', 'move')
-                          and h.state in ('confirming', 'confirmed') and h.starts_at < s.ends_at and h.ends_at > s.starts_at
+       and not exists (select 1 from bookings h where h.slot_id = s.id and ${held})
+       and not exists (select 1 from bookings h where h.person_id = ${subjectId} and ${held} and h.starts_at < s.ends_at and h.ends_at > s.starts_at
                           and coalesce(h.appointment_id, h.id::text) <> ${other})
        and not exists (select 1 from appointments a where a.person_id = ${subjectId} and a.deleted_at is null and a.id <> ${other}
                           and a.status in ('proposed', 'pending', 'booked', 'arrived', 'checked-in')
@@ -235,8 +238,7 @@ export async function timeToBook(
 async function whyNotFree(db: Queryable, subjectId: string, slotId: string): Promise<BookingError> {
   const [row] = await runNamed<{ taken: boolean }>(
     db,
-    sql`select s.status <> 'free' or exists (select 1 from bookings h where h.slot_id = s.id and h.action in ('book', 'move')
-              and h.state in ('confirming', 'confirmed') and h.person_id <> ${subjectId}) as taken
+    sql`select s.status <> 'free' or exists (select 1 from bookings h where h.slot_id = s.id and ${held} and h.person_id <> ${subjectId}) as taken
           from slots s where s.id = ${slotId}`,
   );
   return row?.taken === false ? "overlap" : "slot_taken";

@@ -34,7 +34,7 @@ async function settle(tx: Queryable, row: OutboxRow, answer: OutboxAnswer): Prom
   await tx.execute(sql`
       update bookings set state = 'released', updated_at = now()
        where appointment_id = ${confirmed.appointment_id} and id <> ${confirmed.id}
-         and action in ('book', 'move') and state = 'confirmed'`);
+         and slot_id is not null and state = 'confirmed'`);
 }
 
 const withSettle = (kind: OutboxKind | undefined): OutboxKind => {
