@@ -2,14 +2,14 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { rowsOf, type Database } from "../../db/connection";
 import { createTestDatabase, type TestDatabase } from "../../db/testing";
-import type { OutboxAnswer, OutboxRow } from "~/clinical/outbox/outbox.server";
+import type { OutboxAnswer } from "~/clinical/outbox/outbox.server";
 import { BOOK, CANCEL, RESCHEDULE } from "~/clinical/writes/appointments.server";
 import { service, unit } from "~/feed/demo/catalogue";
 import { loadDemoData } from "~/feed/demo/load.server";
 import { ingestBatch } from "~/feed/ingest.server";
 import { findAppointment, listAppointments } from "./appointments.server";
 import { book, bookableTypes, bookingUnits, cancel, freeTimes, move, nextFreeTimes, timeToBook, type Actor, type FreeTime } from "./booking.server";
-import { bookingKinds } from "./settled.server";
+import { answerBooking, appointmentArrives as arrives, bookingOutboxRow, refusedAsTaken } from "./test-booking";
 
 /**
  * Booking on the read model the demo loads (its catalogue of units, types and slots, and its cast), with a clock of
@@ -49,21 +49,9 @@ beforeEach(async () => {
   await db.execute(sql`delete from appointments where id like 'A-%'`);
 });
 
-async function outboxRowOf(bookingId: string): Promise<OutboxRow> {
-  const [row] = rowsOf<{ id: number | string; kind: string; subject_person_id: string; payload: Record<string, unknown> }>(
-    await db.execute(sql`select o.id, o.kind, o.subject_person_id, o.payload from clinical_outbox o join bookings b on b.outbox_id = o.id where b.id = ${bookingId}`),
-  );
-  if (!row) throw new Error(`no outbox row for booking ${bookingId}`);
-  return { id: Number(row.id), kind: row.kind, subjectPersonId: row.subject_person_id, payload: row.payload, attempt: 1, createdAt: NOW };
-}
-
-/** The clinical system's answer to the booking action, as the relay records it. */
-async function answer(bookingId: string, outcome: OutboxAnswer): Promise<void> {
-  const row = await outboxRowOf(bookingId);
-  await db.transaction((tx) => bookingKinds[row.kind]!.settled!(tx, row, outcome));
-}
-
-const refusedAsTaken: OutboxAnswer = { state: "failed", error: { kind: "refused", status: 422, message: "Slot is not free", uncertain: false } };
+const outboxRowOf = (bookingId: string) => bookingOutboxRow(db, bookingId, NOW);
+const answer = (bookingId: string, outcome: OutboxAnswer) => answerBooking(db, bookingId, outcome, NOW);
+const appointmentArrives = (o: Parameters<typeof arrives>[1]) => arrives(db, o);
 
 async function bookingRow(id: string) {
   const [row] = rowsOf<{ state: string; refusal: string | null; appointment_id: string | null; action: string }>(
@@ -76,30 +64,6 @@ async function firstFree(typeId: string, subjectId = ELSA): Promise<FreeTime[]> 
   const times = await freeTimes(db, { subjectId, typeId, ...inAWeek });
   expect(times.length).toBeGreaterThan(3);
   return times;
-}
-
-/** Brings the clinical system's Appointment into the read model, as the feed or the poller would. */
-async function appointmentArrives(o: { id: string; patient: string; slot: FreeTime; version: number; status?: string }) {
-  const { report } = await ingestBatch(
-    db,
-    {
-      kind: "resources",
-      resources: [
-        {
-          resourceType: "Appointment",
-          id: o.id,
-          meta: { versionId: String(o.version), lastUpdated: new Date().toISOString() },
-          status: o.status ?? "booked",
-          start: o.slot.startsAt,
-          end: o.slot.endsAt,
-          slot: [{ reference: `Slot/${o.slot.slotId}` }],
-          participant: [{ actor: { reference: `Patient/${o.patient}` }, status: "accepted" }],
-        },
-      ],
-    },
-    { source: "test" },
-  );
-  expect(report.rejected).toEqual([]);
 }
 
 describe("what the subject can book", () => {

@@ -2,6 +2,7 @@ import { outboxRelayTask } from "~/clinical/outbox/startup.server";
 import { clinicalPollerTask } from "~/clinical/poller/startup.server";
 import { clinicalStandInTask } from "~/clinical/stand-in-task.server";
 import { bookingKinds } from "~/booking/settled.server";
+import { bookingPassTask } from "~/booking/startup.server";
 import { messageKinds } from "~/clinical/writes/messages.server";
 import { keywordVerdictsStartupTask } from "~/disclosure/keyword-verdicts.server";
 import { demoDataStartupTask } from "~/feed/demo/load.server";
@@ -18,4 +19,5 @@ export const startupTasks: StartupTask[] = [
   clinicalStandInTask,
   outboxRelayTask({ ...bookingKinds, ...messageKinds }),
   clinicalPollerTask,
+  bookingPassTask,
 ];
