@@ -1,6 +1,6 @@
 import { intlLocale, isLanguage, type Language } from "./config";
 
-type DateStyle = "date" | "shortDate" | "dateTime" | "calendarDate" | AxisPrecision;
+type DateStyle = "date" | "shortDate" | "dateTime" | "time" | "weekdayDateTime" | "calendarDate" | "weekday" | AxisPrecision;
 export type AxisPrecision = "day" | "month" | "year";
 
 const DATE_OPTIONS: Record<DateStyle, Intl.DateTimeFormatOptions> = {
@@ -8,7 +8,10 @@ const DATE_OPTIONS: Record<DateStyle, Intl.DateTimeFormatOptions> = {
   shortDate: { dateStyle: "short" },
   dateTime: { dateStyle: "long", timeStyle: "short" },
   // A calendar date (YYYY-MM-DD) is read as UTC midnight, so it is shown in UTC: never shifted across midnight.
+  time: { timeStyle: "short" },
+  weekdayDateTime: { weekday: "long", day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit" },
   calendarDate: { dateStyle: "long", timeZone: "UTC" },
+  weekday: { weekday: "long", day: "numeric", month: "long", timeZone: "UTC" },
   // A chart's time axis: ticks at UTC midnight of a day, a month's first or a year's first, named as that day.
   day: { day: "numeric", month: "short", timeZone: "UTC" },
   month: { month: "short", year: "numeric", timeZone: "UTC" },
@@ -84,6 +87,21 @@ export function formatShortDate(value: Date | string | number, lng: string): str
 /** "22 november 2026 14:05" / "22 November 2026, 14:05". */
 export function formatDateTime(value: Date | string | number, lng: string): string {
   return dateFormat(lng, "dateTime").format(asDate(value));
+}
+
+/** "14:05": a time of day in Swedish time (a list of times under their day's heading). */
+export function formatTime(value: Date | string | number, lng: string): string {
+  return dateFormat(lng, "time").format(asDate(value));
+}
+
+/** "tisdag 3 mars 2026 14:05" / "Tuesday 3 March 2026, 14:05": an appointment's time, with its weekday. */
+export function formatAppointmentTime(value: Date | string | number, lng: string): string {
+  return dateFormat(lng, "weekdayDateTime").format(asDate(value));
+}
+
+/** "tisdag 3 mars" / "Tuesday 3 March": a calendar date (YYYY-MM-DD) as a day's heading, never shifted. */
+export function formatWeekday(isoDate: string, lng: string): string {
+  return dateFormat(lng, "weekday").format(new Date(`${isoDate}T00:00:00Z`));
 }
 
 /** "1 234,5" / "1,234.5"; at most `maximumFractionDigits` decimals when given. */

@@ -41,6 +41,9 @@ export function ComingUp({ overview }: { overview: Omit<Overview, "record"> }) {
           </ul>
         ) : null}
         {upcomingCount > appointments.length ? <p className="muted">{t("overview.moreAppointments")}</p> : null}
+        <p className="no-print">
+          <Link to="/appointments">{t("overview.allAppointments")}</Link>
+        </p>
       </Card>
       <Card title={t("overview.messages")}>
         <p>{unreadCount > 0
@@ -63,7 +66,9 @@ function AppointmentItem({ appointment: a }: { appointment: UpcomingAppointment 
   return (
     <li>
       <strong>
-        <time dateTime={a.startsAt}>{formatDateTime(a.startsAt, lng)}</time>
+        <Link to={`/appointments/${encodeURIComponent(a.id)}`}>
+          <time dateTime={a.startsAt}>{formatDateTime(a.startsAt, lng)}</time>
+        </Link>
       </strong>
       <br />
       {a.what ?? ""}

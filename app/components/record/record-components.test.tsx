@@ -284,6 +284,10 @@ describe("the overview's cards", () => {
       "Title of results",
       "59 mmol/mol",
       "Title of medications</strong> – Text of medications",
+      // Each appointment leads to its page, and the card to the list of them all.
+      `<a href="/appointments/1"><time dateTime="2026-12-07T08:15:00.000Z">`,
+      `<a href="/appointments/2">`,
+      `<a href="/appointments">Alla bokade tider</a>`,
       ...sectionOrder.map((section) => `href="${sectionPath(section)}"`),
     ];
     for (const text of shown) expect(out).toContain(text);

@@ -1,0 +1,198 @@
+import { data, redirect } from "@remix-run/node";
+import { database } from "../../db/connection";
+import { logAccess } from "~/audit/access-log.server";
+import { notFound, requireAccess, type Access } from "~/identity/access.server";
+import { appointmentRef, findAppointment, listAppointments, type AppointmentView } from "./appointments.server";
+import { book, bookableType, bookableTypes, bookingUnits, cancel, freeTimes, move, nextFreeTimes, timeToBook, type BookableType, type BookingError, type FreeTime } from "./booking.server";
+import { bookSchema, cancelSchema, fieldErrorsOf, formFields, moveSchema, slotQuerySchema, weekOf } from "./forms.server";
+import { BOOKING_WEEKS, bookingWeek, groupByDay } from "./rules";
+
+/**
+ * What each booking page loads and does, for the thin route modules: authorize (requireAccess, "book"), query or act
+ * for the subject on screen, log what was shown or done, and return plain data (or the redirect after a change).
+ */
+
+/** How many other free times a refusal offers. */
+const OTHER_TIMES = 5;
+/** After these, the page offers other free times of the same type. */
+const TIME_ERRORS: readonly BookingError[] = ["slot_taken", "slot_past", "overlap"];
+
+const actor = (access: Access) => ({ subjectPersonId: access.subjectPersonId, actorPersonId: access.actorPersonId });
+const slotRef = (slotId: string) => `Slot/${slotId}`;
+
+/** A field's error as the components show it: a translation key. */
+export interface FormError {
+  key: string;
+}
+const bookingError = (error: BookingError | "subject_changed"): FormError => ({ key: `booking:errors.${error}` });
+
+/** The list: the subject's upcoming and past appointments, each logged. */
+export async function readAppointmentsPage(request: Request, now = new Date()) {
+  const access = await requireAccess(request, "book", { now });
+  const db = database();
+  const { upcoming, past } = await listAppointments(db, { subjectId: access.subjectPersonId, now });
+  await logAccess(db, access, "appointments", [...upcoming, ...past].map(appointmentRef));
+  return { upcoming, past };
+}
+
+/**
+ * One appointment. Its address names the booking until the clinical system has made the appointment; from then on
+ * the appointment's own address is the page (a redirect), so a refresh after the confirmation shows what the
+ * clinical system holds.
+ */
+export async function readAppointmentPage(request: Request, id: string | undefined, now = new Date()) {
+  const access = await requireAccess(request, "book", { now });
+  const db = database();
+  const appointment = id ? await findAppointment(db, { subjectId: access.subjectPersonId, id, now }) : null;
+  if (!appointment) throw notFound();
+  if (appointment.id !== id) throw redirect(`/appointments/${encodeURIComponent(appointment.id)}`);
+  const otherTimes =
+    appointment.status === "not_booked" && appointment.appointmentTypeId
+      ? await nextFreeTimes(db, { subjectId: access.subjectPersonId, typeId: appointment.appointmentTypeId, now, limit: OTHER_TIMES })
+      : [];
+  await logAccess(db, access, "appointments", [appointmentRef(appointment)]);
+  return { appointment, otherTimes };
+}
+
+/** Cancels the appointment (intent "cancel"); afterwards, its page. An error changes nothing and is told by the form. */
+export async function cancelAppointment(request: Request, id: string | undefined, now = new Date()) {
+  const access = await requireAccess(request, "book", { now });
+  if (!id) throw notFound();
+  const parsed = cancelSchema.safeParse(await formFields(request));
+  if (!parsed.success) return data({ errors: fieldErrorsOf(parsed.error) }, { status: 400 });
+  const db = database();
+  const outcome = await cancel(db, actor(access), { appointmentId: id, reasonText: parsed.data.reason, now });
+  if (!outcome.ok && outcome.error === "appointment_unknown") throw notFound();
+  await logAccess(db, access, "booking", [`Appointment/${outcome.ok ? outcome.id : id}`]);
+  if (outcome.ok) throw redirect(`/appointments/${encodeURIComponent(outcome.id)}`, 303);
+  return data({ errors: { form: bookingError(outcome.error) } as Record<string, FormError> }, { status: 409 });
+}
+
+/** The units the subject can book at: those whose care they are in, then those open to everyone. */
+export async function readUnitsPage(request: Request, now = new Date()) {
+  const access = await requireAccess(request, "book", { now });
+  const db = database();
+  const units = await bookingUnits(db, { subjectId: access.subjectPersonId });
+  await logAccess(db, access, "booking");
+  return { inCare: units.filter((u) => u.inCare), open: units.filter((u) => !u.inCare) };
+}
+
+/** The types the subject can book at a unit; none: not a unit they can book at (404). */
+export async function readTypesPage(request: Request, unitId: string | undefined, now = new Date()) {
+  const access = await requireAccess(request, "book", { now });
+  const db = database();
+  const types = unitId ? await bookableTypes(db, { subjectId: access.subjectPersonId, unitId }) : [];
+  const unit = types[0]?.unit;
+  if (!unit) throw notFound();
+  await logAccess(db, access, "booking");
+  return { unit, types: types.map(({ unit: _unit, ...type }) => type) };
+}
+
+/** Free times to choose from, a week at a time, by Swedish day. */
+async function weekOfTimes(request: Request, access: Access, typeId: string, now: Date, moving?: string) {
+  const index = weekOf(new URL(request.url).searchParams);
+  const week = index === null ? null : bookingWeek(now, index);
+  if (!week) throw notFound();
+  const times = await freeTimes(database(), { subjectId: access.subjectPersonId, typeId, from: week.from, to: week.to, now, ...(moving ? { moving } : {}) });
+  return {
+    times,
+    week: {
+      index: week.index,
+      firstDay: week.firstDay,
+      lastDay: week.lastDay,
+      previous: week.index > 0 ? week.index - 1 : null,
+      next: week.index < BOOKING_WEEKS - 1 ? week.index + 1 : null,
+      days: groupByDay(times),
+    },
+  };
+}
+
+/** A week of free times of a type at a unit (the type must be the unit's, and bookable by the subject). */
+export async function readWeekPage(request: Request, unitId: string | undefined, typeId: string | undefined, now = new Date()) {
+  const access = await requireAccess(request, "book", { now });
+  const db = database();
+  const type = typeId ? await bookableType(db, { subjectId: access.subjectPersonId, typeId }) : null;
+  if (!type || type.unit.id !== unitId) throw notFound();
+  const { times, week } = await weekOfTimes(request, access, type.id, now);
+  await logAccess(db, access, "booking", times.map((t) => slotRef(t.slotId)));
+  return { type, week };
+}
+
+/** What the confirmation page repeats: the time and its type. */
+interface Chosen {
+  time: FreeTime;
+  type: BookableType;
+}
+
+/** The confirmation page: the time to book (`?slot=`), or why it cannot be (404 for a time that is not bookable at all). */
+export async function readConfirmPage(request: Request, now = new Date()) {
+  const access = await requireAccess(request, "book", { now });
+  const parsed = slotQuerySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+  const db = database();
+  const chosen = parsed.success ? await timeToBook(db, { subjectId: access.subjectPersonId, slotId: parsed.data.slot, now }) : ({ error: "slot_unknown" } as const);
+  if (parsed.success) await logAccess(db, access, "booking", [slotRef(parsed.data.slot)]);
+  const page = {
+    slotId: parsed.success ? parsed.data.slot : null,
+    subject: access.subjectPersonId,
+    chosen: "error" in chosen ? null : (chosen as Chosen),
+    error: "error" in chosen ? bookingError(chosen.error) : null,
+  };
+  return data(page, { status: "error" in chosen && chosen.error === "slot_unknown" ? 404 : 200 });
+}
+
+/**
+ * Books the time (POST of the confirmation page) and goes to the appointment's page. A double submit finds the
+ * first booking (the domain answers with its id). An error changes nothing and comes back by its field, with other
+ * free times of the same type when the time itself was the problem.
+ */
+export async function bookTime(request: Request, now = new Date()) {
+  const access = await requireAccess(request, "book", { now });
+  const fields = await formFields(request);
+  const parsed = bookSchema.safeParse(fields);
+  if (!parsed.success) return data({ errors: fieldErrorsOf(parsed.error), otherTimes: [] as FreeTime[], reason: fields.reason ?? "" }, { status: 400 });
+  const { slot, subject, reason } = parsed.data;
+  // The person switched whom they act for (in another tab) after this page was shown: book nothing, say so.
+  if (subject !== access.subjectPersonId) {
+    return data({ errors: { form: bookingError("subject_changed") } as Record<string, FormError>, otherTimes: [] as FreeTime[], reason: reason ?? "" }, { status: 409 });
+  }
+  const db = database();
+  const outcome = await book(db, actor(access), { slotId: slot, reasonText: reason, now });
+  await logAccess(db, access, "booking", outcome.ok ? [`Booking/${outcome.id}`, slotRef(slot)] : [slotRef(slot)]);
+  if (outcome.ok) throw redirect(`/appointments/${encodeURIComponent(outcome.id)}`, 303);
+  const typeId = fields.type ? (await bookableType(db, { subjectId: access.subjectPersonId, typeId: fields.type }))?.id : undefined;
+  const otherTimes = typeId && TIME_ERRORS.includes(outcome.error) ? await nextFreeTimes(db, { subjectId: access.subjectPersonId, typeId, now, limit: OTHER_TIMES }) : [];
+  return data({ errors: { slot: bookingError(outcome.error) } as Record<string, FormError>, otherTimes, reason: reason ?? "" }, { status: 409 });
+}
+
+/** The reschedule page: the appointment and, when it can be moved online, a week of free times of its type. */
+export async function readReschedulePage(request: Request, id: string | undefined, now = new Date()) {
+  const access = await requireAccess(request, "book", { now });
+  const db = database();
+  const appointment = id ? await findAppointment(db, { subjectId: access.subjectPersonId, id, now }) : null;
+  if (!appointment) throw notFound();
+  if (appointment.id !== id) throw redirect(`/appointments/${encodeURIComponent(appointment.id)}/reschedule`);
+  const movable = appointment.reschedule === null && appointment.appointmentId !== null && appointment.appointmentTypeId !== null;
+  const found = movable ? await weekOfTimes(request, access, appointment.appointmentTypeId as string, now, appointment.appointmentId as string) : null;
+  await logAccess(db, access, "appointments", [appointmentRef(appointment), ...(found?.times ?? []).map((t) => slotRef(t.slotId))]);
+  return { appointment, week: found?.week ?? null };
+}
+
+/** Moves the appointment to the chosen time (intent "move") and goes to its page; an error comes back with other times. */
+export async function moveAppointment(request: Request, id: string | undefined, now = new Date()) {
+  const access = await requireAccess(request, "book", { now });
+  if (!id) throw notFound();
+  const parsed = moveSchema.safeParse(await formFields(request));
+  if (!parsed.success) return data({ error: { key: "booking:errors.malformed" } as FormError, slotId: null as string | null, otherTimes: [] as FreeTime[] }, { status: 400 });
+  const db = database();
+  const outcome = await move(db, actor(access), { appointmentId: id, slotId: parsed.data.slot, now });
+  if (!outcome.ok && outcome.error === "appointment_unknown") throw notFound();
+  await logAccess(db, access, "booking", [`Appointment/${id}`, slotRef(parsed.data.slot)]);
+  if (outcome.ok) throw redirect(`/appointments/${encodeURIComponent(outcome.id)}`, 303);
+  const appointment: AppointmentView | null = await findAppointment(db, { subjectId: access.subjectPersonId, id, now });
+  const typeId = appointment?.appointmentTypeId;
+  const otherTimes =
+    typeId && appointment.reschedule === null && TIME_ERRORS.includes(outcome.error)
+      ? await nextFreeTimes(db, { subjectId: access.subjectPersonId, typeId, now, limit: OTHER_TIMES, moving: id })
+      : [];
+  return data({ error: bookingError(outcome.error), slotId: parsed.data.slot as string | null, otherTimes }, { status: 409 });
+}
