@@ -3,8 +3,23 @@ import { database } from "../../db/connection";
 import { logAccess } from "~/audit/access-log.server";
 import { notFound, requireAccess, type Access } from "~/identity/access.server";
 import { appointmentRef, findAppointment, listAppointments, type AppointmentView } from "./appointments.server";
-import { book, bookableType, bookableTypes, bookingUnits, cancel, freeTimes, move, nextFreeTimes, timeToBook, type BookableType, type BookingError, type FreeTime } from "./booking.server";
-import { bookSchema, cancelSchema, fieldErrorsOf, formFields, moveSchema, slotQuerySchema, weekOf } from "./forms.server";
+import {
+  book,
+  bookableType,
+  bookableTypes,
+  bookingUnits,
+  cancel,
+  freeTimes,
+  move,
+  nextFreeTimes,
+  timeToBook,
+  type BookableType,
+  type BookingError,
+  type BookingOutcome,
+  type FreeTime,
+} from "./booking.server";
+import { askForEarlierTime, declineOffer, earlierTimeStatus, stopAskingForEarlierTime, takeOffer } from "./earlier-times.server";
+import { appointmentIntentSchema, bookSchema, fieldErrorsOf, formFields, moveSchema, slotQuerySchema, weekOf } from "./forms.server";
 import { BOOKING_WEEKS, bookingWeek, groupByDay } from "./rules";
 
 /**
@@ -50,18 +65,34 @@ export async function readAppointmentPage(request: Request, id: string | undefin
     appointment.status === "not_booked" && appointment.appointmentTypeId
       ? await nextFreeTimes(db, { subjectId: access.subjectPersonId, typeId: appointment.appointmentTypeId, now, limit: OTHER_TIMES })
       : [];
-  await logAccess(db, access, "appointments", [appointmentRef(appointment)]);
-  return { appointment, otherTimes };
+  const earlier = appointment.appointmentId && appointment.reschedule === null ? await earlierTimeStatus(db, { subjectId: access.subjectPersonId, appointmentId: appointment.appointmentId, now }) : null;
+  await logAccess(db, access, "appointments", [appointmentRef(appointment), ...(earlier?.offer ? [slotRef(earlier.offer.time.slotId)] : [])]);
+  return { appointment, otherTimes, earlier };
 }
 
-/** Cancels the appointment (intent "cancel"); afterwards, its page. An error changes nothing and is told by the form. */
-export async function cancelAppointment(request: Request, id: string | undefined, now = new Date()) {
+/**
+ * What the appointment's page posts: cancel it (with a reason), or ask for, stop asking for, take or decline an
+ * earlier time. Afterwards, its page; an error changes nothing and is told by the form.
+ */
+export async function appointmentAction(request: Request, id: string | undefined, now = new Date()) {
   const access = await requireAccess(request, "book", { now });
   if (!id) throw notFound();
-  const parsed = cancelSchema.safeParse(await formFields(request));
+  const parsed = appointmentIntentSchema.safeParse(await formFields(request));
   if (!parsed.success) return data({ errors: fieldErrorsOf(parsed.error) }, { status: 400 });
   const db = database();
-  const outcome = await cancel(db, actor(access), { appointmentId: id, reasonText: parsed.data.reason, now });
+  const who = actor(access);
+  const form = parsed.data;
+  let outcome: BookingOutcome;
+  if (form.intent === "cancel") outcome = await cancel(db, who, { appointmentId: id, reasonText: form.reason, now });
+  else if (form.intent === "ask-earlier") outcome = await askForEarlierTime(db, who, { appointmentId: id, now });
+  else if (form.intent === "take-offer") outcome = await takeOffer(db, who, { appointmentId: id, now });
+  else {
+    const appointment = await findAppointment(db, { subjectId: access.subjectPersonId, id, now });
+    if (!appointment?.appointmentId) throw notFound();
+    if (form.intent === "decline-offer") await declineOffer(db, who, { appointmentId: appointment.appointmentId });
+    else await stopAskingForEarlierTime(db, who, { appointmentId: appointment.appointmentId });
+    outcome = { ok: true, id: appointment.id };
+  }
   if (!outcome.ok && outcome.error === "appointment_unknown") throw notFound();
   await logAccess(db, access, "booking", [`Appointment/${outcome.ok ? outcome.id : id}`]);
   if (outcome.ok) throw redirect(`/appointments/${encodeURIComponent(outcome.id)}`, 303);
