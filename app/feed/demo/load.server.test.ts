@@ -141,7 +141,7 @@ describe("loading the demo data through the feed", () => {
   });
 
   it("gives every care unit a visiting address, and the sample-taking types their preparation text", async () => {
-    const missing = await query<{ name: string }>(sql`select name from care_units where address is null or address !~ ', \d{3} \d{2} '`);
+    const missing = await query<{ name: string }>(sql`select name from care_units where address is null or address !~ ', [0-9]{3} [0-9]{2} '`);
     expect(missing).toEqual([]);
     const [unit] = await query<{ address: string }>(sql`select address from care_units where name = 'Närhälsan Kungshöjd vårdcentral'`);
     expect(unit?.address).toBe("Kaponjärgatan 4, 411 22 Göteborg");
