@@ -291,6 +291,8 @@ function withActions({ view, since, deadlineHours, flags }: Known, actions: read
     shown.endsAt = instant(moved.ends_at);
   }
   if (answered.some((b) => b.action === "cancel" && b.state === "confirmed")) shown.status = "cancelled";
+  // The clinical system has changed it (its next version is on its way): the calendar file's SEQUENCE rises now.
+  if (answered.some((b) => b.state !== "refused")) shown.version += 1;
   if (last?.state === "refused") shown.changeRefused = last.action as "move" | "cancel";
   if (underWay) {
     shown.status = underWay.action === "move" ? "moving" : "cancelling";

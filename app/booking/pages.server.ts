@@ -1,6 +1,9 @@
 import { data, redirect } from "@remix-run/node";
 import { database } from "../../db/connection";
 import { logAccess } from "~/audit/access-log.server";
+import { config } from "~/config.server";
+import { translatorFor } from "~/i18n/i18next.server";
+import { calendarFile } from "./calendar.server";
 import { notFound, requireAccess, type Access } from "~/identity/access.server";
 import { appointmentRef, findAppointment, listAppointments, type AppointmentView } from "./appointments.server";
 import {
@@ -26,6 +29,9 @@ import { BOOKING_WEEKS, bookingWeek, groupByDay } from "./rules";
  * What each booking page loads and does, for the thin route modules: authorize (requireAccess, "book"), query or act
  * for the subject on screen, log what was shown or done, and return plain data (or the redirect after a change).
  */
+
+/** The statuses an appointment has a calendar file in (cancelled: the file that takes it out of the calendar). */
+const CALENDAR_STATUSES: readonly string[] = ["booked", "moving", "cancelling", "cancelled", "arrived"];
 
 /** How many other free times a refusal offers. */
 const OTHER_TIMES = 5;
@@ -226,4 +232,34 @@ export async function moveAppointment(request: Request, id: string | undefined, 
       ? await nextFreeTimes(db, { subjectId: access.subjectPersonId, typeId, now, limit: OTHER_TIMES, moving: id })
       : [];
   return data({ error: bookingError(outcome.error), slotId: parsed.data.slot as string | null, otherTimes }, { status: 409 });
+}
+
+/**
+ * The appointment's calendar file: the same UID for every version, its SEQUENCE the appointment's version, METHOD:CANCEL
+ * once cancelled. Only for an appointment the clinical system has made (a booking on its way has none yet).
+ */
+export async function calendarResponse(request: Request, id: string | undefined, now = new Date()): Promise<Response> {
+  const access = await requireAccess(request, "book", { now });
+  const db = database();
+  const appointment = id ? await findAppointment(db, { subjectId: access.subjectPersonId, id, now }) : null;
+  if (!appointment?.appointmentId || !CALENDAR_STATUSES.includes(appointment.status)) throw notFound();
+  await logAccess(db, access, "appointments", [appointmentRef(appointment)]);
+  const origin = config().publicOrigin;
+  const unit = appointment.unit;
+  const t = await translatorFor(request, "booking");
+  const file = calendarFile({
+    uid: `appointment-${appointment.appointmentId}@${new URL(origin).hostname}`,
+    sequence: appointment.version,
+    cancelled: appointment.status === "cancelled",
+    start: new Date(appointment.startsAt),
+    end: new Date(appointment.endsAt ?? new Date(appointment.startsAt).getTime() + 30 * 60_000),
+    summary: [appointment.typeName ?? t("appointment.title"), unit?.name].filter(Boolean).join(", "),
+    location: unit ? [unit.name, unit.address ?? unit.city].filter(Boolean).join(", ") : null,
+    description: appointment.preparation,
+    stamp: now,
+    url: `${origin}/appointments/${encodeURIComponent(appointment.id)}`,
+  });
+  return new Response(file, {
+    headers: { "Content-Type": "text/calendar; charset=utf-8", "Content-Disposition": 'attachment; filename="appointment.ics"' },
+  });
 }
