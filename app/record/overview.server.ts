@@ -1,5 +1,6 @@
 import type { Queryable } from "../../db/connection";
 import { upcomingAppointments, type UpcomingAppointment } from "~/booking/appointments.server";
+import { earlierTimeOffers, type EarlierTimeOffer } from "~/booking/earlier-times.server";
 import { unreadMessages, type MessageView } from "~/messages/unread.server";
 import { recordHighlights, type Highlights, type RecordScope } from "./queries.server";
 
@@ -7,6 +8,8 @@ export type { UpcomingAppointment, MessageView };
 
 export interface Overview {
   appointments: UpcomingAppointment[];
+  /** Earlier times offered for the subject's appointments, to take before they run out. */
+  offers: (EarlierTimeOffer & { appointmentId: string })[];
   upcomingCount: number;
   unreadMessages: MessageView[];
   unreadCount: number;
@@ -20,14 +23,16 @@ export const OVERVIEW_MESSAGES = 3;
 /** The overview of the subject on screen: their next appointments, unread messages and the record's highlights. */
 export async function loadOverview(db: Queryable, scope: RecordScope, options: { readRecord: boolean; now: Date }): Promise<Overview> {
   const subjectId = scope.subjectPersonId;
-  const [upcoming, unread, record] = await Promise.all([
+  const [upcoming, offers, unread, record] = await Promise.all([
     upcomingAppointments(db, { subjectId, now: options.now, limit: OVERVIEW_APPOINTMENTS }),
+    earlierTimeOffers(db, { subjectId, now: options.now }),
     unreadMessages(db, { subjectId, rules: scope.rules, limit: OVERVIEW_MESSAGES }),
     // Not read when the record is not shown (13–15).
     options.readRecord ? recordHighlights(db, scope) : null,
   ]);
   return {
     appointments: upcoming.appointments,
+    offers,
     upcomingCount: upcoming.total,
     unreadMessages: unread.messages,
     unreadCount: unread.total,
@@ -40,6 +45,7 @@ export function overviewRefs(overview: Overview): string[] {
   const record = overview.record;
   return [
     ...overview.appointments.map((a) => a.ref),
+    ...overview.offers.map((o) => `Slot/${o.time.slotId}`),
     ...overview.unreadMessages.map((m) => m.ref),
     ...(record ? [...record.allergies, ...record.medications, ...record.results].map((e) => e.ref) : []),
   ];

@@ -5,6 +5,7 @@ import { renderStatic } from "~/components/test-render";
 import { AppointmentActions, NotBooked, Waiting } from "./appointment-actions";
 import { AppointmentFacts, AppointmentList } from "./appointment-facts";
 import { ConfirmBooking, TypeChoice, UnitChoice } from "./book-steps";
+import { EarlierTime } from "./earlier-time";
 import { bookLink, MoveButton, WeekOfTimes, type WeekView } from "./free-times";
 
 const EVIL = `<img src=x onerror="alert(1)">`;
@@ -238,5 +239,27 @@ describe("booking's steps", () => {
     expect(long).toMatch(/name="reason" rows="4" maxLength="500" aria-describedby="[^"]+-hint [^"]+-reason-error" aria-invalid="true"/);
     expect(long).toContain("Skriv högst 500 tecken.");
     expectIdsSound(long);
+  });
+});
+
+describe("an earlier time", () => {
+  const offer = { bookingId: "b-1", time: time("s-2", "2026-12-08T08:00:00.000Z"), expiresAt: "2026-12-07T11:00:00.000Z" };
+
+  it("is asked for, waited for, then offered with its deadline and two buttons, each a form of its own", async () => {
+    const ask = await renderStatic(<EarlierTime appointment={appointment()} earlier={{ waiting: false, offer: null }} />);
+    expect(ask).toContain(`<input type="hidden" name="intent" value="ask-earlier"/>`);
+    expect(ask).toContain("Erbjud mig en tidigare tid");
+    const waiting = await renderStatic(<EarlierTime appointment={appointment()} earlier={{ waiting: true, offer: null }} />, { lng: "en" });
+    expect(waiting).toContain("You are in line for an earlier time.");
+    expect(waiting).toContain(`value="stop-earlier"`);
+    const offered = await renderStatic(<EarlierTime appointment={appointment()} earlier={{ waiting: true, offer }} />);
+    expect(offered).toContain("tisdag 8 december 2026 kl. 09:00");
+    expect(offered).toContain(`value="take-offer"`);
+    expect(offered).toContain(`value="decline-offer"`);
+    expectIdsSound(offered);
+  });
+
+  it("is not offered for an appointment that cannot be moved online", async () => {
+    expect(await renderStatic(<EarlierTime appointment={appointment({ reschedule: "deadline_passed" })} earlier={{ waiting: true, offer }} />)).toBe("");
   });
 });

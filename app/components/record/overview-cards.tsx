@@ -24,7 +24,7 @@ function Card({ title, children }: { title: string; children: ReactNode }) {
 export function ComingUp({ overview }: { overview: Omit<Overview, "record"> }) {
   const { t, lng } = useRecordTexts();
   const { context } = useSubjectTexts();
-  const { appointments, upcomingCount, unreadMessages, unreadCount } = overview;
+  const { appointments, offers, upcomingCount, unreadMessages, unreadCount } = overview;
   return (
     <div className="overview-grid">
       <Card title={t("overview.appointments")}>
@@ -33,6 +33,12 @@ export function ComingUp({ overview }: { overview: Omit<Overview, "record"> }) {
             ? t("overview.appointmentCount", { ...context, count: upcomingCount, n: formatNumber(upcomingCount, lng) })
             : t("overview.noAppointments", context)}
         </p>
+        {offers.map((o) => (
+          <p key={o.bookingId} className="notice" role="status">
+            {t("overview.earlierOffer", { time: formatDateTime(o.time.startsAt, lng), until: formatDateTime(o.expiresAt, lng) })}{" "}
+            <Link to={`/appointments/${encodeURIComponent(o.appointmentId)}`}>{t("overview.earlierOfferLink")}</Link>
+          </p>
+        ))}
         {appointments.length > 0 ? (
           <ul className="plain-list">
             {appointments.map((a) => (

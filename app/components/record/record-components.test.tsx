@@ -251,6 +251,7 @@ describe("a section page", () => {
 /** An overview: two upcoming appointments (of five), one unread message, and a record with one of each highlight. */
 function overview(over: { what: string | null; careUnitName: string | null; topic: string | null }): Overview {
   return {
+    offers: [],
     appointments: [
       { id: "1", status: "booked", ref: "Appointment/1", startsAt: "2026-12-07T08:15:00.000Z", what: over.what, careUnitName: over.careUnitName, providerKind: "private" },
       { id: "2", status: "booked", ref: "Appointment/2", startsAt: "2027-01-11T13:00:00.000Z", what: over.what, careUnitName: over.careUnitName, providerKind: "region" },
