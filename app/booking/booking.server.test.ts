@@ -76,6 +76,10 @@ describe("what the subject can book", () => {
     expect(types.map((t) => t.id).sort()).toEqual([bvcVisit.id, bvcVaccination.id].sort());
     const doctorUnit = await bookableTypes(db, { subjectId: ANNA, unitId: unit("nhKungshojd").id });
     expect(doctorUnit.map((t) => t.id)).not.toContain(service("kungshojdDoctor").id);
+    // A unit whose care Elsa is not in offers her only the types open to anyone.
+    expect(units.find((u) => u.id === unit("nhYouth").id)).toMatchObject({ inCare: false });
+    const youth = await bookableTypes(db, { subjectId: ELSA, unitId: unit("nhYouth").id });
+    expect(youth.map((t) => t.id).sort()).toEqual([service("youthCounsellor").id, service("youthMidwife").id].sort());
   });
 
   it("offers free times of the type only, after now, soonest first", async () => {

@@ -110,6 +110,7 @@ export const VGR = {
   providerKind: "https://vgregion.se/fhir/CodeSystem/provider-kind",
   guardianBlocked: "https://vgregion.se/fhir/StructureDefinition/guardian-online-access-blocked",
   bookableOnline: "https://vgregion.se/fhir/StructureDefinition/bookable-online",
+  openBooking: "https://vgregion.se/fhir/StructureDefinition/open-booking",
   cancellationDeadline: "https://vgregion.se/fhir/StructureDefinition/cancellation-deadline-hours",
 } as const;
 
@@ -662,6 +663,7 @@ const mappings: Record<SupportedType, Mapping> = {
       name: h.name?.trim() || firstConceptText(h.type) || h.id,
       code: primaryCoding(h.type?.[0])?.code ?? null,
       bookable_online: h.appointmentRequired === true && extensionValue(h.extension, VGR.bookableOnline)?.valueBoolean === true,
+      open_booking: extensionValue(h.extension, VGR.openBooking)?.valueBoolean === true,
       cancellation_deadline_hours: deadline ?? null,
       preparation: h.extraDetails?.trim() || null,
       active: h.active !== false,

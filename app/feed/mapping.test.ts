@@ -179,7 +179,10 @@ describe("mapping to the read model", () => {
           { url: VGR.cancellationDeadline, valueInteger: 24 },
         ],
       }),
-    ).toMatchObject({ name: "Provtagning", care_unit_id: "vc", bookable_online: true, cancellation_deadline_hours: 24, preparation: null });
+    ).toMatchObject({ name: "Provtagning", care_unit_id: "vc", bookable_online: true, open_booking: false, cancellation_deadline_hours: 24, preparation: null });
+    expect(
+      columns({ resourceType: "HealthcareService", id: "h", appointmentRequired: true, extension: [{ url: VGR.openBooking, valueBoolean: true }] }),
+    ).toMatchObject({ bookable_online: false, open_booking: true });
     expect(
       columns({ resourceType: "HealthcareService", id: "h", extraDetails: "  Ta med legitimation.\n  " }),
     ).toMatchObject({ preparation: "Ta med legitimation." });

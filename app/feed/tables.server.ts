@@ -117,7 +117,7 @@ LEFT JOIN medication_products med ON med.id = x.medication_id`,
     typeColumn: null,
     fixedType: "HealthcareService",
     columns: [
-      ["care_unit_id", T], ["care_unit_reference", T], ["name", T], ["code", T], ["bookable_online", B],
+      ["care_unit_id", T], ["care_unit_reference", T], ["name", T], ["code", T], ["bookable_online", B], ["open_booking", B],
       ["cancellation_deadline_hours", "integer"], ["preparation", T], ["active", B],
     ],
     pairs: [p("care_unit_id", "care_unit_reference", "Organization")],

@@ -277,6 +277,8 @@ export interface ServiceDef {
   code: string;
   name: string;
   bookableOnline: boolean;
+  /** Bookable online by anyone, not only by those in the unit's care. */
+  openBooking?: boolean;
   cancellationDeadlineHours: number;
   minutes: number;
   /** Opening windows (minutes of the day) on weekdays, when bookable online. */
@@ -295,7 +297,7 @@ const SERVICE_DEFS: ServiceDef[] = [
   { key: "kungshojdLab", unit: "nhKungshojd", code: "provtagning", name: "Provtagning", bookableOnline: true, cancellationDeadlineHours: 24, minutes: 10, windows: [[h(7, 30), h(10, 30)]], professions: ["Distriktssköterska"], preparation: LAB_PREPARATION },
   { key: "kungshojdDiabetes", unit: "nhKungshojd", code: "diabetesbesok-ssk", name: "Diabetesbesök hos sjuksköterska", bookableOnline: true, cancellationDeadlineHours: 24, minutes: 30, windows: [[h(13), h(16)]], professions: ["Distriktssköterska"], preparation: "Ta med din blodsockermätare eller dina senaste värden och en lista över de läkemedel du tar." },
   { key: "kungshojdAsthma", unit: "nhKungshojd", code: "astmakontroll", name: "Astma- och KOL-kontroll hos sjuksköterska", bookableOnline: true, cancellationDeadlineHours: 24, minutes: 30, windows: [[h(9), h(11, 30)]], professions: ["Distriktssköterska"], preparation: "Ta med dina inhalatorer. Rök inte och undvik tung fysisk ansträngning de sista timmarna före besöket." },
-  { key: "kungshojdVaccination", unit: "nhKungshojd", code: "vaccination", name: "Vaccination mot influensa och covid-19", bookableOnline: true, cancellationDeadlineHours: 24, minutes: 10, windows: [[h(13), h(15)]], professions: ["Distriktssköterska"], preparation: "Ha kläder som gör det lätt att visa överarmen. Har du feber den dagen, boka om tiden." },
+  { key: "kungshojdVaccination", unit: "nhKungshojd", code: "vaccination", name: "Vaccination mot influensa och covid-19", bookableOnline: true, openBooking: true, cancellationDeadlineHours: 24, minutes: 10, windows: [[h(13), h(15)]], professions: ["Distriktssköterska"], preparation: "Ha kläder som gör det lätt att visa överarmen. Har du feber den dagen, boka om tiden." },
   { key: "kungshojdDoctor", unit: "nhKungshojd", code: "lakarbesok", name: "Läkarbesök", bookableOnline: false, cancellationDeadlineHours: 24, minutes: 30, windows: [], professions: ["Läkare"] },
   { key: "bvcVisit", unit: "nhKungshojdBvc", code: "bvc-besok", name: "Besök på barnavårdscentralen", bookableOnline: true, cancellationDeadlineHours: 24, minutes: 30, windows: [[h(9), h(12)]], professions: ["Barnsjuksköterska"], preparation: "Ta med barnets hälsobok om du har en. Barnet vägs och mäts, så klä det i kläder som är lätta att ta av." },
   { key: "bvcVaccination", unit: "nhKungshojdBvc", code: "bvc-vaccination", name: "Vaccination enligt barnvaccinationsprogrammet", bookableOnline: true, cancellationDeadlineHours: 24, minutes: 20, windows: [[h(13), h(15)]], professions: ["Barnsjuksköterska"], preparation: "Ta med barnets hälsobok. Har barnet feber den dagen, boka om tiden." },
@@ -307,8 +309,8 @@ const SERVICE_DEFS: ServiceDef[] = [
   { key: "diabetesNew", unit: "suDiabetes", code: "nybesok-lakare", name: "Nybesök hos läkare", bookableOnline: false, cancellationDeadlineHours: 72, minutes: 60, windows: [], professions: ["Läkare"] },
   { key: "orthoFollowUp", unit: "suOrthopedics", code: "ortoped-aterbesok", name: "Återbesök på ortopedmottagningen", bookableOnline: false, cancellationDeadlineHours: 72, minutes: 30, windows: [], professions: ["Läkare"] },
   { key: "eyePhoto", unit: "kpEye", code: "ogonbottenfoto", name: "Ögonbottenfotografering", bookableOnline: true, cancellationDeadlineHours: 48, minutes: 15, windows: [[h(8), h(12)]], professions: ["Sjuksköterska"], preparation: "Pupillerna vidgas med droppar: kör inte bil på fyra timmar efter besöket." },
-  { key: "youthCounsellor", unit: "nhYouth", code: "kuratorssamtal", name: "Samtal med kurator", bookableOnline: true, cancellationDeadlineHours: 24, minutes: 45, windows: [[h(13), h(16)]], professions: ["Kurator"] },
-  { key: "youthMidwife", unit: "nhYouth", code: "barnmorskebesok", name: "Besök hos barnmorska", bookableOnline: true, cancellationDeadlineHours: 24, minutes: 30, windows: [[h(10), h(12)]], professions: ["Barnmorska"] },
+  { key: "youthCounsellor", unit: "nhYouth", code: "kuratorssamtal", name: "Samtal med kurator", bookableOnline: true, openBooking: true, cancellationDeadlineHours: 24, minutes: 45, windows: [[h(13), h(16)]], professions: ["Kurator"] },
+  { key: "youthMidwife", unit: "nhYouth", code: "barnmorskebesok", name: "Besök hos barnmorska", bookableOnline: true, openBooking: true, cancellationDeadlineHours: 24, minutes: 30, windows: [[h(10), h(12)]], professions: ["Barnmorska"] },
   { key: "borasLab", unit: "nhBoras", code: "provtagning", name: "Provtagning", bookableOnline: true, cancellationDeadlineHours: 24, minutes: 10, windows: [[h(7, 30), h(9, 30)]], professions: ["Distriktssköterska"], preparation: LAB_PREPARATION },
 ];
 
@@ -419,6 +421,7 @@ export function healthcareServiceResource(s: Service, lastUpdatedMs: number): He
     meta: meta(lastUpdatedMs),
     extension: [
       { url: SYSTEMS.bookableOnline, valueBoolean: s.bookableOnline },
+      ...(s.openBooking ? [{ url: SYSTEMS.openBooking, valueBoolean: true }] : []),
       { url: SYSTEMS.cancellationDeadlineHours, valueInteger: s.cancellationDeadlineHours },
     ],
     active: true,

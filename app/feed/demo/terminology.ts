@@ -10,6 +10,7 @@ export const SYSTEMS = {
   providerKind: "https://vgregion.se/fhir/CodeSystem/provider-kind",
   appointmentType: "https://vgregion.se/fhir/CodeSystem/appointment-type",
   bookableOnline: "https://vgregion.se/fhir/StructureDefinition/bookable-online",
+  openBooking: "https://vgregion.se/fhir/StructureDefinition/open-booking",
   cancellationDeadlineHours: "https://vgregion.se/fhir/StructureDefinition/cancellation-deadline-hours",
   guardianBlocked: "https://vgregion.se/fhir/StructureDefinition/guardian-online-access-blocked",
   securityLabel: "http://hl7.se/fhir/ig/base/CodeSystem/SecurityLabel",
