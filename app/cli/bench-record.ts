@@ -13,30 +13,19 @@
 //        --keep (keep each size's database)  --reuse NAME (measure a kept database again, without loading; one size)
 // Besides each page's ratio over the whole run, it prints the spread of the ratio over the rounds: how far apart two
 // measurements a few seconds apart fall on this machine. It ends with each target, met or not.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { generateKeyPairSync } from "node:crypto";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import type { ChildProcess } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import http from "node:http";
-import { createServer } from "node:net";
 import os from "node:os";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import { sql } from "drizzle-orm";
-import { createSession } from "~/identity/session.server";
 import { pageJavaScript } from "./page-javascript";
 import { adoptConfiguredKeywords, judgeAllEntries } from "~/disclosure/keyword-verdicts.server";
 import { openDatabase, postgresClient, rowsOf, type DatabaseHandle } from "../../db/connection";
 import { migrate } from "../../db/migrate";
 import { loadGeneratedPatients, recordPageQueries } from "./bench-record-data";
-
-/**
- * The PostgreSQL server on this machine, through its Unix socket when it has one, as a region's server beside its
- * database would be reached: a loopback TCP write charges the sender for the receiving side of the network stack too.
- */
-function localServerUrl(): string {
-  const dir = "/var/run/postgresql";
-  return existsSync(`${dir}/.s.PGSQL.5432`) ? `postgres://postgres@localhost/postgres?host=${dir}` : "postgres://postgres@127.0.0.1:5432/postgres";
-}
+import { buildPortal, createDatabase, databaseUrlFor, dropDatabase, localServerUrl, percentile, sessionCookie, startPortal } from "./bench-portal";
 
 const { values: args } = parseArgs({
   options: {
@@ -96,16 +85,6 @@ const allPages: Page[] = [
 const pageFilter = args.pages?.split(",").map((s) => s.trim());
 const pages = pageFilter ? allPages.filter((p) => !p.record || pageFilter.some((f) => p.name.includes(f))) : allPages;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 /** The targets (issues #5 and #24): capacity against the no-data page, p95 at the fixed rate, p95 growth with size, JavaScript. */
 const TARGET = { capacityRatio: 0.4, p95Ms: 50, p95Growth: 1.5, pageJavaScriptKb: 120 } as const;
 
@@ -121,77 +100,6 @@ function verdict(met: boolean): string {
 function median(sorted: number[]): number {
   const mid = sorted.length / 2;
   return sorted.length % 2 === 1 ? (sorted[Math.floor(mid)] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
-}
-
-async function createDatabase(serverUrl: string, name: string): Promise<string> {
-  const admin = postgresClient(serverUrl, { max: 1 });
-  await admin.unsafe(`create database ${name}`);
-  await admin.end();
-  return databaseUrlFor(serverUrl, name);
-}
-
-function databaseUrlFor(serverUrl: string, name: string): string {
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function dropDatabase(serverUrl: string, name: string): Promise<void> {
-  const admin = postgresClient(serverUrl, { max: 1 });
-  await admin.unsafe(`drop database if exists ${name} with (force)`);
-  await admin.end();
-}
-
-/** Node's flags for a portal process, as `npm run start:prod` gives them (package.json's config.portalNodeFlags). */
-function portalNodeFlags(): string[] {
-  const pkg = JSON.parse(readFileSync("package.json", "utf8")) as { config?: { portalNodeFlags?: string } };
-  return pkg.config?.portalNodeFlags?.split(" ").filter(Boolean) ?? [];
-}
-
-async function startPortal(databaseUrl: string): Promise<{ url: string; child: ChildProcess }> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const profiling = args.profile ? ["--cpu-prof", `--cpu-prof-dir=${args.profile}`] : [];
-  const nodeFlags = process.env.BENCH_NODE_FLAGS?.split(" ").filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...profiling, ...portalNodeFlags(), ...nodeFlags, "--import", "tsx", "app/server/main.ts"], {
-    env: {
-      ...process.env,
-      // A production process, as the region runs it (React's production build, Secure cookies). Login itself is not
-      // measured: the identity provider is never called, since the virtual users hold sessions already.
-      NODE_ENV: "production",
-      OIDC_ISSUER: "https://e-id.invalid",
-      OIDC_CLIENT_ID: "bench",
-      OIDC_CLIENT_SECRET: "bench",
-      // Production requires a clinical system; the record pages never call it.
-      CLINICAL_FHIR_BASE: "https://clinical.invalid/r4",
-      CLINICAL_TOKEN_URL: "https://clinical.invalid/token",
-      CLINICAL_CLIENT_ID: "bench",
-      CLINICAL_PRIVATE_KEY: generateKeyPairSync("ec", { namedCurve: "P-384" }).privateKey.export({ format: "pem", type: "pkcs8" }).toString(),
-      DATABASE_URL: databaseUrl,
-      PORT: String(port),
-      PUBLIC_ORIGIN: url,
-      DEMO_DATA: "false",
-      LOG_LEVEL: "warn",
-      SESSION_IDLE_MINUTES: "600",
-    },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  const until = Date.now() + 60_000;
-  while (Date.now() < until) {
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) return { url, child };
-    } catch {
-      // starting
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  child.kill("SIGTERM");
-  throw new Error("the portal did not start");
 }
 
 /**
@@ -498,15 +406,10 @@ async function benchSize(patients: number): Promise<SizeRun> {
   if (subjects.length === 0) throw new Error("no adult patients with repeated results were generated");
   const users: User[] = [];
   for (const s of subjects) {
-    const session = await createSession(handle.db, { personId: s.person_id }, {
-      idleMs: 10 * 3_600_000,
-      absoluteMs: 10 * 3_600_000,
-      secureCookie: true,
-    });
-    users.push({ cookie: session.cookie.split(";")[0] as string, trendCode: s.code });
+    users.push({ cookie: await sessionCookie(handle.db, s.person_id), trendCode: s.code });
   }
 
-  portal = await startPortal(databaseUrl);
+  portal = await startPortal(databaseUrl, args.profile ? { profileDir: args.profile } : {});
   for (const page of pages) {
     const res = await fetch(`${portal.url}${page.path(users[0] as User)}`, { headers: { cookie: (users[0] as User).cookie } });
     if (res.status !== 200) throw new Error(`${page.name} answered ${res.status}`);
@@ -532,8 +435,7 @@ async function benchSize(patients: number): Promise<SizeRun> {
   };
 }
 
-const build = spawnSync("npm", ["run", "--silent", "build"], { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, NODE_ENV: "production" } });
-if (build.status !== 0) process.exit(1);
+buildPortal();
 
 // The browser's share: what a first visit to each record page downloads in JavaScript (gzipped), from the manifest.
 const RECORD_ROUTE_CHAINS: [string, string[]][] = [
