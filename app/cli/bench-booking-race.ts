@@ -26,13 +26,16 @@ const { values: args } = parseArgs({
     slots: { type: "string", default: "100" },
     concurrency: { type: "string", default: "50" },
     "server-url": { type: "string", default: process.env.BENCH_DATABASE_URL ?? localServerUrl() },
+    // A kept database with the generated patients loaded, measured again without loading (and not dropped).
+    reuse: { type: "string" },
   },
 });
 const attempts = Number(args.attempts);
 const slotCount = Number(args.slots);
 
-console.log(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; node ${process.version}`);
-const bench = await prepareBookingBench(args["server-url"], { patients: Number(args.patients), citizens: Number(args.citizens), portals: 2 });
+const load = () => os.loadavg().map((l) => l.toFixed(2)).join(" ");
+console.log(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; node ${process.version}; load ${load()}`);
+const bench = await prepareBookingBench(args["server-url"], { patients: Number(args.patients), citizens: Number(args.citizens), portals: 2, ...(args.reuse ? { reuse: args.reuse } : {}) });
 let passed = false;
 try {
   const { db, eligible, portals } = bench;
@@ -76,6 +79,7 @@ try {
   console.log(`  5xx server errors: ${counts.serverErrors}`);
   console.log(`  network errors: ${counts.network}`);
   if (counts.other > 0) console.log(`  other answers: ${counts.other}`);
+  console.log(`  load average at the end: ${load()}`);
 
   // What the database holds.
   const slotIds = times.map((t) => t.slotId);

@@ -9,7 +9,7 @@ import { bookableTypes, bookingUnits, freeTimes, type FreeTime } from "~/booking
 import { adoptConfiguredKeywords } from "~/disclosure/keyword-verdicts.server";
 import { openDatabase, rowsOf, type Database, type DatabaseHandle } from "../../db/connection";
 import { migrate } from "../../db/migrate";
-import { BOOKING_PORTAL_ENV, buildPortal, createDatabase, dropDatabase, sessionCookie, startPortal, type Portal } from "./bench-portal";
+import { BOOKING_PORTAL_ENV, buildPortal, createDatabase, databaseUrlFor, dropDatabase, sessionCookie, startPortal, type Portal } from "./bench-portal";
 import { loadGeneratedPatients } from "./bench-record-data";
 
 export interface Citizen {
@@ -47,24 +47,29 @@ export async function eachLimited<T>(items: T[], concurrency: number, work: (ite
  * 35 days of slots from tomorrow), sessions for up to `citizens` adults among them, and `portals` production portal
  * processes on it. `cleanup` stops the processes and drops the database.
  */
-export async function prepareBookingBench(serverUrl: string, options: { patients: number; citizens: number; portals: number }): Promise<BookingBench> {
+export async function prepareBookingBench(
+  serverUrl: string,
+  options: { patients: number; citizens: number; portals: number; /** A kept database to measure again, without loading (and not dropped). */ reuse?: string },
+): Promise<BookingBench> {
   buildPortal();
-  const name = `portal_bench_booking_${Date.now()}`;
-  const databaseUrl = await createDatabase(serverUrl, name);
+  const name = options.reuse ?? `portal_bench_booking_${Date.now()}`;
+  const databaseUrl = options.reuse ? databaseUrlFor(serverUrl, name) : await createDatabase(serverUrl, name);
   const handle: DatabaseHandle = await openDatabase({ databaseUrl, poolSize: 8 });
   const portals: Portal[] = [];
   const cleanup = async () => {
     for (const p of portals) p.child.kill("SIGTERM");
     await handle.close();
-    await dropDatabase(serverUrl, name);
+    if (!options.reuse) await dropDatabase(serverUrl, name);
   };
   try {
     const db = handle.db;
     await migrate(handle);
     await adoptConfiguredKeywords(db);
-    const loaded = await loadGeneratedPatients(handle, options.patients);
-    console.log(`loaded ${loaded.resources.toLocaleString("en")} resources (${options.patients.toLocaleString("en")} generated patients and the demo catalogue) in ${loaded.seconds.toFixed(0)} s`);
-    await db.execute(sql`vacuum (analyze)`);
+    if (!options.reuse) {
+      const loaded = await loadGeneratedPatients(handle, options.patients);
+      console.log(`loaded ${loaded.resources.toLocaleString("en")} resources (${options.patients.toLocaleString("en")} generated patients and the demo catalogue) in ${loaded.seconds.toFixed(0)} s`);
+      await db.execute(sql`vacuum (analyze)`);
+    }
 
     // Adults who book for themselves.
     const people = rowsOf<{ id: string }>(

@@ -5,7 +5,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { createSession } from "~/identity/session.server";
 import { postgresClient, type Database } from "../../db/connection";
@@ -138,4 +138,39 @@ export async function sessionCookie(db: Database, personId: string): Promise<str
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
+}
+
+// USER_HZ: 100 on every Linux the portal runs on (getconf CLK_TCK).
+export const CLOCK_TICKS = 100;
+
+/**
+ * CPU time (user + system) the portal process has used, in ms, from /proc (Linux); NaN elsewhere. `mainThread`: its
+ * JavaScript thread only (without the garbage collector's and libuv's helper threads), which is what one process's
+ * capacity runs out of.
+ */
+export function processCpuMs(pid: number | undefined, mainThread = false): number {
+  try {
+    const fields = readFileSync(mainThread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return NaN;
+  }
+}
+/** CPU time of the PostgreSQL server's processes on this machine, in ms (NaN when there are none to read). */
+export function databaseCpuMs(): number {
+  let total = 0;
+  let found = false;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      if (!stat.includes("(postgres)")) continue;
+      const fields = stat.split(") ")[1]?.split(" ") ?? [];
+      total += ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+      found = true;
+    } catch {
+      // the process ended
+    }
+  }
+  return found ? total : NaN;
 }

@@ -1,4 +1,5 @@
-// `npm run bench:record`: how fast the record pages are at 2,000 and 20,000 patients.
+// `npm run bench:record`: how fast the record pages (and the booking pages of free times and appointments) are at 2,000
+// and 20,000 patients.
 //
 // For each size: a fresh PostgreSQL database, generated patients loaded through the feed, a production build of the
 // portal serving it, and virtual users (each a different patient, logged in by a session row of their own). Then:
@@ -14,18 +15,19 @@
 // Besides each page's ratio over the whole run, it prints the spread of the ratio over the rounds: how far apart two
 // measurements a few seconds apart fall on this machine. It ends with each target, met or not.
 import type { ChildProcess } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import { sql } from "drizzle-orm";
+import { bookableTypes, bookingUnits } from "~/booking/booking.server";
 import { pageJavaScript } from "./page-javascript";
 import { adoptConfiguredKeywords, judgeAllEntries } from "~/disclosure/keyword-verdicts.server";
 import { openDatabase, postgresClient, rowsOf, type DatabaseHandle } from "../../db/connection";
 import { migrate } from "../../db/migrate";
 import { loadGeneratedPatients, recordPageQueries } from "./bench-record-data";
-import { buildPortal, createDatabase, databaseUrlFor, dropDatabase, localServerUrl, percentile, sessionCookie, startPortal } from "./bench-portal";
+import { buildPortal, CLOCK_TICKS, createDatabase, databaseCpuMs, processCpuMs, databaseUrlFor, dropDatabase, localServerUrl, percentile, sessionCookie, startPortal } from "./bench-portal";
 
 const { values: args } = parseArgs({
   options: {
@@ -57,6 +59,8 @@ const userCount = Number(args.users);
 interface User {
   cookie: string;
   trendCode: string;
+  /** The booking page's path of a type they may book: /appointments/book/<unitId>/<typeId>. */
+  bookingPath: string;
 }
 
 interface Page {
@@ -64,7 +68,7 @@ interface Page {
   path: (user: User) => string;
   /** Sent with the virtual user's session cookie. */
   loggedIn: boolean;
-  /** A record page: also measured for latency. */
+  /** A page of the citizen's own data (the record's, or booking's): also measured for latency, and held to the targets. */
   record: boolean;
 }
 
@@ -76,6 +80,9 @@ const allPages: Page[] = [
   { name: "results list", path: () => "/record/results", loggedIn: true, record: true },
   { name: "trend", path: (u) => `/record/results/${encodeURIComponent(u.trendCode)}`, loggedIn: true, record: true },
   { name: "notes list", path: () => "/record/notes", loggedIn: true, record: true },
+  // Booking: next week's free times of a type the citizen may book, and their appointments.
+  { name: "free times (week)", path: (u) => `${u.bookingPath}?week=1`, loggedIn: true, record: true },
+  { name: "my appointments", path: () => "/appointments", loggedIn: true, record: true },
   // The comparison the targets name: the same build's page that reads no patient data, as anyone reads it.
   { name: NO_DATA_PAGE, path: () => "/accessibility", loggedIn: false, record: false },
   // The same page for a logged-in citizen: with the session lookup and page header every personal page has.
@@ -102,19 +109,6 @@ function median(sorted: number[]): number {
   return sorted.length % 2 === 1 ? (sorted[Math.floor(mid)] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
-/**
- * CPU time (user + system) the portal process has used, in ms, from /proc (Linux); NaN elsewhere. `mainThread`: its
- * JavaScript thread only (without the garbage collector's and libuv's helper threads), which is what one process's
- * capacity runs out of.
- */
-function processCpuMs(pid: number | undefined, mainThread = false): number {
-  try {
-    const fields = readFileSync(mainThread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
-  } catch {
-    return NaN;
-  }
-}
 /** The machine's CPU time, busy and in all, in ms, from /proc/stat (Linux); NaN elsewhere. */
 function machineCpuMs(): { busy: number; total: number } {
   try {
@@ -127,24 +121,6 @@ function machineCpuMs(): { busy: number; total: number } {
   }
 }
 
-/** CPU time of the PostgreSQL server's processes on this machine, in ms (NaN when there are none to read). */
-function databaseCpuMs(): number {
-  let total = 0;
-  let found = false;
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      if (!stat.includes("(postgres)")) continue;
-      const fields = stat.split(") ")[1]?.split(" ") ?? [];
-      total += ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
-      found = true;
-    } catch {
-      // the process ended
-    }
-  }
-  return found ? total : NaN;
-}
 /**
  * How often the portal's JavaScript thread was taken off its core while it could have run (Linux; NaN elsewhere):
  * on a machine it shares with PostgreSQL, a backend woken by the portal's query may run there first.
@@ -158,8 +134,6 @@ function preemptions(pid: number | undefined): number {
   }
 }
 
-// USER_HZ: 100 on every Linux the portal runs on (getconf CLK_TCK).
-const CLOCK_TICKS = 100;
 
 interface Capacity {
   rps: number;
@@ -406,7 +380,12 @@ async function benchSize(patients: number): Promise<SizeRun> {
   if (subjects.length === 0) throw new Error("no adult patients with repeated results were generated");
   const users: User[] = [];
   for (const s of subjects) {
-    users.push({ cookie: await sessionCookie(handle.db, s.person_id), trendCode: s.code });
+    // The first type of the first unit the booking page offers them (the unit whose care they are in comes first).
+    const [unit] = await bookingUnits(handle.db, { subjectId: s.person_id });
+    const [type] = unit ? await bookableTypes(handle.db, { subjectId: s.person_id, unitId: unit.id }) : [];
+    if (!unit || !type) throw new Error(`patient ${s.person_id} may book no type`);
+    const bookingPath = `/appointments/book/${encodeURIComponent(unit.id)}/${encodeURIComponent(type.id)}`;
+    users.push({ cookie: await sessionCookie(handle.db, s.person_id), trendCode: s.code, bookingPath });
   }
 
   portal = await startPortal(databaseUrl, args.profile ? { profileDir: args.profile } : {});
@@ -484,7 +463,7 @@ for (const run of runs) {
   console.log(`${run.patients.toLocaleString("en")} patients:`);
   for (const [name, list] of run.lat) {
     console.log(
-      `  ${name.padEnd(14)} n=${String(list.length).padStart(4)}  p50 ${percentile(list, 50).toFixed(1).padStart(6)}  p95 ${percentile(list, 95).toFixed(1).padStart(6)}  p99 ${percentile(list, 99).toFixed(1).padStart(6)}`,
+      `  ${name.padEnd(18)} n=${String(list.length).padStart(4)}  p50 ${percentile(list, 50).toFixed(1).padStart(6)}  p95 ${percentile(list, 95).toFixed(1).padStart(6)}  p99 ${percentile(list, 99).toFixed(1).padStart(6)}`,
     );
   }
 }
@@ -495,7 +474,7 @@ const p95Growth = new Map(
 );
 if (p95Growth.size > 0) {
   console.log(`\n══ p95 at ${large.patients.toLocaleString("en")} vs ${small.patients.toLocaleString("en")} patients`);
-  for (const [name, growth] of p95Growth) console.log(`  ${name.padEnd(14)} ${growth.toFixed(2)}×`);
+  for (const [name, growth] of p95Growth) console.log(`  ${name.padEnd(18)} ${growth.toFixed(2)}×`);
 }
 console.log("\n══ targets");
 for (const [label, baselineOf] of [
