@@ -390,6 +390,7 @@ async function benchSize(patients: number): Promise<SizeRun> {
     const bookingPath = `/appointments/book/${encodeURIComponent(unit.id)}/${encodeURIComponent(type.id)}`;
     users.push({ personId: s.person_id, cookie: await sessionCookie(handle.db, s.person_id), trendCode: s.code, bookingPath });
   }
+  if (users.length === 0) throw new Error("no adult patient with repeated results may book a type");
 
   portal = await startPortal(databaseUrl, args.profile ? { profileDir: args.profile } : {});
   for (const page of pages) {
