@@ -1,4 +1,5 @@
-// `npm run bench:record`: how fast the record pages are at 2,000 and 20,000 patients.
+// `npm run bench:record`: how fast the record pages (and the booking pages of free times and appointments) are at 2,000
+// and 20,000 patients.
 //
 // For each size: a fresh PostgreSQL database, generated patients loaded through the feed, a production build of the
 // portal serving it, and virtual users (each a different patient, logged in by a session row of their own). Then:
@@ -13,30 +14,20 @@
 //        --keep (keep each size's database)  --reuse NAME (measure a kept database again, without loading; one size)
 // Besides each page's ratio over the whole run, it prints the spread of the ratio over the rounds: how far apart two
 // measurements a few seconds apart fall on this machine. It ends with each target, met or not.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { generateKeyPairSync } from "node:crypto";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import type { ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import http from "node:http";
-import { createServer } from "node:net";
 import os from "node:os";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import { sql } from "drizzle-orm";
-import { createSession } from "~/identity/session.server";
+import { bookableTypes, bookingUnits } from "~/booking/booking.server";
 import { pageJavaScript } from "./page-javascript";
 import { adoptConfiguredKeywords, judgeAllEntries } from "~/disclosure/keyword-verdicts.server";
 import { openDatabase, postgresClient, rowsOf, type DatabaseHandle } from "../../db/connection";
 import { migrate } from "../../db/migrate";
 import { loadGeneratedPatients, recordPageQueries } from "./bench-record-data";
-
-/**
- * The PostgreSQL server on this machine, through its Unix socket when it has one, as a region's server beside its
- * database would be reached: a loopback TCP write charges the sender for the receiving side of the network stack too.
- */
-function localServerUrl(): string {
-  const dir = "/var/run/postgresql";
-  return existsSync(`${dir}/.s.PGSQL.5432`) ? `postgres://postgres@localhost/postgres?host=${dir}` : "postgres://postgres@127.0.0.1:5432/postgres";
-}
+import { buildPortal, CLOCK_TICKS, createDatabase, databaseCpuMs, processCpuMs, databaseUrlFor, dropDatabase, localServerUrl, percentile, sessionCookie, startPortal } from "./bench-portal";
 
 const { values: args } = parseArgs({
   options: {
@@ -66,8 +57,11 @@ const rate = Number(args.rate);
 const userCount = Number(args.users);
 
 interface User {
+  personId: string;
   cookie: string;
   trendCode: string;
+  /** The booking page's path of a type they may book: /appointments/book/<unitId>/<typeId>. */
+  bookingPath: string;
 }
 
 interface Page {
@@ -75,7 +69,7 @@ interface Page {
   path: (user: User) => string;
   /** Sent with the virtual user's session cookie. */
   loggedIn: boolean;
-  /** A record page: also measured for latency. */
+  /** A page of the citizen's own data (the record's, or booking's): also measured for latency, and held to the targets. */
   record: boolean;
 }
 
@@ -87,6 +81,9 @@ const allPages: Page[] = [
   { name: "results list", path: () => "/record/results", loggedIn: true, record: true },
   { name: "trend", path: (u) => `/record/results/${encodeURIComponent(u.trendCode)}`, loggedIn: true, record: true },
   { name: "notes list", path: () => "/record/notes", loggedIn: true, record: true },
+  // Booking: next week's free times of a type the citizen may book, and their appointments.
+  { name: "free times (week)", path: (u) => `${u.bookingPath}?week=1`, loggedIn: true, record: true },
+  { name: "my appointments", path: () => "/appointments", loggedIn: true, record: true },
   // The comparison the targets name: the same build's page that reads no patient data, as anyone reads it.
   { name: NO_DATA_PAGE, path: () => "/accessibility", loggedIn: false, record: false },
   // The same page for a logged-in citizen: with the session lookup and page header every personal page has.
@@ -95,16 +92,6 @@ const allPages: Page[] = [
 
 const pageFilter = args.pages?.split(",").map((s) => s.trim());
 const pages = pageFilter ? allPages.filter((p) => !p.record || pageFilter.some((f) => p.name.includes(f))) : allPages;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** The targets (issues #5 and #24): capacity against the no-data page, p95 at the fixed rate, p95 growth with size, JavaScript. */
 const TARGET = { capacityRatio: 0.4, p95Ms: 50, p95Growth: 1.5, pageJavaScriptKb: 120 } as const;
@@ -123,90 +110,6 @@ function median(sorted: number[]): number {
   return sorted.length % 2 === 1 ? (sorted[Math.floor(mid)] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
-}
-
-async function createDatabase(serverUrl: string, name: string): Promise<string> {
-  const admin = postgresClient(serverUrl, { max: 1 });
-  await admin.unsafe(`create database ${name}`);
-  await admin.end();
-  return databaseUrlFor(serverUrl, name);
-}
-
-function databaseUrlFor(serverUrl: string, name: string): string {
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function dropDatabase(serverUrl: string, name: string): Promise<void> {
-  const admin = postgresClient(serverUrl, { max: 1 });
-  await admin.unsafe(`drop database if exists ${name} with (force)`);
-  await admin.end();
-}
-
-/** Node's flags for a portal process, as `npm run start:prod` gives them (package.json's config.portalNodeFlags). */
-function portalNodeFlags(): string[] {
-  const pkg = JSON.parse(readFileSync("package.json", "utf8")) as { config?: { portalNodeFlags?: string } };
-  return pkg.config?.portalNodeFlags?.split(" ").filter(Boolean) ?? [];
-}
-
-async function startPortal(databaseUrl: string): Promise<{ url: string; child: ChildProcess }> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const profiling = args.profile ? ["--cpu-prof", `--cpu-prof-dir=${args.profile}`] : [];
-  const nodeFlags = process.env.BENCH_NODE_FLAGS?.split(" ").filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...profiling, ...portalNodeFlags(), ...nodeFlags, "--import", "tsx", "app/server/main.ts"], {
-    env: {
-      ...process.env,
-      // A production process, as the region runs it (React's production build, Secure cookies). Login itself is not
-      // measured: the identity provider is never called, since the virtual users hold sessions already.
-      NODE_ENV: "production",
-      OIDC_ISSUER: "https://e-id.invalid",
-      OIDC_CLIENT_ID: "bench",
-      OIDC_CLIENT_SECRET: "bench",
-      // Production requires a clinical system; the record pages never call it.
-      CLINICAL_FHIR_BASE: "https://clinical.invalid/r4",
-      CLINICAL_TOKEN_URL: "https://clinical.invalid/token",
-      CLINICAL_CLIENT_ID: "bench",
-      CLINICAL_PRIVATE_KEY: generateKeyPairSync("ec", { namedCurve: "P-384" }).privateKey.export({ format: "pem", type: "pkcs8" }).toString(),
-      DATABASE_URL: databaseUrl,
-      PORT: String(port),
-      PUBLIC_ORIGIN: url,
-      DEMO_DATA: "false",
-      LOG_LEVEL: "warn",
-      SESSION_IDLE_MINUTES: "600",
-    },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  const until = Date.now() + 60_000;
-  while (Date.now() < until) {
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) return { url, child };
-    } catch {
-      // starting
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  child.kill("SIGTERM");
-  throw new Error("the portal did not start");
-}
-
-/**
- * CPU time (user + system) the portal process has used, in ms, from /proc (Linux); NaN elsewhere. `mainThread`: its
- * JavaScript thread only (without the garbage collector's and libuv's helper threads), which is what one process's
- * capacity runs out of.
- */
-function processCpuMs(pid: number | undefined, mainThread = false): number {
-  try {
-    const fields = readFileSync(mainThread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
-  } catch {
-    return NaN;
-  }
-}
 /** The machine's CPU time, busy and in all, in ms, from /proc/stat (Linux); NaN elsewhere. */
 function machineCpuMs(): { busy: number; total: number } {
   try {
@@ -219,24 +122,6 @@ function machineCpuMs(): { busy: number; total: number } {
   }
 }
 
-/** CPU time of the PostgreSQL server's processes on this machine, in ms (NaN when there are none to read). */
-function databaseCpuMs(): number {
-  let total = 0;
-  let found = false;
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      if (!stat.includes("(postgres)")) continue;
-      const fields = stat.split(") ")[1]?.split(" ") ?? [];
-      total += ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
-      found = true;
-    } catch {
-      // the process ended
-    }
-  }
-  return found ? total : NaN;
-}
 /**
  * How often the portal's JavaScript thread was taken off its core while it could have run (Linux; NaN elsewhere):
  * on a machine it shares with PostgreSQL, a backend woken by the portal's query may run there first.
@@ -250,8 +135,6 @@ function preemptions(pid: number | undefined): number {
   }
 }
 
-// USER_HZ: 100 on every Linux the portal runs on (getconf CLK_TCK).
-const CLOCK_TICKS = 100;
 
 interface Capacity {
   rps: number;
@@ -493,20 +376,23 @@ async function benchSize(patients: number): Promise<SizeRun> {
       where e.section = 'results' and e.code is not null and e.deleted_at is null and not p.deceased
         and p.personnummer is not null and p.birth_date < now() - interval '18 years'
       group by e.person_id, e.code having count(*) > 2
-      order by e.person_id, count(*) desc limit ${userCount}`),
+      order by e.person_id, count(*) desc limit ${userCount * 3}`),
   );
   if (subjects.length === 0) throw new Error("no adult patients with repeated results were generated");
   const users: User[] = [];
   for (const s of subjects) {
-    const session = await createSession(handle.db, { personId: s.person_id }, {
-      idleMs: 10 * 3_600_000,
-      absoluteMs: 10 * 3_600_000,
-      secureCookie: true,
-    });
-    users.push({ cookie: session.cookie.split(";")[0] as string, trendCode: s.code });
+    if (users.length === userCount) break;
+    // The first type of the first unit the booking page offers them (the unit whose care they are in comes first);
+    // a patient who may book none is not a virtual user (the booking pages are measured for every one).
+    const [unit] = await bookingUnits(handle.db, { subjectId: s.person_id });
+    const [type] = unit ? await bookableTypes(handle.db, { subjectId: s.person_id, unitId: unit.id }) : [];
+    if (!unit || !type) continue;
+    const bookingPath = `/appointments/book/${encodeURIComponent(unit.id)}/${encodeURIComponent(type.id)}`;
+    users.push({ personId: s.person_id, cookie: await sessionCookie(handle.db, s.person_id), trendCode: s.code, bookingPath });
   }
+  if (users.length === 0) throw new Error("no adult patient with repeated results may book a type");
 
-  portal = await startPortal(databaseUrl);
+  portal = await startPortal(databaseUrl, args.profile ? { profileDir: args.profile } : {});
   for (const page of pages) {
     const res = await fetch(`${portal.url}${page.path(users[0] as User)}`, { headers: { cookie: (users[0] as User).cookie } });
     if (res.status !== 200) throw new Error(`${page.name} answered ${res.status}`);
@@ -517,7 +403,7 @@ async function benchSize(patients: number): Promise<SizeRun> {
   const cap = await capacities(portal.url, portal.child.pid, users);
   const plans = () => {
     process.env.BENCH_CAPTURE_URL = databaseUrl;
-    return explainPlans(handle, databaseUrl, (subjects[0] as { person_id: string }).person_id, (users[0] as User).trendCode);
+    return explainPlans(handle, databaseUrl, (users[0] as User).personId, (users[0] as User).trendCode);
   };
   return {
     patients: people,
@@ -532,8 +418,7 @@ async function benchSize(patients: number): Promise<SizeRun> {
   };
 }
 
-const build = spawnSync("npm", ["run", "--silent", "build"], { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, NODE_ENV: "production" } });
-if (build.status !== 0) process.exit(1);
+buildPortal();
 
 // The browser's share: what a first visit to each record page downloads in JavaScript (gzipped), from the manifest.
 const RECORD_ROUTE_CHAINS: [string, string[]][] = [
@@ -582,7 +467,7 @@ for (const run of runs) {
   console.log(`${run.patients.toLocaleString("en")} patients:`);
   for (const [name, list] of run.lat) {
     console.log(
-      `  ${name.padEnd(14)} n=${String(list.length).padStart(4)}  p50 ${percentile(list, 50).toFixed(1).padStart(6)}  p95 ${percentile(list, 95).toFixed(1).padStart(6)}  p99 ${percentile(list, 99).toFixed(1).padStart(6)}`,
+      `  ${name.padEnd(18)} n=${String(list.length).padStart(4)}  p50 ${percentile(list, 50).toFixed(1).padStart(6)}  p95 ${percentile(list, 95).toFixed(1).padStart(6)}  p99 ${percentile(list, 99).toFixed(1).padStart(6)}`,
     );
   }
 }
@@ -593,7 +478,7 @@ const p95Growth = new Map(
 );
 if (p95Growth.size > 0) {
   console.log(`\n══ p95 at ${large.patients.toLocaleString("en")} vs ${small.patients.toLocaleString("en")} patients`);
-  for (const [name, growth] of p95Growth) console.log(`  ${name.padEnd(14)} ${growth.toFixed(2)}×`);
+  for (const [name, growth] of p95Growth) console.log(`  ${name.padEnd(18)} ${growth.toFixed(2)}×`);
 }
 console.log("\n══ targets");
 for (const [label, baselineOf] of [
