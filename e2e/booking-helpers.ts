@@ -34,10 +34,13 @@ export function appointmentIdOf(page: Page): string {
 
 /**
  * Waits for the clinical system's answer: follows the page's own "refresh" link (a plain link, with JavaScript or
- * without) until the status reads `expected`. The stand-in and the relay answer within seconds.
+ * without) until the status reads `expected`. The stand-in and the relay answer within seconds. A booking's page is
+ * addressed by the booking until the clinical system has named the appointment, then by the appointment: the page it
+ * ends on is scanned when it is a new one.
  */
-export async function refreshUntil(page: Page, t: TFunction, expected: string) {
+export async function refreshUntil(page: Page, t: TFunction, scan: () => Promise<void>, expected: string) {
   const status = statusOf(page);
+  const before = new URL(page.url()).pathname;
   await expect(async () => {
     const refresh = page.getByRole("link", { name: t("booking:waiting.refresh") });
     if ((await refresh.count()) > 0) await refresh.click();
@@ -45,6 +48,7 @@ export async function refreshUntil(page: Page, t: TFunction, expected: string) {
     await page.waitForLoadState("load");
     await expect(status).toHaveText(expected, { timeout: 1_500 });
   }).toPass({ timeout: 25_000, intervals: [1_000, 1_500, 2_000] });
+  if (new URL(page.url()).pathname !== before) await scan();
 }
 
 /**

@@ -54,14 +54,15 @@ for (const javaScriptEnabled of [true, false]) {
       test.setTimeout(180_000);
       await toElsasWeek(page, t, scan, BVC_VISIT);
       const startsAt = await bookFirstFreeTime(page, t, scan);
-      const id = appointmentIdOf(page);
       const when = formatAppointmentTime(startsAt, lng);
 
       // At once: on its way to the clinical system, the time as booked.
       await expect(page.locator("main dl.appointment-facts time").first()).toHaveText(when);
       await expect(statusOf(page)).toHaveText(new RegExp(`^(${escape(t("booking:status.confirming"))}|${escape(t("booking:status.booked"))})$`));
       await scan();
-      await refreshUntil(page, t, t("booking:status.booked"));
+      await refreshUntil(page, t, scan, t("booking:status.booked"));
+      // Confirmed, the page is the clinical system's appointment.
+      const id = appointmentIdOf(page);
       await expect(page.locator("main dl.appointment-facts time").first()).toHaveText(when);
       await expect(page.getByRole("link", { name: t("booking:reschedule.link") })).toBeVisible();
 
@@ -82,7 +83,7 @@ for (const javaScriptEnabled of [true, false]) {
       await toElsasWeek(page, t, scan, BVC_VISIT);
       const first = await bookFirstFreeTime(page, t, scan);
       await scan();
-      await refreshUntil(page, t, t("booking:status.booked"));
+      await refreshUntil(page, t, scan, t("booking:status.booked"));
       const id = appointmentIdOf(page);
 
       await page.getByRole("link", { name: t("booking:reschedule.link") }).click();
@@ -95,7 +96,7 @@ for (const javaScriptEnabled of [true, false]) {
         new RegExp(`^(${escape(t("booking:status.moving", { date: formatAppointmentTime(moved, lng) }))}|${escape(t("booking:status.booked"))})$`),
       );
       await scan();
-      await refreshUntil(page, t, t("booking:status.booked"));
+      await refreshUntil(page, t, scan, t("booking:status.booked"));
       await expect(page.locator("main dl.appointment-facts time").first()).toHaveText(formatAppointmentTime(moved, lng));
     });
 
@@ -104,7 +105,7 @@ for (const javaScriptEnabled of [true, false]) {
       await toElsasWeek(page, t, scan, BVC_VACCINATION);
       await bookFirstFreeTime(page, t, scan);
       await scan();
-      await refreshUntil(page, t, t("booking:status.booked"));
+      await refreshUntil(page, t, scan, t("booking:status.booked"));
       const id = appointmentIdOf(page);
 
       await page.getByLabel(t("booking:cancel.reason")).fill("Vi är bortresta");
@@ -112,7 +113,7 @@ for (const javaScriptEnabled of [true, false]) {
       await expect(statusOf(page)).toHaveText(new RegExp(`^(${escape(t("booking:status.cancelling"))}|${escape(t("booking:status.cancelled"))})$`));
       await expect(page).toHaveURL(new RegExp(`/appointments/${id}$`));
       await scan();
-      await refreshUntil(page, t, t("booking:status.cancelled"));
+      await refreshUntil(page, t, scan, t("booking:status.cancelled"));
       // Nothing more to do with it online.
       await expect(page.getByRole("button", { name: t("booking:cancel.submit") })).toHaveCount(0);
       await expect(page.getByRole("link", { name: t("booking:reschedule.link") })).toHaveCount(0);
@@ -158,10 +159,11 @@ for (const javaScriptEnabled of [true, false]) {
       await expect(page).toHaveURL(new RegExp(`/appointments/book/${type.unitId}/${type.typeId}$`));
       await scan();
       await page.getByRole("navigation", { name: t("booking:book.weeks") }).first().getByRole("link", { name: t("booking:book.nextWeek") }).click();
+      await expect(page).toHaveURL(/\?week=1$/);
       await expect(page.locator("section.week ul.times a").first()).toBeVisible();
       await bookFirstFreeTime(page, t, scan);
       await scan();
-      await refreshUntil(page, t, t("booking:status.booked"));
+      await refreshUntil(page, t, scan, t("booking:status.booked"));
       await expect(page.getByRole("heading", { level: 1 })).toHaveText(type.typeName);
     });
   });
@@ -240,7 +242,7 @@ test.describe("the calendar file", () => {
     await toElsasWeek(page, t, scan, BVC_VISIT);
     await bookFirstFreeTime(page, t, scan);
     await scan();
-    await refreshUntil(page, t, t("booking:status.booked"));
+    await refreshUntil(page, t, scan, t("booking:status.booked"));
     const id = appointmentIdOf(page);
     const link = page.getByRole("link", { name: t("booking:appointment.calendar") });
     await expect(link).toHaveAttribute("href", `/appointments/${id}/calendar.ics`);
