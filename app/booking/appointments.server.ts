@@ -281,14 +281,19 @@ function fromBooking(b: BookingRow): Known {
 function withActions({ view, since, deadlineHours, flags }: Known, actions: readonly BookingRow[], now: Date): AppointmentView {
   const changes = actions.filter((b) => b.action !== "book");
   const underWay = changes.find((b) => b.state === "confirming");
-  const answered = changes.filter((b) => (b.state === "confirmed" || b.state === "refused") && ms(b.updated_at) > since).at(-1);
+  // A move accepted stays the appointment's time until another is (its hold is released by a later move or a cancel).
+  const answered = changes.filter((b) => b.state !== "confirming" && b.state !== "offered" && ms(b.updated_at) > since);
+  const moved = answered.filter((b) => b.action === "move" && b.state !== "refused").at(-1);
+  const last = answered.at(-1);
   const shown = { ...view };
-  if (answered?.state === "refused") shown.changeRefused = answered.action as "move" | "cancel";
-  if (answered?.state === "confirmed" && answered.action === "cancel") shown.status = "cancelled";
-  if (answered?.state === "confirmed" && answered.action === "move") {
-    shown.startsAt = instant(answered.starts_at) as string;
-    shown.endsAt = instant(answered.ends_at);
+  if (moved) {
+    shown.startsAt = instant(moved.starts_at) as string;
+    shown.endsAt = instant(moved.ends_at);
   }
+  if (answered.some((b) => b.action === "cancel" && b.state === "confirmed")) shown.status = "cancelled";
+  // The clinical system has changed it (its next version is on its way): the calendar file's SEQUENCE rises now.
+  if (answered.some((b) => b.state !== "refused")) shown.version += 1;
+  if (last?.state === "refused") shown.changeRefused = last.action as "move" | "cancel";
   if (underWay) {
     shown.status = underWay.action === "move" ? "moving" : "cancelling";
     if (underWay.action === "move") shown.movingTo = { startsAt: instant(underWay.starts_at) as string, endsAt: instant(underWay.ends_at) as string };

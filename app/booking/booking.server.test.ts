@@ -199,6 +199,18 @@ describe("moving and cancelling", () => {
     expect((await freeTimes(db, { subjectId: OSKAR, typeId: bvcVisit.id, ...inAWeek })).map((t) => t.slotId)).toContain(old!.slotId);
   });
 
+  it("shows the time moved to when the moved appointment is then cancelled", async () => {
+    const [old, , next] = await firstFree(bvcVisit.id);
+    await booked(old!, "A-then");
+    await move(db, forElsa, { appointmentId: "A-then", slotId: next!.slotId, now: NOW });
+    const [moveRow] = rowsOf<{ id: string }>(await db.execute(sql`select id from bookings where action = 'move'`));
+    await answer(moveRow!.id, { state: "delivered", result: { appointmentId: "A-then", versionId: "1" } });
+    expect((await cancel(db, forElsa, { appointmentId: "A-then", now: NOW })).ok).toBe(true);
+    const [cancelRow] = rowsOf<{ id: string }>(await db.execute(sql`select id from bookings where action = 'cancel'`));
+    await answer(cancelRow!.id, { state: "delivered", result: { appointmentId: "A-then", versionId: "2" } });
+    expect(await findAppointment(db, { subjectId: ELSA, id: "A-then", now: NOW })).toMatchObject({ status: "cancelled", startsAt: next!.startsAt });
+  });
+
   it("keeps the old time when the move is refused", async () => {
     const [old, , next] = await firstFree(bvcVisit.id);
     const bookingId = await booked(old!, "A-keep");

@@ -18,8 +18,11 @@ const reason = z
 /** The confirmation page: book this time for this subject (the subject the page was shown for). */
 export const bookSchema = z.object({ slot: slotId, subject: z.string().min(1).max(200), reason });
 
-/** An appointment's page: cancel it, with a reason if the citizen gives one. */
-export const cancelSchema = z.object({ intent: z.literal("cancel"), reason });
+/** An appointment's page: cancel it, with a reason if the citizen gives one; or ask for, stop, take or decline an earlier time. */
+export const appointmentIntentSchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("cancel"), reason }),
+  z.object({ intent: z.enum(["ask-earlier", "stop-earlier", "take-offer", "decline-offer"]) }),
+]);
 
 /** The reschedule page: move the appointment to this time. */
 export const moveSchema = z.object({ intent: z.literal("move"), slot: slotId });

@@ -6,7 +6,7 @@ import { createTestDatabase, type TestDatabase } from "../../db/testing";
 import { createSession, setActingFor } from "~/identity/session.server";
 import { createGuardianship, createPerson, requestWithCookie } from "~/identity/test-factories";
 import { createCareUnit } from "~/record/test-factories";
-import { bookTime, cancelAppointment, readAppointmentPage, readAppointmentsPage, readConfirmPage, readWeekPage } from "./pages.server";
+import { bookTime, appointmentAction, readAppointmentPage, readAppointmentsPage, readConfirmPage, readWeekPage } from "./pages.server";
 
 /**
  * The booking pages through the one authorization path (a real session cookie, requireAccess "book"): what each
@@ -143,7 +143,7 @@ describe("the booking pages", () => {
     const id = (await outcome(bookTime(s.post("/appointments/book/confirm", { slot: "slot-2", subject: people.child.id })))).location!.split("/").at(-1)!;
     const other = await sessionFor(people.other.id);
     expect((await outcome(readAppointmentPage(other.get(`/appointments/${id}`), id))).status).toBe(404);
-    expect((await outcome(cancelAppointment(other.post(`/appointments/${id}`, { intent: "cancel" }), id))).status).toBe(404);
+    expect((await outcome(appointmentAction(other.post(`/appointments/${id}`, { intent: "cancel" }), id))).status).toBe(404);
     const self = await sessionFor(people.parent.id);
     expect((await outcome(readAppointmentPage(self.get(`/appointments/${id}`), id))).status).toBe(404);
   });

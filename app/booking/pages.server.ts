@@ -1,16 +1,37 @@
 import { data, redirect } from "@remix-run/node";
 import { database } from "../../db/connection";
 import { logAccess } from "~/audit/access-log.server";
+import { config } from "~/config.server";
+import { translatorFor } from "~/i18n/i18next.server";
+import { calendarFile } from "./calendar.server";
 import { notFound, requireAccess, type Access } from "~/identity/access.server";
 import { appointmentRef, findAppointment, listAppointments, type AppointmentView } from "./appointments.server";
-import { book, bookableType, bookableTypes, bookingUnits, cancel, freeTimes, move, nextFreeTimes, timeToBook, type BookableType, type BookingError, type FreeTime } from "./booking.server";
-import { bookSchema, cancelSchema, fieldErrorsOf, formFields, moveSchema, slotQuerySchema, weekOf } from "./forms.server";
+import {
+  book,
+  bookableType,
+  bookableTypes,
+  bookingUnits,
+  cancel,
+  freeTimes,
+  move,
+  nextFreeTimes,
+  timeToBook,
+  type BookableType,
+  type BookingError,
+  type BookingOutcome,
+  type FreeTime,
+} from "./booking.server";
+import { askForEarlierTime, declineOffer, earlierTimeStatus, stopAskingForEarlierTime, takeOffer } from "./earlier-times.server";
+import { appointmentIntentSchema, bookSchema, fieldErrorsOf, formFields, moveSchema, slotQuerySchema, weekOf } from "./forms.server";
 import { BOOKING_WEEKS, bookingWeek, groupByDay } from "./rules";
 
 /**
  * What each booking page loads and does, for the thin route modules: authorize (requireAccess, "book"), query or act
  * for the subject on screen, log what was shown or done, and return plain data (or the redirect after a change).
  */
+
+/** The statuses an appointment has a calendar file in (cancelled: the file that takes it out of the calendar). */
+const CALENDAR_STATUSES: readonly string[] = ["booked", "moving", "cancelling", "cancelled", "arrived"];
 
 /** How many other free times a refusal offers. */
 const OTHER_TIMES = 5;
@@ -50,18 +71,34 @@ export async function readAppointmentPage(request: Request, id: string | undefin
     appointment.status === "not_booked" && appointment.appointmentTypeId
       ? await nextFreeTimes(db, { subjectId: access.subjectPersonId, typeId: appointment.appointmentTypeId, now, limit: OTHER_TIMES })
       : [];
-  await logAccess(db, access, "appointments", [appointmentRef(appointment)]);
-  return { appointment, otherTimes };
+  const earlier = appointment.appointmentId && appointment.reschedule === null ? await earlierTimeStatus(db, { subjectId: access.subjectPersonId, appointmentId: appointment.appointmentId, now }) : null;
+  await logAccess(db, access, "appointments", [appointmentRef(appointment), ...(earlier?.offer ? [slotRef(earlier.offer.time.slotId)] : [])]);
+  return { appointment, otherTimes, earlier };
 }
 
-/** Cancels the appointment (intent "cancel"); afterwards, its page. An error changes nothing and is told by the form. */
-export async function cancelAppointment(request: Request, id: string | undefined, now = new Date()) {
+/**
+ * What the appointment's page posts: cancel it (with a reason), or ask for, stop asking for, take or decline an
+ * earlier time. Afterwards, its page; an error changes nothing and is told by the form.
+ */
+export async function appointmentAction(request: Request, id: string | undefined, now = new Date()) {
   const access = await requireAccess(request, "book", { now });
   if (!id) throw notFound();
-  const parsed = cancelSchema.safeParse(await formFields(request));
+  const parsed = appointmentIntentSchema.safeParse(await formFields(request));
   if (!parsed.success) return data({ errors: fieldErrorsOf(parsed.error) }, { status: 400 });
   const db = database();
-  const outcome = await cancel(db, actor(access), { appointmentId: id, reasonText: parsed.data.reason, now });
+  const who = actor(access);
+  const form = parsed.data;
+  let outcome: BookingOutcome;
+  if (form.intent === "cancel") outcome = await cancel(db, who, { appointmentId: id, reasonText: form.reason, now });
+  else if (form.intent === "ask-earlier") outcome = await askForEarlierTime(db, who, { appointmentId: id, now });
+  else if (form.intent === "take-offer") outcome = await takeOffer(db, who, { appointmentId: id, now });
+  else {
+    const appointment = await findAppointment(db, { subjectId: access.subjectPersonId, id, now });
+    if (!appointment?.appointmentId) throw notFound();
+    if (form.intent === "decline-offer") await declineOffer(db, who, { appointmentId: appointment.appointmentId });
+    else await stopAskingForEarlierTime(db, who, { appointmentId: appointment.appointmentId });
+    outcome = { ok: true, id: appointment.id };
+  }
   if (!outcome.ok && outcome.error === "appointment_unknown") throw notFound();
   await logAccess(db, access, "booking", [`Appointment/${outcome.ok ? outcome.id : id}`]);
   if (outcome.ok) throw redirect(`/appointments/${encodeURIComponent(outcome.id)}`, 303);
@@ -195,4 +232,34 @@ export async function moveAppointment(request: Request, id: string | undefined, 
       ? await nextFreeTimes(db, { subjectId: access.subjectPersonId, typeId, now, limit: OTHER_TIMES, moving: id })
       : [];
   return data({ error: bookingError(outcome.error), slotId: parsed.data.slot as string | null, otherTimes }, { status: 409 });
+}
+
+/**
+ * The appointment's calendar file: the same UID for every version, its SEQUENCE the appointment's version, METHOD:CANCEL
+ * once cancelled. Only for an appointment the clinical system has made (a booking on its way has none yet).
+ */
+export async function calendarResponse(request: Request, id: string | undefined, now = new Date()): Promise<Response> {
+  const access = await requireAccess(request, "book", { now });
+  const db = database();
+  const appointment = id ? await findAppointment(db, { subjectId: access.subjectPersonId, id, now }) : null;
+  if (!appointment?.appointmentId || !CALENDAR_STATUSES.includes(appointment.status)) throw notFound();
+  await logAccess(db, access, "appointments", [appointmentRef(appointment)]);
+  const origin = config().publicOrigin;
+  const unit = appointment.unit;
+  const t = await translatorFor(request, "booking");
+  const file = calendarFile({
+    uid: `appointment-${appointment.appointmentId}@${new URL(origin).hostname}`,
+    sequence: appointment.version,
+    cancelled: appointment.status === "cancelled",
+    start: new Date(appointment.startsAt),
+    end: new Date(appointment.endsAt ?? new Date(appointment.startsAt).getTime() + 30 * 60_000),
+    summary: [appointment.typeName ?? t("appointment.title"), unit?.name].filter(Boolean).join(", "),
+    location: unit ? [unit.name, unit.address ?? unit.city].filter(Boolean).join(", ") : null,
+    description: appointment.preparation,
+    stamp: now,
+    url: `${origin}/appointments/${encodeURIComponent(appointment.id)}`,
+  });
+  return new Response(file, {
+    headers: { "Content-Type": "text/calendar; charset=utf-8", "Content-Disposition": 'attachment; filename="appointment.ics"' },
+  });
 }

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { rowsOf, type Database } from "../../db/connection";
+import { rowsOf, setDatabase, type Database } from "../../db/connection";
 import { createTestDatabase, type TestDatabase } from "../../db/testing";
 import { createClinicalClient, type ClinicalClient } from "~/clinical/client.server";
 import { createRelay, type Relay } from "~/clinical/outbox/relay.server";
@@ -11,6 +11,9 @@ import { service } from "~/feed/demo/catalogue";
 import { loadDemoData } from "~/feed/demo/load.server";
 import { findAppointment } from "./appointments.server";
 import { book, cancel, freeTimes, move, type Actor, type FreeTime } from "./booking.server";
+import { createSession, setActingFor } from "~/identity/session.server";
+import { requestWithCookie } from "~/identity/test-factories";
+import { calendarResponse } from "./pages.server";
 import { bookingKinds } from "./settled.server";
 
 /**
@@ -35,12 +38,14 @@ beforeAll(async () => {
   standIn = started.standIn;
   client = createClinicalClient({ ...started.settings, timeoutMs: 300 }, { retry: { retries: 0, maxWaitMs: 0 } });
   database = await createTestDatabase();
+  setDatabase(database);
   db = database.db;
   await loadDemoData(db, { today: TODAY, patients: 0 });
   relay = createRelay({ db, client, kinds: bookingKinds, maxAttempts: 5, concurrency: 4, leaseMs: 5_000, backoff: { baseMs: 1, maxMs: 10 }, settleMs: 50, pollMs: 5 });
 }, 120_000);
 
 afterAll(async () => {
+  setDatabase(undefined);
   await standIn?.stop();
   await database?.destroy();
 });
@@ -97,6 +102,40 @@ describe("booking written back to the clinical system", () => {
     await deliverAll();
     expect(standIn.inspect.resource("Appointment", appointmentId)).toMatchObject({ status: "cancelled", cancelationReason: { text: "Förkyld" } });
     expect(await findAppointment(db, { subjectId: ELSA, id: appointmentId, now: new Date() })).toMatchObject({ status: "cancelled" });
+  });
+
+  it("gives a calendar file that follows the appointment: same UID, a higher SEQUENCE when moved, METHOD:CANCEL when cancelled", async () => {
+    const [first, , second] = await times();
+    const session = await createSession(db, { personId: "10000002" });
+    await setActingFor(db, "10000002", session.sessionId, ELSA);
+    const calendar = async (id: string) => {
+      const response = await calendarResponse(requestWithCookie(`/appointments/${id}/calendar.ics`, session.cookie), id);
+      expect(response.headers.get("Content-Type")).toMatch(/^text\/calendar/);
+      const text = (await response.text()).replace(/\r\n[ \t]/g, "");
+      const event = text.slice(text.indexOf("BEGIN:VEVENT"));
+      const field = (name: string) => new RegExp(`^${name}[:;](.*)$`, "m").exec(name === "METHOD" ? text : event)?.[1];
+      return { uid: field("UID"), sequence: Number(field("SEQUENCE") ?? 0), method: field("METHOD"), start: field("DTSTART"), location: field("LOCATION") };
+    };
+    const booked = await book(db, forElsa, { slotId: first!.slotId, now: new Date() });
+    if (!booked.ok) throw new Error(booked.error);
+    // Being confirmed: no file yet.
+    await expect(calendarResponse(requestWithCookie("/x", session.cookie), booked.id)).rejects.toMatchObject({ status: 404 });
+    await deliverAll();
+    const appointmentId = (await bookingState(booked.id))!.appointment_id!;
+    const v1 = await calendar(appointmentId);
+    expect(v1).toMatchObject({ method: "PUBLISH", start: expect.stringContaining("TZID=Europe/Stockholm") });
+    expect(v1.location).toContain("Göteborg");
+    await move(db, forElsa, { appointmentId, slotId: second!.slotId, now: new Date() });
+    await deliverAll();
+    const v2 = await calendar(appointmentId);
+    expect(v2.uid).toBe(v1.uid);
+    expect(v2.sequence).toBeGreaterThan(v1.sequence);
+    expect(v2.start).not.toBe(v1.start);
+    await cancel(db, forElsa, { appointmentId, now: new Date() });
+    await deliverAll();
+    const v3 = await calendar(appointmentId);
+    expect(v3).toMatchObject({ uid: v1.uid, method: "CANCEL" });
+    expect(v3.sequence).toBeGreaterThanOrEqual(v2.sequence);
   });
 
   it("ends a booking the clinical system refuses (the time was taken there) as not booked, and frees the hold", async () => {

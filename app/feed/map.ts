@@ -33,7 +33,7 @@ import type { RecordSection } from "../../db/schema/vocabulary";
 import type { ProviderKind } from "../../db/schema/vocabulary";
 import { hsaIdOf, birthDateOfNationalId, isProtectedIdentity, isValidDate, nationalIds, PERSONNUMMER_OID, SAMORDNINGSNUMMER_OID, HSA_OID } from "./identifiers";
 import { idFor, refFor, resolveReference, type FullUrlMap, type ResolvedReference } from "./references";
-import { attachmentText, conceptText, firstConceptText, humanNameText, joinTexts, narrativeText, primaryCoding } from "./text";
+import { addressText, attachmentText, conceptText, firstConceptText, humanNameText, joinTexts, narrativeText, primaryCoding } from "./text";
 import type { SupportedType } from "./validate";
 import { parseVersionId, type Version } from "./versions";
 
@@ -428,6 +428,7 @@ const mappings: Record<SupportedType, Mapping> = {
         provider_id: parent.ref ? null : o.id,
         phone: o.telecom?.find((t) => t.system === "phone")?.value ?? null,
         city: o.address?.find((a) => a.city)?.city ?? null,
+        address: addressText(o.address),
       },
       hsa ? [`Organization?identifier=${HSA_OID}|${hsa}`] : [],
     );
@@ -662,6 +663,7 @@ const mappings: Record<SupportedType, Mapping> = {
       code: primaryCoding(h.type?.[0])?.code ?? null,
       bookable_online: h.appointmentRequired === true && extensionValue(h.extension, VGR.bookableOnline)?.valueBoolean === true,
       cancellation_deadline_hours: deadline ?? null,
+      preparation: h.extraDetails?.trim() || null,
       active: h.active !== false,
     });
   },

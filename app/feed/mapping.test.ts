@@ -55,6 +55,27 @@ describe("mapping to the read model", () => {
     ).toMatchObject({ hsa_id: "SE2321000131-E1", name: "SE2321000131-E1", own_provider_kind: "municipality", parent_id: "root" });
   });
 
+  it("Organization: the visiting address as one line, preferring a physical or work address with lines", () => {
+    const organization = (address: unknown) => columns({ resourceType: "Organization", id: "o", name: "Vårdcentralen Högsbo", address });
+    expect(
+      organization([
+        { use: "work", type: "postal", line: ["Box 123"], postalCode: "405 30", city: "Göteborg" },
+        { type: "physical", line: [" Kungsgatan 12 ", "Plan 3"], postalCode: "411 19", city: "Göteborg" },
+      ]),
+    ).toMatchObject({ address: "Kungsgatan 12, Plan 3, 411 19 Göteborg", city: "Göteborg" });
+    expect(
+      organization([
+        { use: "old", line: ["Gamla vägen 1"], city: "Mölndal" },
+        { use: "home", line: ["Hemgatan 2"], city: "Borås" },
+        { use: "work", line: ["Arbetsgatan 3"], postalCode: "431 30", city: "Mölndal" },
+      ]),
+    ).toMatchObject({ address: "Arbetsgatan 3, 431 30 Mölndal" });
+    // The first address with a line, even without a postal code or city; one without lines is no visiting address.
+    expect(organization([{ city: "Kungälv" }, { line: ["Storgatan 5"] }])).toMatchObject({ address: "Storgatan 5", city: "Kungälv" });
+    expect(organization([{ line: ["  "], postalCode: "442 31", city: "Kungälv" }])).toMatchObject({ address: null, city: "Kungälv" });
+    expect(organization(undefined)).toMatchObject({ address: null, city: null });
+  });
+
   it("Observation: value, unit, reference range, interpretation; components when there is no value", () => {
     expect(
       columns({
@@ -158,7 +179,11 @@ describe("mapping to the read model", () => {
           { url: VGR.cancellationDeadline, valueInteger: 24 },
         ],
       }),
-    ).toMatchObject({ name: "Provtagning", care_unit_id: "vc", bookable_online: true, cancellation_deadline_hours: 24 });
+    ).toMatchObject({ name: "Provtagning", care_unit_id: "vc", bookable_online: true, cancellation_deadline_hours: 24, preparation: null });
+    expect(
+      columns({ resourceType: "HealthcareService", id: "h", extraDetails: "  Ta med legitimation.\n  " }),
+    ).toMatchObject({ preparation: "Ta med legitimation." });
+    expect(columns({ resourceType: "HealthcareService", id: "h", extraDetails: " \n " })).toMatchObject({ preparation: null });
     expect(
       columns({ resourceType: "Slot", id: "sl", schedule: { reference: "Schedule/s" }, status: "free", start: "2026-04-01T08:00:00Z", end: "2026-04-01T08:15:00Z" }),
     ).toMatchObject({ schedule_id: "s", status: "free", starts_at: "2026-04-01T08:00:00Z" });

@@ -67,7 +67,7 @@ export const tables: Record<TableName, TableSpec> = {
     fixedType: "Organization",
     columns: [
       ["hsa_id", T], ["name", T], ["provider_kind", T], ["own_provider_kind", T], ["parent_id", T], ["parent_reference", T],
-      ["provider_id", T], ["phone", T], ["city", T],
+      ["provider_id", T], ["phone", T], ["city", T], ["address", T],
     ],
     pairs: [p("parent_id", "parent_reference", "Organization")],
   },
@@ -118,7 +118,7 @@ LEFT JOIN medication_products med ON med.id = x.medication_id`,
     fixedType: "HealthcareService",
     columns: [
       ["care_unit_id", T], ["care_unit_reference", T], ["name", T], ["code", T], ["bookable_online", B],
-      ["cancellation_deadline_hours", "integer"], ["active", B],
+      ["cancellation_deadline_hours", "integer"], ["preparation", T], ["active", B],
     ],
     pairs: [p("care_unit_id", "care_unit_reference", "Organization")],
   },

@@ -1,4 +1,4 @@
-import type { Attachment, CodeableConcept, Coding, HumanName } from "@medplum/fhirtypes";
+import type { Address, Attachment, CodeableConcept, Coding, HumanName } from "@medplum/fhirtypes";
 
 /** What a person reads for a concept: its text, else the first display, else the first code. */
 export function conceptText(cc: CodeableConcept | undefined): string | null {
@@ -38,6 +38,18 @@ export function humanNameText(names: HumanName[] | undefined): { given: string |
   const given = joinTexts(name.given ?? [], " ");
   const family = name.family?.trim() || null;
   return { given, family, text: name.text?.trim() || joinTexts([given, family], " ") };
+}
+
+/**
+ * A visiting address as one line, "line1, line2, postalCode city": the first address with a line, preferring a
+ * physical one (type physical or both), then a work one, and an old one last. null when no address has a line.
+ */
+export function addressText(addresses: Address[] | undefined): string | null {
+  const rank = (a: Address) => (a.use === "old" ? 3 : a.type === "physical" || a.type === "both" ? 0 : a.use === "work" ? 1 : 2);
+  const withLines = (addresses ?? []).filter((a) => a.line?.some((l) => l.trim()));
+  const best = withLines.reduce<Address | undefined>((found, a) => (found === undefined || rank(a) < rank(found) ? a : found), undefined);
+  if (!best) return null;
+  return joinTexts([...(best.line ?? []), joinTexts([best.postalCode, best.city], " ")], ", ");
 }
 
 const ENTITIES: Record<string, string> = {

@@ -3,9 +3,10 @@ import { data } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { AppointmentFacts } from "~/components/booking/appointment-facts";
+import { EarlierTime } from "~/components/booking/earlier-time";
 import { AppointmentActions, ChangeRefused, NotBooked, Waiting } from "~/components/booking/appointment-actions";
 import { PageTitle } from "~/components/page-title";
-import { cancelAppointment, readAppointmentPage } from "~/booking/pages.server";
+import { appointmentAction, readAppointmentPage } from "~/booking/pages.server";
 import { useSubjectTexts } from "~/identity/subject";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -13,12 +14,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  return cancelAppointment(request, params.id);
+  return appointmentAction(request, params.id);
 }
 
 /** One appointment: everything about it, and what can be done with it (or why not, and whom to call). */
 export default function AppointmentPage() {
-  const { appointment, otherTimes } = useLoaderData<typeof loader>();
+  const { appointment, otherTimes, earlier } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const { t } = useTranslation("booking");
   const { title } = useSubjectTexts();
@@ -30,6 +31,7 @@ export default function AppointmentPage() {
       <AppointmentFacts appointment={appointment} full />
       <NotBooked appointment={appointment} otherTimes={otherTimes} />
       <AppointmentActions appointment={appointment} errors={actionData?.errors ?? {}} />
+      <EarlierTime appointment={appointment} earlier={earlier} />
       <p>
         <Link to="/appointments">{t("nav.backToList")}</Link>
       </p>

@@ -54,8 +54,8 @@ export async function tokenRequest(tokenUrl: string, form: Record<string, string
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
-/** The window of the coming days in which the demo has slots (the catalogue's horizon is 35 days). */
-export function slotWindow(fromDays = 1, toDays = 36): [string, string][] {
+/** The window of the coming days in which the demo has slots (the catalogue's SLOT_HORIZON_DAYS is 56 days). */
+export function slotWindow(fromDays = 1, toDays = 57): [string, string][] {
   const day = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
   return [
     ["start", `ge${day(fromDays)}`],

@@ -36,56 +36,59 @@ export interface UnitDef {
   /** Only on providers (units without a parent); the rest inherit it. */
   kind?: ProviderKindCode;
   parent?: string;
+  /** The visiting address: street and number, postal code, city (the streets are real, the units at them are not). */
+  street: string;
+  postalCode: string;
   city: string;
 }
 
 // Append only: a unit's id and HSA-id follow from its position in this list.
 const UNIT_DEFS: UnitDef[] = [
-  { key: "region", name: "Västra Götalandsregionen", role: "provider", kind: "region", city: "Göteborg" },
-  { key: "su", name: "Sahlgrenska Universitetssjukhuset", role: "division", parent: "region", city: "Göteborg" },
-  { key: "narhalsan", name: "Närhälsan", role: "division", parent: "region", city: "Göteborg" },
-  { key: "suDiabetes", name: "Diabetesmottagningen, Sahlgrenska Universitetssjukhuset", role: "specialist", parent: "su", city: "Göteborg" },
-  { key: "suEmergency", name: "Akutmottagningen, Sahlgrenska Universitetssjukhuset", role: "emergency", parent: "su", city: "Göteborg" },
-  { key: "suOrthopedics", name: "Ortopedmottagningen, Sahlgrenska Universitetssjukhuset/Mölndal", role: "specialist", parent: "su", city: "Mölndal" },
-  { key: "suCardiology", name: "Kardiologmottagningen, Sahlgrenska Universitetssjukhuset/Östra", role: "specialist", parent: "su", city: "Göteborg" },
-  { key: "suLung", name: "Lungmedicinmottagningen, Sahlgrenska Universitetssjukhuset", role: "specialist", parent: "su", city: "Göteborg" },
-  { key: "suWard", name: "Medicinavdelning 14, Sahlgrenska Universitetssjukhuset", role: "ward", parent: "su", city: "Göteborg" },
-  { key: "suLab", name: "Klinisk kemi, Sahlgrenska Universitetssjukhuset", role: "lab", parent: "su", city: "Göteborg" },
-  { key: "suRadiology", name: "Bild- och funktionsmedicin, Sahlgrenska Universitetssjukhuset", role: "radiology", parent: "su", city: "Göteborg" },
-  { key: "suChildEmergency", name: "Barnakuten, Drottning Silvias barn- och ungdomssjukhus", role: "emergency", parent: "su", city: "Göteborg" },
-  { key: "bup", name: "Barn- och ungdomspsykiatrin (BUP) Göteborg", role: "child-psychiatry", parent: "su", city: "Göteborg" },
-  { key: "forensic", name: "Rättspsykiatriska regionkliniken", role: "forensic-psychiatry", parent: "su", city: "Göteborg" },
-  { key: "barnahus", name: "Barnahus Göteborg", role: "barnahus", parent: "region", city: "Göteborg" },
-  { key: "nhKungshojd", name: "Närhälsan Kungshöjd vårdcentral", role: "primary-care", parent: "narhalsan", city: "Göteborg" },
-  { key: "nhKungshojdBvc", name: "Närhälsan Kungshöjd barnavårdscentral", role: "child-health", parent: "narhalsan", city: "Göteborg" },
-  { key: "nhEriksberg", name: "Närhälsan Eriksberg vårdcentral", role: "primary-care", parent: "narhalsan", city: "Göteborg" },
-  { key: "nhBoras", name: "Närhälsan Hässleholmen vårdcentral", role: "primary-care", parent: "narhalsan", city: "Borås" },
-  { key: "nhTrollhattan", name: "Närhälsan Källstorp vårdcentral", role: "primary-care", parent: "narhalsan", city: "Trollhättan" },
-  { key: "nhSkovde", name: "Närhälsan Ryd vårdcentral", role: "primary-care", parent: "narhalsan", city: "Skövde" },
-  { key: "nhYouth", name: "Närhälsan Ungdomsmottagning Centrum", role: "youth-clinic", parent: "narhalsan", city: "Göteborg" },
-  { key: "goteborg", name: "Göteborgs Stad", role: "provider", kind: "municipality", city: "Göteborg" },
-  { key: "gbgHomeCare", name: "Hemsjukvården Centrum, Göteborgs Stad", role: "home-care", parent: "goteborg", city: "Göteborg" },
-  { key: "gbgRehab", name: "Hemrehabilitering Centrum, Göteborgs Stad", role: "home-rehab", parent: "goteborg", city: "Göteborg" },
-  { key: "gbgSchool", name: "Elevhälsans medicinska insats, Göteborgs Stad", role: "school-health", parent: "goteborg", city: "Göteborg" },
-  { key: "boras", name: "Borås Stad", role: "provider", kind: "municipality", city: "Borås" },
-  { key: "borasHomeCare", name: "Hemsjukvården, Borås Stad", role: "home-care", parent: "boras", city: "Borås" },
-  { key: "borasSchool", name: "Elevhälsans medicinska insats, Borås Stad", role: "school-health", parent: "boras", city: "Borås" },
-  { key: "trollhattan", name: "Trollhättans Stad", role: "provider", kind: "municipality", city: "Trollhättan" },
-  { key: "thnHomeCare", name: "Hemsjukvården, Trollhättans Stad", role: "home-care", parent: "trollhattan", city: "Trollhättan" },
-  { key: "thnSchool", name: "Elevhälsan, Trollhättans Stad", role: "school-health", parent: "trollhattan", city: "Trollhättan" },
-  { key: "skovde", name: "Skövde kommun", role: "provider", kind: "municipality", city: "Skövde" },
-  { key: "skvHomeCare", name: "Hemsjukvården, Skövde kommun", role: "home-care", parent: "skovde", city: "Skövde" },
-  { key: "skvSchool", name: "Elevhälsan, Skövde kommun", role: "school-health", parent: "skovde", city: "Skövde" },
-  { key: "uddevalla", name: "Uddevalla kommun", role: "provider", kind: "municipality", city: "Uddevalla" },
-  { key: "udvHomeCare", name: "Hemsjukvården, Uddevalla kommun", role: "home-care", parent: "uddevalla", city: "Uddevalla" },
-  { key: "udvSchool", name: "Elevhälsan, Uddevalla kommun", role: "school-health", parent: "uddevalla", city: "Uddevalla" },
-  { key: "halsopartner", name: "Hälsopartner Väst AB", role: "provider", kind: "private", city: "Göteborg" },
-  { key: "hpLinne", name: "Hälsopartner Väst vårdcentral Linnéstaden", role: "primary-care", parent: "halsopartner", city: "Göteborg" },
-  { key: "hpUddevalla", name: "Hälsopartner Väst vårdcentral Uddevalla", role: "primary-care", parent: "halsopartner", city: "Uddevalla" },
-  { key: "kungsport", name: "Kungsportskliniken AB", role: "provider", kind: "private", city: "Göteborg" },
-  { key: "kpEye", name: "Kungsportskliniken ögonmottagning", role: "eye-clinic", parent: "kungsport", city: "Göteborg" },
-  { key: "vastlab", name: "Västlab AB", role: "provider", kind: "private", city: "Göteborg" },
-  { key: "vastlabLab", name: "Västlab laboratoriemedicin", role: "lab", parent: "vastlab", city: "Göteborg" },
+  { key: "region", name: "Västra Götalandsregionen", role: "provider", kind: "region", street: "Östra Hamngatan 45", postalCode: "411 10", city: "Göteborg" },
+  { key: "su", name: "Sahlgrenska Universitetssjukhuset", role: "division", parent: "region", street: "Blå stråket 5", postalCode: "413 45", city: "Göteborg" },
+  { key: "narhalsan", name: "Närhälsan", role: "division", parent: "region", street: "Lilla Bommen 1", postalCode: "411 04", city: "Göteborg" },
+  { key: "suDiabetes", name: "Diabetesmottagningen, Sahlgrenska Universitetssjukhuset", role: "specialist", parent: "su", street: "Gröna stråket 8", postalCode: "413 45", city: "Göteborg" },
+  { key: "suEmergency", name: "Akutmottagningen, Sahlgrenska Universitetssjukhuset", role: "emergency", parent: "su", street: "Blå stråket 5", postalCode: "413 45", city: "Göteborg" },
+  { key: "suOrthopedics", name: "Ortopedmottagningen, Sahlgrenska Universitetssjukhuset/Mölndal", role: "specialist", parent: "su", street: "Göteborgsvägen 31", postalCode: "431 80", city: "Mölndal" },
+  { key: "suCardiology", name: "Kardiologmottagningen, Sahlgrenska Universitetssjukhuset/Östra", role: "specialist", parent: "su", street: "Diagnosvägen 11", postalCode: "416 50", city: "Göteborg" },
+  { key: "suLung", name: "Lungmedicinmottagningen, Sahlgrenska Universitetssjukhuset", role: "specialist", parent: "su", street: "Bruna stråket 11", postalCode: "413 45", city: "Göteborg" },
+  { key: "suWard", name: "Medicinavdelning 14, Sahlgrenska Universitetssjukhuset", role: "ward", parent: "su", street: "Blå stråket 5", postalCode: "413 45", city: "Göteborg" },
+  { key: "suLab", name: "Klinisk kemi, Sahlgrenska Universitetssjukhuset", role: "lab", parent: "su", street: "Bruna stråket 16", postalCode: "413 45", city: "Göteborg" },
+  { key: "suRadiology", name: "Bild- och funktionsmedicin, Sahlgrenska Universitetssjukhuset", role: "radiology", parent: "su", street: "Bruna stråket 11B", postalCode: "413 45", city: "Göteborg" },
+  { key: "suChildEmergency", name: "Barnakuten, Drottning Silvias barn- och ungdomssjukhus", role: "emergency", parent: "su", street: "Rondvägen 10", postalCode: "416 50", city: "Göteborg" },
+  { key: "bup", name: "Barn- och ungdomspsykiatrin (BUP) Göteborg", role: "child-psychiatry", parent: "su", street: "Kungsgatan 12", postalCode: "411 19", city: "Göteborg" },
+  { key: "forensic", name: "Rättspsykiatriska regionkliniken", role: "forensic-psychiatry", parent: "su", street: "Lillhagsparken 3", postalCode: "422 50", city: "Göteborg" },
+  { key: "barnahus", name: "Barnahus Göteborg", role: "barnahus", parent: "region", street: "Stora Nygatan 19", postalCode: "411 08", city: "Göteborg" },
+  { key: "nhKungshojd", name: "Närhälsan Kungshöjd vårdcentral", role: "primary-care", parent: "narhalsan", street: "Kaponjärgatan 4", postalCode: "411 22", city: "Göteborg" },
+  { key: "nhKungshojdBvc", name: "Närhälsan Kungshöjd barnavårdscentral", role: "child-health", parent: "narhalsan", street: "Kaponjärgatan 4", postalCode: "411 22", city: "Göteborg" },
+  { key: "nhEriksberg", name: "Närhälsan Eriksberg vårdcentral", role: "primary-care", parent: "narhalsan", street: "Eriksbergstorget 9", postalCode: "417 64", city: "Göteborg" },
+  { key: "nhBoras", name: "Närhälsan Hässleholmen vårdcentral", role: "primary-care", parent: "narhalsan", street: "Hässleholmsvägen 32", postalCode: "506 40", city: "Borås" },
+  { key: "nhTrollhattan", name: "Närhälsan Källstorp vårdcentral", role: "primary-care", parent: "narhalsan", street: "Källstorpsvägen 5", postalCode: "461 73", city: "Trollhättan" },
+  { key: "nhSkovde", name: "Närhälsan Ryd vårdcentral", role: "primary-care", parent: "narhalsan", street: "Rydsvägen 20", postalCode: "541 48", city: "Skövde" },
+  { key: "nhYouth", name: "Närhälsan Ungdomsmottagning Centrum", role: "youth-clinic", parent: "narhalsan", street: "Drottninggatan 11", postalCode: "411 14", city: "Göteborg" },
+  { key: "goteborg", name: "Göteborgs Stad", role: "provider", kind: "municipality", street: "Gustaf Adolfs torg 4A", postalCode: "411 10", city: "Göteborg" },
+  { key: "gbgHomeCare", name: "Hemsjukvården Centrum, Göteborgs Stad", role: "home-care", parent: "goteborg", street: "Södra Vägen 12", postalCode: "412 54", city: "Göteborg" },
+  { key: "gbgRehab", name: "Hemrehabilitering Centrum, Göteborgs Stad", role: "home-rehab", parent: "goteborg", street: "Södra Vägen 12", postalCode: "412 54", city: "Göteborg" },
+  { key: "gbgSchool", name: "Elevhälsans medicinska insats, Göteborgs Stad", role: "school-health", parent: "goteborg", street: "Nordhemsgatan 56", postalCode: "413 06", city: "Göteborg" },
+  { key: "boras", name: "Borås Stad", role: "provider", kind: "municipality", street: "Kungsgatan 55", postalCode: "501 80", city: "Borås" },
+  { key: "borasHomeCare", name: "Hemsjukvården, Borås Stad", role: "home-care", parent: "boras", street: "Allégatan 6", postalCode: "503 32", city: "Borås" },
+  { key: "borasSchool", name: "Elevhälsans medicinska insats, Borås Stad", role: "school-health", parent: "boras", street: "Sandwalls plats 3", postalCode: "503 38", city: "Borås" },
+  { key: "trollhattan", name: "Trollhättans Stad", role: "provider", kind: "municipality", street: "Gärdhemsvägen 9", postalCode: "461 83", city: "Trollhättan" },
+  { key: "thnHomeCare", name: "Hemsjukvården, Trollhättans Stad", role: "home-care", parent: "trollhattan", street: "Strandgatan 14", postalCode: "461 30", city: "Trollhättan" },
+  { key: "thnSchool", name: "Elevhälsan, Trollhättans Stad", role: "school-health", parent: "trollhattan", street: "Drottninggatan 20", postalCode: "461 32", city: "Trollhättan" },
+  { key: "skovde", name: "Skövde kommun", role: "provider", kind: "municipality", street: "Fredsgatan 4", postalCode: "541 83", city: "Skövde" },
+  { key: "skvHomeCare", name: "Hemsjukvården, Skövde kommun", role: "home-care", parent: "skovde", street: "Storgatan 16", postalCode: "541 30", city: "Skövde" },
+  { key: "skvSchool", name: "Elevhälsan, Skövde kommun", role: "school-health", parent: "skovde", street: "Hertig Johans gata 8", postalCode: "541 30", city: "Skövde" },
+  { key: "uddevalla", name: "Uddevalla kommun", role: "provider", kind: "municipality", street: "Varvsvägen 1", postalCode: "451 81", city: "Uddevalla" },
+  { key: "udvHomeCare", name: "Hemsjukvården, Uddevalla kommun", role: "home-care", parent: "uddevalla", street: "Kungsgatan 21", postalCode: "451 30", city: "Uddevalla" },
+  { key: "udvSchool", name: "Elevhälsan, Uddevalla kommun", role: "school-health", parent: "uddevalla", street: "Östergatan 9", postalCode: "451 31", city: "Uddevalla" },
+  { key: "halsopartner", name: "Hälsopartner Väst AB", role: "provider", kind: "private", street: "Linnégatan 30", postalCode: "413 04", city: "Göteborg" },
+  { key: "hpLinne", name: "Hälsopartner Väst vårdcentral Linnéstaden", role: "primary-care", parent: "halsopartner", street: "Linnégatan 30", postalCode: "413 04", city: "Göteborg" },
+  { key: "hpUddevalla", name: "Hälsopartner Väst vårdcentral Uddevalla", role: "primary-care", parent: "halsopartner", street: "Norra Drottninggatan 18", postalCode: "451 31", city: "Uddevalla" },
+  { key: "kungsport", name: "Kungsportskliniken AB", role: "provider", kind: "private", street: "Kungsportsavenyen 22", postalCode: "411 36", city: "Göteborg" },
+  { key: "kpEye", name: "Kungsportskliniken ögonmottagning", role: "eye-clinic", parent: "kungsport", street: "Kungsportsavenyen 22", postalCode: "411 36", city: "Göteborg" },
+  { key: "vastlab", name: "Västlab AB", role: "provider", kind: "private", street: "Mölndalsvägen 85", postalCode: "412 85", city: "Göteborg" },
+  { key: "vastlabLab", name: "Västlab laboratoriemedicin", role: "lab", parent: "vastlab", street: "Mölndalsvägen 85", postalCode: "412 85", city: "Göteborg" },
 ];
 
 /** HSA-id prefixes: the region's, each municipality's and each company's organisation number. */
@@ -279,30 +282,34 @@ export interface ServiceDef {
   /** Opening windows (minutes of the day) on weekdays, when bookable online. */
   windows: [number, number][];
   professions: Profession[];
+  /** What to do before the visit (HealthcareService.extraDetails), where there is something. */
+  preparation?: string;
 }
+
+const LAB_PREPARATION = "Du behöver inte vara fastande om inte din mottagning har sagt det. Ta med legitimation.";
 
 const h = (hours: number, minutes = 0) => hours * 60 + minutes;
 
 // Append only, as UNIT_DEFS.
 const SERVICE_DEFS: ServiceDef[] = [
-  { key: "kungshojdLab", unit: "nhKungshojd", code: "provtagning", name: "Provtagning", bookableOnline: true, cancellationDeadlineHours: 24, minutes: 10, windows: [[h(7, 30), h(10, 30)]], professions: ["Distriktssköterska"] },
-  { key: "kungshojdDiabetes", unit: "nhKungshojd", code: "diabetesbesok-ssk", name: "Diabetesbesök hos sjuksköterska", bookableOnline: true, cancellationDeadlineHours: 24, minutes: 30, windows: [[h(13), h(16)]], professions: ["Distriktssköterska"] },
-  { key: "kungshojdAsthma", unit: "nhKungshojd", code: "astmakontroll", name: "Astma- och KOL-kontroll hos sjuksköterska", bookableOnline: true, cancellationDeadlineHours: 24, minutes: 30, windows: [[h(9), h(11, 30)]], professions: ["Distriktssköterska"] },
-  { key: "kungshojdVaccination", unit: "nhKungshojd", code: "vaccination", name: "Vaccination mot influensa och covid-19", bookableOnline: true, cancellationDeadlineHours: 24, minutes: 10, windows: [[h(13), h(15)]], professions: ["Distriktssköterska"] },
+  { key: "kungshojdLab", unit: "nhKungshojd", code: "provtagning", name: "Provtagning", bookableOnline: true, cancellationDeadlineHours: 24, minutes: 10, windows: [[h(7, 30), h(10, 30)]], professions: ["Distriktssköterska"], preparation: LAB_PREPARATION },
+  { key: "kungshojdDiabetes", unit: "nhKungshojd", code: "diabetesbesok-ssk", name: "Diabetesbesök hos sjuksköterska", bookableOnline: true, cancellationDeadlineHours: 24, minutes: 30, windows: [[h(13), h(16)]], professions: ["Distriktssköterska"], preparation: "Ta med din blodsockermätare eller dina senaste värden och en lista över de läkemedel du tar." },
+  { key: "kungshojdAsthma", unit: "nhKungshojd", code: "astmakontroll", name: "Astma- och KOL-kontroll hos sjuksköterska", bookableOnline: true, cancellationDeadlineHours: 24, minutes: 30, windows: [[h(9), h(11, 30)]], professions: ["Distriktssköterska"], preparation: "Ta med dina inhalatorer. Rök inte och undvik tung fysisk ansträngning de sista timmarna före besöket." },
+  { key: "kungshojdVaccination", unit: "nhKungshojd", code: "vaccination", name: "Vaccination mot influensa och covid-19", bookableOnline: true, cancellationDeadlineHours: 24, minutes: 10, windows: [[h(13), h(15)]], professions: ["Distriktssköterska"], preparation: "Ha kläder som gör det lätt att visa överarmen. Har du feber den dagen, boka om tiden." },
   { key: "kungshojdDoctor", unit: "nhKungshojd", code: "lakarbesok", name: "Läkarbesök", bookableOnline: false, cancellationDeadlineHours: 24, minutes: 30, windows: [], professions: ["Läkare"] },
-  { key: "bvcVisit", unit: "nhKungshojdBvc", code: "bvc-besok", name: "Besök på barnavårdscentralen", bookableOnline: true, cancellationDeadlineHours: 24, minutes: 30, windows: [[h(9), h(12)]], professions: ["Barnsjuksköterska"] },
-  { key: "bvcVaccination", unit: "nhKungshojdBvc", code: "bvc-vaccination", name: "Vaccination enligt barnvaccinationsprogrammet", bookableOnline: true, cancellationDeadlineHours: 24, minutes: 20, windows: [[h(13), h(15)]], professions: ["Barnsjuksköterska"] },
-  { key: "eriksbergLab", unit: "nhEriksberg", code: "provtagning", name: "Provtagning", bookableOnline: true, cancellationDeadlineHours: 24, minutes: 10, windows: [[h(8), h(10)]], professions: ["Distriktssköterska"] },
+  { key: "bvcVisit", unit: "nhKungshojdBvc", code: "bvc-besok", name: "Besök på barnavårdscentralen", bookableOnline: true, cancellationDeadlineHours: 24, minutes: 30, windows: [[h(9), h(12)]], professions: ["Barnsjuksköterska"], preparation: "Ta med barnets hälsobok om du har en. Barnet vägs och mäts, så klä det i kläder som är lätta att ta av." },
+  { key: "bvcVaccination", unit: "nhKungshojdBvc", code: "bvc-vaccination", name: "Vaccination enligt barnvaccinationsprogrammet", bookableOnline: true, cancellationDeadlineHours: 24, minutes: 20, windows: [[h(13), h(15)]], professions: ["Barnsjuksköterska"], preparation: "Ta med barnets hälsobok. Har barnet feber den dagen, boka om tiden." },
+  { key: "eriksbergLab", unit: "nhEriksberg", code: "provtagning", name: "Provtagning", bookableOnline: true, cancellationDeadlineHours: 24, minutes: 10, windows: [[h(8), h(10)]], professions: ["Distriktssköterska"], preparation: LAB_PREPARATION },
   { key: "eriksbergNurse", unit: "nhEriksberg", code: "sjukskoterskebesok", name: "Sjuksköterskebesök", bookableOnline: true, cancellationDeadlineHours: 24, minutes: 30, windows: [[h(13), h(15, 30)]], professions: ["Distriktssköterska"] },
-  { key: "linneLab", unit: "hpLinne", code: "provtagning", name: "Provtagning", bookableOnline: true, cancellationDeadlineHours: 24, minutes: 10, windows: [[h(7, 30), h(9, 30)]], professions: ["Distriktssköterska"] },
+  { key: "linneLab", unit: "hpLinne", code: "provtagning", name: "Provtagning", bookableOnline: true, cancellationDeadlineHours: 24, minutes: 10, windows: [[h(7, 30), h(9, 30)]], professions: ["Distriktssköterska"], preparation: LAB_PREPARATION },
   { key: "linneDoctor", unit: "hpLinne", code: "lakarbesok", name: "Läkarbesök", bookableOnline: true, cancellationDeadlineHours: 24, minutes: 20, windows: [[h(9), h(11, 40)], [h(13), h(15)]], professions: ["Läkare"] },
-  { key: "diabetesFollowUp", unit: "suDiabetes", code: "diabetes-aterbesok", name: "Återbesök hos diabetessjuksköterska", bookableOnline: true, cancellationDeadlineHours: 72, minutes: 45, windows: [[h(9), h(15)]], professions: ["Sjuksköterska"] },
+  { key: "diabetesFollowUp", unit: "suDiabetes", code: "diabetes-aterbesok", name: "Återbesök hos diabetessjuksköterska", bookableOnline: true, cancellationDeadlineHours: 72, minutes: 45, windows: [[h(9), h(15)]], professions: ["Sjuksköterska"], preparation: "Ta med din blodsockermätare eller dina senaste värden och en lista över de läkemedel du tar." },
   { key: "diabetesNew", unit: "suDiabetes", code: "nybesok-lakare", name: "Nybesök hos läkare", bookableOnline: false, cancellationDeadlineHours: 72, minutes: 60, windows: [], professions: ["Läkare"] },
   { key: "orthoFollowUp", unit: "suOrthopedics", code: "ortoped-aterbesok", name: "Återbesök på ortopedmottagningen", bookableOnline: false, cancellationDeadlineHours: 72, minutes: 30, windows: [], professions: ["Läkare"] },
-  { key: "eyePhoto", unit: "kpEye", code: "ogonbottenfoto", name: "Ögonbottenfotografering", bookableOnline: true, cancellationDeadlineHours: 48, minutes: 15, windows: [[h(8), h(12)]], professions: ["Sjuksköterska"] },
+  { key: "eyePhoto", unit: "kpEye", code: "ogonbottenfoto", name: "Ögonbottenfotografering", bookableOnline: true, cancellationDeadlineHours: 48, minutes: 15, windows: [[h(8), h(12)]], professions: ["Sjuksköterska"], preparation: "Pupillerna vidgas med droppar: kör inte bil på fyra timmar efter besöket." },
   { key: "youthCounsellor", unit: "nhYouth", code: "kuratorssamtal", name: "Samtal med kurator", bookableOnline: true, cancellationDeadlineHours: 24, minutes: 45, windows: [[h(13), h(16)]], professions: ["Kurator"] },
   { key: "youthMidwife", unit: "nhYouth", code: "barnmorskebesok", name: "Besök hos barnmorska", bookableOnline: true, cancellationDeadlineHours: 24, minutes: 30, windows: [[h(10), h(12)]], professions: ["Barnmorska"] },
-  { key: "borasLab", unit: "nhBoras", code: "provtagning", name: "Provtagning", bookableOnline: true, cancellationDeadlineHours: 24, minutes: 10, windows: [[h(7, 30), h(9, 30)]], professions: ["Distriktssköterska"] },
+  { key: "borasLab", unit: "nhBoras", code: "provtagning", name: "Provtagning", bookableOnline: true, cancellationDeadlineHours: 24, minutes: 10, windows: [[h(7, 30), h(9, 30)]], professions: ["Distriktssköterska"], preparation: LAB_PREPARATION },
 ];
 
 export interface Service extends ServiceDef {
@@ -324,8 +331,8 @@ export function service(key: string): Service {
   return s;
 }
 
-/** How many days ahead schedules have slots. */
-export const SLOT_HORIZON_DAYS = 35;
+/** How many days ahead schedules have slots: 8 weeks, as many as the booking pages show (BOOKING_WEEKS). */
+export const SLOT_HORIZON_DAYS = 56;
 
 export interface SlotTime {
   service: string;
@@ -382,7 +389,7 @@ export function organizationResource(u: Unit, lastUpdatedMs: number): Organizati
     type,
     name: u.name,
     telecom: [{ system: "phone", value: u.phone, use: "work" }],
-    address: [{ city: u.city, country: "SE" }],
+    address: [{ use: "work", type: "physical", line: [u.street], postalCode: u.postalCode, city: u.city, country: "SE" }],
     ...(u.parent ? { partOf: orgRef(unit(u.parent)) } : {}),
   };
 }
@@ -420,6 +427,7 @@ export function healthcareServiceResource(s: Service, lastUpdatedMs: number): He
     name: s.name,
     telecom: [{ system: "phone", value: u.phone, use: "work" }],
     appointmentRequired: true,
+    ...(s.preparation ? { extraDetails: s.preparation } : {}),
   };
 }
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { DemoResource } from "./builder";
 import { buildDemoCast, demoCast, resolveCastBookings, type CastKey } from "./cast";
 import { FOLLOW_UP_DAYS } from "./access-events";
-import { EXCLUDED_KEYWORDS, EXCLUDED_UNITS, SERVICES, STAFF, UNITS } from "./catalogue";
+import { EXCLUDED_KEYWORDS, EXCLUDED_UNITS, SERVICES, SLOT_HORIZON_DAYS, STAFF, UNITS } from "./catalogue";
 import { clockOf, generateDemoResources, Population } from "./generate";
 import { luhnCheckDigit, testPersonnummer } from "./personnummer";
 import { SYSTEMS } from "./terminology";
@@ -276,6 +276,10 @@ describe("coverage of what the portal shows", () => {
       if (!s.bookableOnline) continue;
       const free = slots.filter((x) => x.schedule.reference === `Schedule/${s.scheduleId}` && x.status === "free" && Date.parse(x.start) < NOW + 14 * DAY);
       expect(free.length, s.key).toBeGreaterThan(0);
+      // The booking pages show 8 weeks: the last of them has free times too.
+      const last = slots.filter((x) => x.schedule.reference === `Schedule/${s.scheduleId}` && x.status === "free" && Date.parse(x.start) >= NOW + 49 * DAY);
+      expect(last.length, s.key).toBeGreaterThan(0);
+      expect(Math.max(...last.map((x) => Date.parse(x.start)))).toBeLessThan(NOW + (SLOT_HORIZON_DAYS + 1) * DAY);
     }
     const today = clockOf(TODAY).today;
     for (const booking of resolveCastBookings(today)) {

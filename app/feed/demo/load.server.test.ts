@@ -139,4 +139,18 @@ describe("loading the demo data through the feed", () => {
       where a.person_id = ${id("main")} and a.status = 'booked' and a.starts_at > ${TODAY.toISOString()}::timestamptz`);
     expect(booked[0]?.n).toBeGreaterThanOrEqual(3);
   });
+
+  it("gives every care unit a visiting address, and the sample-taking types their preparation text", async () => {
+    const missing = await query<{ name: string }>(sql`select name from care_units where address is null or address !~ ', [0-9]{3} [0-9]{2} '`);
+    expect(missing).toEqual([]);
+    const [unit] = await query<{ address: string }>(sql`select address from care_units where name = 'Närhälsan Kungshöjd vårdcentral'`);
+    expect(unit?.address).toBe("Kaponjärgatan 4, 411 22 Göteborg");
+    const preparations = await query<{ name: string; preparation: string | null }>(sql`
+      select name, preparation from appointment_types where code in ('provtagning', 'ogonbottenfoto', 'kuratorssamtal') order by name, id`);
+    expect(preparations.filter((t) => t.name === "Provtagning").map((t) => t.preparation)).toEqual(
+      Array(4).fill("Du behöver inte vara fastande om inte din mottagning har sagt det. Ta med legitimation."),
+    );
+    expect(preparations.find((t) => t.name === "Ögonbottenfotografering")?.preparation).toMatch(/^Pupillerna vidgas/);
+    expect(preparations.find((t) => t.name === "Samtal med kurator")?.preparation).toBeNull();
+  });
 });
