@@ -246,10 +246,11 @@ test.describe("bad addresses", () => {
 });
 
 test.describe("the calendar file", () => {
-  // The route (app/routes/appointments.$id[.]calendar[.]ics.tsx) is built on branch h/rules, not yet merged into main.
-  test.fixme("a booked appointment's calendar file is a text/calendar file with the appointment's UID", async ({ page, scan, t }) => {
+  test.use({ acceptDownloads: true });
+
+  test("a booked appointment's calendar file is a text/calendar file with the appointment's UID", async ({ page, scan, t, baseURL }) => {
     test.setTimeout(150_000);
-    await toChildsWeek(page, t, scan, "child5", BVC_VISIT);
+    await toChildsWeek(page, t, scan, "child12", ASTHMA);
     await bookFirstFreeTime(page, t, scan);
     await scan();
     await refreshUntil(page, t, scan, t("booking:status.booked"));
@@ -262,9 +263,11 @@ test.describe("the calendar file", () => {
     const downloading = page.waitForEvent("download");
     await link.click();
     const download = await downloading;
+    expect(download.suggestedFilename()).toMatch(/\.ics$/);
     const text = readFileSync((await download.path())!, "utf8");
     expect(text).toMatch(/^BEGIN:VCALENDAR\r?\n/);
-    expect(text).toMatch(new RegExp(`^UID:[^\\r\\n]*${id}`, "m"));
+    expect(text).toMatch(/END:VCALENDAR\s*$/);
+    expect(text).toMatch(new RegExp(`^UID:appointment-${id}@${escape(new URL(baseURL!).hostname)}\r?$`, "m"));
   });
 });
 
