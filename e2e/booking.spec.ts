@@ -72,8 +72,10 @@ for (const javaScriptEnabled of [true, false]) {
       await expect(page.getByRole("link", { name: t("booking:reschedule.link") })).toBeVisible();
 
       await visit("/appointments");
-      const listed = page.locator("section[aria-labelledby=upcoming-title]").getByRole("link", { name: new RegExp(`^${escape(when)}`) });
-      await expect(listed.first()).toHaveAttribute("href", `/appointments/${id}`);
+      // (An earlier run's time, cancelled, may be listed at the same time: the link names this appointment.)
+      const listed = page.locator("section[aria-labelledby=upcoming-title] article.appointment").filter({ has: page.locator(`a[href="/appointments/${id}"]`) });
+      await expect(listed.getByRole("link")).toHaveText(new RegExp(`^${escape(when)}`));
+      await expect(listed.locator(".appointment-status")).toHaveText(t("booking:status.booked"));
 
       await visit("/record");
       const card = page.locator("section", { has: page.getByRole("heading", { name: t("record:overview.appointments") }) });
