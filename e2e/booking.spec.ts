@@ -149,6 +149,8 @@ for (const javaScriptEnabled of [true, false]) {
       await expect(page.getByText(t("booking:notChangeable.deadline_passed"))).toBeVisible();
       await expect(page.getByText(t("booking:notChangeable.call", { unit: EYE.unitName }))).toBeVisible();
       await expect(page.locator('main a[href^="tel:"]')).toHaveText(/\d/);
+      // Nor is it said to be changeable until a time gone by.
+      await expect(page.getByText(t("booking:appointment.changeable"), { exact: true })).toHaveCount(0);
       await expect(page.getByRole("button", { name: t("booking:cancel.submit") })).toHaveCount(0);
       await expect(page.locator("main form textarea")).toHaveCount(0);
       await expect(page.getByRole("link", { name: t("booking:reschedule.link") })).toHaveCount(0);
