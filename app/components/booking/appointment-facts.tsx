@@ -26,6 +26,10 @@ function Fact({ term, children }: { term: string; children: ReactNode }) {
 /** Statuses in which the appointment still stands (or will): its deadline for changes is worth telling. */
 const STANDING: readonly AppointmentStatus[] = ["booked", "confirming", "moving"];
 
+/** Once the deadline has passed (or the visit begun), "can be changed online until" a past date would mislead. */
+const pastDeadline = (a: Pick<AppointmentView, "cancel" | "reschedule">) =>
+  [a.cancel, a.reschedule].some((refusal) => refusal === "deadline_passed" || refusal === "started");
+
 /**
  * What the citizen needs to know of an appointment: when (Swedish time), where and with whom, what kind of visit, how
  * to prepare, its state, and until when it can be changed online. `full` adds the preparation text.
@@ -48,7 +52,7 @@ export function AppointmentFacts({ appointment: a, full = false }: { appointment
       <Fact term={t("appointment.status")}>
         <StatusText appointment={a} />
       </Fact>
-      {a.changeableUntil && STANDING.includes(a.status) ? (
+      {a.changeableUntil && STANDING.includes(a.status) && !pastDeadline(a) ? (
         <Fact term={t("appointment.changeable")}>
           {t("appointment.changeableUntil", { date: formatDateTime(a.changeableUntil, lng) })}
         </Fact>

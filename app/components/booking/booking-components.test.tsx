@@ -71,6 +71,12 @@ describe("an appointment's facts", () => {
     expect(en).not.toContain("hälsobok");
   });
 
+  it.each(["deadline_passed", "started"] as const)("do not say until when it can be changed once that is over (%s)", async (refusal) => {
+    const out = await renderStatic(<AppointmentFacts appointment={appointment({ cancel: refusal, reschedule: refusal })} full />);
+    expect(out).toContain("Bokad");
+    expect(out).not.toContain("Går att ändra på webben till och med");
+  });
+
   it.each([
     ["confirming", "Bekräftas…", "Being confirmed…"],
     ["not_booked", "Kunde inte bokas", "Could not be booked"],
