@@ -110,17 +110,8 @@ export interface AppointmentView {
   version: number;
 }
 
-interface AppointmentRow {
-  id: string;
-  status: string;
-  starts_at: Date | string | null;
-  ends_at: Date | string | null;
-  version_id: number | string | null;
-  received_at: Date | string;
-  description: string | null;
-  cancelable: boolean | null;
-  reschedulable: boolean | null;
-  slot_id: string | null;
+/** What both queries read of an appointment's type, unit and practitioner. */
+interface Described {
   type_id: string | null;
   type_name: string | null;
   preparation: string | null;
@@ -134,7 +125,20 @@ interface AppointmentRow {
   practitioner_name: string | null;
 }
 
-interface BookingRow {
+interface AppointmentRow extends Described {
+  id: string;
+  status: string;
+  starts_at: Date | string | null;
+  ends_at: Date | string | null;
+  version_id: number | string | null;
+  received_at: Date | string;
+  description: string | null;
+  cancelable: boolean | null;
+  reschedulable: boolean | null;
+  slot_id: string | null;
+}
+
+interface BookingRow extends Described {
   id: string;
   action: BookingAction;
   appointment_id: string | null;
@@ -145,17 +149,6 @@ interface BookingRow {
   refusal: string | null;
   created_at: Date | string;
   updated_at: Date | string;
-  type_id: string | null;
-  type_name: string | null;
-  preparation: string | null;
-  deadline_hours: number | null;
-  unit_id: string | null;
-  unit_name: string | null;
-  provider_kind: string | null;
-  address: string | null;
-  city: string | null;
-  phone: string | null;
-  practitioner_name: string | null;
 }
 
 /** How far back the list shows past appointments. */
