@@ -52,10 +52,20 @@ export function socketOf(databaseUrl: string): { url: string; socketPath?: strin
   return { url: url.toString(), socketPath: `${host.replace(/\/$/, "")}/.s.PGSQL.${url.port || 5432}` };
 }
 
+/**
+ * Queries one connection may have in flight before postgres.js sends the next to another. Far above the default 100:
+ * up to 3.4.10, a transaction whose BEGIN is the query that fills a connection's pipeline is sent without the
+ * connection being reserved for it (porsager/postgres#823, #1189; fix proposed in #1218, not released), which fails
+ * the transaction with UNSAFE_TRANSACTION (seen under 400 concurrent bookings on a pool of 4) or lets other queries
+ * run inside it. A pipeline this deep is never filled: extra queries wait in the client's queue instead. (The option
+ * is parsed by postgres.js, src/index.js, but missing from its typings.)
+ */
+const PIPELINE = { max_pipeline: 100_000 } as postgres.Options<Record<string, postgres.PostgresType>>;
+
 /** A postgres.js client for a DATABASE_URL, by TCP or by the Unix socket it names (see socketOf). */
 export function postgresClient(databaseUrl: string, options: postgres.Options<Record<string, postgres.PostgresType>> = {}): postgres.Sql {
   const { url, socketPath } = socketOf(databaseUrl);
-  return postgres(url, { onnotice: () => {}, ...options, ...(socketPath ? { path: socketPath } : {}) });
+  return postgres(url, { onnotice: () => {}, ...PIPELINE, ...options, ...(socketPath ? { path: socketPath } : {}) });
 }
 
 /** DATABASE_URL set → postgres.js to that server; otherwise the embedded PGlite persisted under pgliteDir. */

@@ -133,6 +133,43 @@ for (const javaScriptEnabled of [true, false]) {
       await expect(page.getByRole("link", { name: t("booking:reschedule.link") })).toHaveCount(0);
     });
 
+    test("a guardian asks for an earlier time, is offered one on the overview, and takes it", async ({ page, scan, t, lng }) => {
+      test.setTimeout(240_000);
+      await toChildsWeek(page, t, scan, "child12", ASTHMA);
+      // A time in the last of the eight weeks: earlier ones are free to be offered.
+      await page.goto(`/appointments/book/${ASTHMA.unitId}/${ASTHMA.typeId}?week=7`);
+      await scan();
+      const late = await bookFirstFreeTime(page, t, scan);
+      await refreshUntil(page, t, scan, t("booking:status.booked"));
+      const id = appointmentIdOf(page);
+      try {
+        await page.getByRole("button", { name: t("booking:earlier.ask") }).click();
+        await expect(page).toHaveURL(new RegExp(`/appointments/${id}$`));
+        await expect(page.getByText(t("booking:earlier.waiting"))).toBeVisible();
+        await scan();
+
+        // The booking pass (every 10 s) offers the earliest free time; the overview tells it.
+        await expect(async () => {
+          await page.goto("/record");
+          await expect(page.getByRole("link", { name: t("record:overview.earlierOfferLink") })).toBeVisible({ timeout: 1_000 });
+        }).toPass({ timeout: 40_000, intervals: [2_000, 3_000, 5_000] });
+        await scan();
+        await page.getByRole("link", { name: t("record:overview.earlierOfferLink") }).click();
+        await expect(page).toHaveURL(new RegExp(`/appointments/${id}$`));
+        await scan();
+        await page.getByRole("button", { name: t("booking:earlier.take") }).click();
+        await refreshUntil(page, t, scan, t("booking:status.booked"));
+        const now = (await page.locator("main dl.appointment-facts time").first().getAttribute("datetime"))!;
+        expect(Date.parse(now)).toBeLessThan(Date.parse(late));
+        await expect(page.locator("main dl.appointment-facts time").first()).toHaveText(formatAppointmentTime(now, lng));
+      } finally {
+        // Give the time back: the next run's offers come from the same free times.
+        await page.goto(`/appointments/${id}`);
+        const cancel = page.getByRole("button", { name: t("booking:cancel.submit") });
+        if ((await cancel.count()) > 0) await cancel.click();
+      }
+    });
+
     test("an appointment inside its cancellation deadline cannot be changed online: the clinic's number instead", async ({ page, scan, visit, t }) => {
       await loginAs(page, { t, scan, key: "main", returnTo: "/appointments" });
       await scan();
