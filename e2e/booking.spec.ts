@@ -140,6 +140,7 @@ for (const javaScriptEnabled of [true, false]) {
       await page.goto(`/appointments/book/${ASTHMA.unitId}/${ASTHMA.typeId}?week=7`);
       await scan();
       const late = await bookFirstFreeTime(page, t, scan);
+      await scan();
       await refreshUntil(page, t, scan, t("booking:status.booked"));
       const id = appointmentIdOf(page);
       try {
