@@ -289,31 +289,43 @@ test.describe("bad addresses", () => {
   });
 });
 
-test.describe("the calendar file", () => {
-  test.use({ acceptDownloads: true });
+for (const javaScriptEnabled of [true, false]) {
+  test.describe(`the calendar file with JavaScript ${javaScriptEnabled ? "on" : "off"}`, () => {
+    test.use({ javaScriptEnabled, acceptDownloads: true });
 
-  test("a booked appointment's calendar file is a text/calendar file with the appointment's UID", async ({ page, scan, t, baseURL }) => {
-    test.setTimeout(150_000);
-    await toChildsWeek(page, t, scan, "child12", ASTHMA);
-    await bookFirstFreeTime(page, t, scan);
-    await scan();
-    await refreshUntil(page, t, scan, t("booking:status.booked"));
-    const id = appointmentIdOf(page);
-    const link = page.getByRole("link", { name: t("booking:appointment.calendar") });
-    await expect(link).toHaveAttribute("href", `/appointments/${id}/calendar.ics`);
-    const response = await page.request.get(`/appointments/${id}/calendar.ics`);
-    expect(response.status()).toBe(200);
-    expect(response.headers()["content-type"]).toMatch(/^text\/calendar/);
-    const downloading = page.waitForEvent("download");
-    await link.click();
-    const download = await downloading;
-    expect(download.suggestedFilename()).toMatch(/\.ics$/);
-    const text = readFileSync((await download.path())!, "utf8");
-    expect(text).toMatch(/^BEGIN:VCALENDAR\r?\n/);
-    expect(text).toMatch(/END:VCALENDAR\s*$/);
-    expect(text).toMatch(new RegExp(`^UID:appointment-${id}@${escape(new URL(baseURL!).hostname)}\r?$`, "m"));
+    test("a booked appointment's calendar file has its UID, and once cancelled the same UID with METHOD:CANCEL", async ({ page, scan, t, baseURL }) => {
+      test.setTimeout(150_000);
+      await toChildsWeek(page, t, scan, "child12", ASTHMA);
+      await bookFirstFreeTime(page, t, scan);
+      await scan();
+      await refreshUntil(page, t, scan, t("booking:status.booked"));
+      const id = appointmentIdOf(page);
+      const link = page.getByRole("link", { name: t("booking:appointment.calendar") });
+      await expect(link).toHaveAttribute("href", `/appointments/${id}/calendar.ics`);
+      const downloading = page.waitForEvent("download");
+      await link.click();
+      const download = await downloading;
+      expect(download.suggestedFilename()).toMatch(/\.ics$/);
+      const text = readFileSync((await download.path())!, "utf8");
+      expect(text).toMatch(/^BEGIN:VCALENDAR\r?\n/);
+      expect(text).toMatch(/END:VCALENDAR\s*$/);
+      const uid = new RegExp(`^UID:appointment-${id}@${escape(new URL(baseURL!).hostname)}\r?$`, "m");
+      expect(text).toMatch(uid);
+      expect(text).toMatch(/^METHOD:PUBLISH\r?$/m);
+
+      // Cancelled: the file that takes it out of the calendar.
+      await page.getByRole("button", { name: t("booking:cancel.submit") }).click();
+      await refreshUntil(page, t, scan, t("booking:status.cancelled"));
+      const response = await page.request.get(`/appointments/${id}/calendar.ics`);
+      expect(response.status()).toBe(200);
+      expect(response.headers()["content-type"]).toMatch(/^text\/calendar/);
+      const cancelled = await response.text();
+      expect(cancelled).toMatch(uid);
+      expect(cancelled).toMatch(/^METHOD:CANCEL\r?$/m);
+      expect(cancelled).toMatch(/^STATUS:CANCELLED\r?$/m);
+    });
   });
-});
+}
 
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
