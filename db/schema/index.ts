@@ -16,3 +16,4 @@ export * from "./portal/keyword-rules";
 export * from "./portal/clinical-outbox";
 export * from "./portal/clinical-poller";
 export * from "./portal/bookings";
+export * from "./portal/messages";

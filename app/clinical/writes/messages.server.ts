@@ -73,3 +73,15 @@ function wholeSeconds(date: Date): string {
 }
 
 export const messageKinds: Readonly<Record<string, OutboxKind<ClinicalClient>>> = { [SEND]: send };
+
+// The contract the messages feature (app/messages) enqueues by; the kinds behind it are the write-back's.
+
+/** Deliver the citizen's message `outgoingId` (a row of outgoing_messages, with its attachments). */
+export function sendMessageRow(subjectPersonId: string, outgoingId: string): NewOutboxRow {
+  return { kind: "message.send", subjectPersonId, payload: { outgoingId } };
+}
+
+/** Tell the clinical system that the patient has opened these care team's messages (at most 100 at a time). */
+export function openedMessagesRow(subjectPersonId: string, messageIds: readonly string[]): NewOutboxRow {
+  return { kind: "message.status", subjectPersonId, payload: { patientId: subjectPersonId, messageIds: [...messageIds], status: "OPENED" } };
+}

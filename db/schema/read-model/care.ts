@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
+import { boolean, index, integer, jsonb, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
 import { fhirColumns } from "./columns";
 
 import type { ProviderKind } from "../vocabulary";
@@ -26,6 +26,12 @@ export const careUnits = pgTable(
     city: text("city"),
     /** The visiting address as one line (street, postal code and city), from the first address with lines. */
     address: text("address"),
+    /** Anyone may write to the unit, not only those in its care (extension open-messaging). */
+    openMessaging: boolean("open_messaging").notNull().default(false),
+    /** The topics a message to the unit may have (extension message-topic, one per topic); null: the region's list. */
+    messageTopics: jsonb("message_topics").$type<{ code: string; display: string }[]>(),
+    /** The answer time the unit states, in working days (extension answer-time). */
+    answerWorkingDays: integer("answer_working_days"),
   },
   (t) => [
     primaryKey({ columns: [t.id] }),

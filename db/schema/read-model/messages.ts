@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import { boolean, index, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
 import { fhirColumns } from "./columns";
 
 /** Messages between the citizen and a care team (FHIR Communication), grouped in threads. */
@@ -24,7 +24,12 @@ export const messages = pgTable(
     senderName: text("sender_name"),
     body: text("body"),
     sentAt: timestamp("sent_at", { withTimezone: true }),
+    /** When the citizen read a care team's message: the portal's own (the feed never writes it). */
     readAt: timestamp("read_at", { withTimezone: true }),
+    /** When the care team opened a citizen's message (Communication.received; the Messages API's OPENED). */
+    openedByUnitAt: timestamp("opened_by_unit_at", { withTimezone: true }),
+    /** False when the message cannot be answered: a reminder, or the unit closed the conversation. */
+    canReply: boolean("can_reply").notNull().default(true),
     status: text("status"),
   },
   (t) => [
