@@ -14,12 +14,14 @@ import {
 import { useTranslation } from "react-i18next";
 import { useChangeLanguage } from "remix-i18next/react";
 import { ErrorPage } from "~/components/error-page";
+import { MessagesLink } from "~/components/messages/header-link";
 import { SiteFooter, SiteHeader } from "~/components/site-shell";
 import { useNonce } from "~/components/nonce";
 import { headerIdentity } from "~/identity/header.server";
 import { IdentityBar } from "~/identity/identity-bar";
 import { isLanguage, type Language } from "~/i18n/config";
 import { languageOf } from "~/i18n/i18next.server";
+import { readUnreadCount } from "~/messages/pages.server";
 import stylesheet from "~/styles/app.css";
 
 // The icons, the web manifest and robots.txt are files in public/ (app/cli/icons.ts draws the PNGs and the ICO).
@@ -41,7 +43,9 @@ export const handle = { i18n: "common" };
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const [locale, identity] = await Promise.all([languageOf(request), headerIdentity(request)]);
-  return data({ locale, identity });
+  // The subject's conversations with unread care messages, when they have messages to read (null otherwise).
+  const unreadConversations = identity ? await readUnreadCount(request) : null;
+  return data({ locale, identity, unreadConversations });
 }
 
 function useLocale(): Language {
@@ -72,7 +76,16 @@ export function Layout({ children }: { children: React.ReactNode }) {
           {t("skipLink")}
         </a>
         <SiteHeader locale={locale}>
-          <IdentityBar identity={rootData?.identity ?? null} />
+          <IdentityBar
+            identity={rootData?.identity ?? null}
+            links={
+              typeof rootData?.unreadConversations === "number" ? (
+                <li>
+                  <MessagesLink unread={rootData.unreadConversations} />
+                </li>
+              ) : null
+            }
+          />
         </SiteHeader>
         <main id="main" tabIndex={-1}>
           {children}

@@ -24,7 +24,7 @@ for (const javaScriptEnabled of [true, false]) {
       await expect(page.getByRole("heading", { level: 1 })).toHaveText(t("record:overview.title"));
       await expect(page.getByRole("heading", { name: t("record:overview.appointments") })).toBeVisible();
       await expect(page.getByRole("heading", { name: t("record:overview.messages") })).toBeVisible();
-      await expect(page.getByText(t("record:overview.noMessages"))).toHaveCount(0);
+      await expect(page.getByText(t("record:overview.noUnreadConversations"))).toHaveCount(0);
       await expect(page.getByRole("heading", { name: t("record:overview.warnings") })).toBeVisible();
       await expect(page.getByTestId("hidden-entries")).toContainText(t("record:hidden.allShown"));
       await scan();

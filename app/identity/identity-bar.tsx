@@ -1,13 +1,14 @@
 import { Form, Link, useLocation } from "@remix-run/react";
+import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import type { HeaderIdentity } from "./header.server";
 import { personName } from "./person-name";
 
 /**
  * The part of the page header about the logged-in person: who they are, whose data is on screen (always), the
- * acting-for switch and log out. Plain forms: all of it works without JavaScript.
+ * acting-for switch, the personal links (`links`: other areas' own, as list items) and log out. Plain forms: all of it works without JavaScript.
  */
-export function IdentityBar({ identity }: { identity: HeaderIdentity | null }) {
+export function IdentityBar({ identity, links }: { identity: HeaderIdentity | null; links?: ReactNode }) {
   const { t } = useTranslation("identity");
   const location = useLocation();
   if (!identity) return null;
@@ -40,6 +41,7 @@ export function IdentityBar({ identity }: { identity: HeaderIdentity | null }) {
         ) : null}
         <nav aria-label={t("header.accountLinks")} className="identity-bar__links">
           <ul className="inline-list">
+            {links}
             {identity.recordShown ? (
               <li>
                 <Link to="/access-log">{t("header.accessLog")}</Link>

@@ -42,8 +42,8 @@ export async function readConversationPage(request: Request, id: string | undefi
   if (conversation.id !== id) throw redirect(`/messages/${encodeURIComponent(conversation.id)}`);
   await logAccess(db, access, "messages", conversation.messages.map((m) => m.ref));
   await markConversationRead(db, { subjectId, conversation });
-  const { unreadIds, ...shown } = conversation;
-  return { conversation: shown, newIds: unreadIds };
+  const { unreadIds: _unread, ...shown } = conversation;
+  return { conversation: shown };
 }
 
 /**

@@ -305,8 +305,8 @@ describe("overview", () => {
     expect(refsOf(overview.appointments)).toEqual([refs.apptAnna]);
     expect(overview.appointments[0]).toMatchObject({ what: "Diabetesbesök", careUnitName: "Vårdcentralen Kungshöjd", providerKind: "region" });
     expect(overview.upcomingCount).toBe(1);
-    expect(refsOf(overview.unreadMessages)).toEqual([refs.msgUnread]);
-    expect(overview.unreadCount).toBe(1);
+    // Conversations with an unread care message: msgUnread's (Barnahus's is never shown online).
+    expect(overview.unreadConversations).toBe(1);
     expect(refsOf(overview.record!.results)).toEqual([refs.hba1c3, refs.hba1c2, refs.hba1c1, refs.hba1c0]);
     expect(refsOf(overview.record!.medications)).toEqual([refs.medCurrent]);
     expect(refsOf(overview.record!.allergies)).toEqual([refs.allergy]);
@@ -317,27 +317,27 @@ describe("overview", () => {
     expect(overview.record!.results[0]?.occurredAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
   });
 
-  it("names every appointment, message and entry shown in the access-log row", async () => {
+  it("names every appointment and entry shown in the access-log row (of messages, it shows a count only)", async () => {
     const access = { sessionId: "s", actorPersonId: anna, subjectPersonId: anna, actingAs: "self" as const, hideEntriesAfter: null };
     const overview = await loadOverview(db.db, scope(), { readRecord: true, now: NOW });
     await logAccess(db.db, access, "overview", overviewRefs(overview));
     const rows = await db.db.select().from(accessLog).where(eq(accessLog.subjectPersonId, anna));
     expect(rows).toHaveLength(1);
     const record = overview.record!;
-    const shown = [overview.appointments, overview.unreadMessages, record.allergies, record.medications, record.results].flatMap(refsOf);
+    const shown = [overview.appointments, record.allergies, record.medications, record.results].flatMap(refsOf);
     expect(rows[0]).toMatchObject({ section: "overview", actorPersonId: anna, actingAs: "self", resourceRefs: shown });
   });
 
   it("without the record, shows appointments and messages only", async () => {
     const overview = await loadOverview(db.db, scope(), { readRecord: false, now: NOW });
     expect(overview.record).toBeNull();
-    expect(overview.unreadCount).toBe(1);
+    expect(overview.unreadConversations).toBe(1);
   });
 
   it("shows Bo only Bo's", async () => {
     const overview = await loadOverview(db.db, scope(bo), { readRecord: true, now: NOW });
     expect(refsOf(overview.appointments)).toEqual([refs.apptBo]);
-    expect(refsOf(overview.unreadMessages)).toEqual([refs.msgBo]);
+    expect(overview.unreadConversations).toBe(1);
     expect(refsOf(overview.record!.results)).toEqual([refs.hba1cBo]);
     expect(refsOf(overview.record!.medications)).toEqual([refs.medBo]);
     expect(refsOf(overview.record!.allergies)).toEqual([refs.allergyBo]);

@@ -1,10 +1,10 @@
 import { Link } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
-import { formatDate, formatDateTime, formatNumber } from "~/i18n/format";
+import { formatDateTime, formatNumber } from "~/i18n/format";
 import { useSubjectTexts } from "~/identity/subject";
 import { assessmentWords, valueText } from "~/record/entry-texts";
-import type { MessageView, Overview, UpcomingAppointment } from "~/record/overview.server";
+import type { Overview, UpcomingAppointment } from "~/record/overview.server";
 import type { EntryView, Highlights } from "~/record/queries.server";
 import { sectionOrder, sectionPath } from "~/record/sections";
 import { AssessmentText, EntryMeta, EntryTitle } from "./entry-list";
@@ -20,11 +20,11 @@ function Card({ title, children }: { title: string; children: ReactNode }) {
   );
 }
 
-/** Upcoming appointments and unread messages: what the overview shows everyone, with or without a record online. */
+/** Upcoming appointments and unread conversations: what the overview shows everyone, with or without a record online. */
 export function ComingUp({ overview }: { overview: Omit<Overview, "record"> }) {
   const { t, lng } = useRecordTexts();
   const { context } = useSubjectTexts();
-  const { appointments, offers, upcomingCount, unreadMessages, unreadCount } = overview;
+  const { appointments, offers, upcomingCount, unreadConversations } = overview;
   return (
     <div className="overview-grid">
       <Card title={t("overview.appointments")}>
@@ -52,16 +52,14 @@ export function ComingUp({ overview }: { overview: Omit<Overview, "record"> }) {
         </p>
       </Card>
       <Card title={t("overview.messages")}>
-        <p>{unreadCount > 0
-            ? t("overview.unreadCount", { ...context, count: unreadCount, n: formatNumber(unreadCount, lng) })
-            : t("overview.noMessages", context)}</p>
-        {unreadMessages.length > 0 ? (
-          <ul className="plain-list">
-            {unreadMessages.map((m) => (
-              <MessageItem key={m.ref} message={m} />
-            ))}
-          </ul>
-        ) : null}
+        <p>
+          {unreadConversations > 0
+            ? t("overview.unreadConversations", { ...context, count: unreadConversations, n: formatNumber(unreadConversations, lng) })
+            : t("overview.noUnreadConversations", context)}
+        </p>
+        <p className="no-print">
+          <Link to="/messages">{t("overview.allMessages")}</Link>
+        </p>
       </Card>
     </div>
   );
@@ -81,20 +79,6 @@ function AppointmentItem({ appointment: a }: { appointment: UpcomingAppointment 
       <br />
       <span className="muted">
         {a.careUnitName ?? t("entry.unitUnknown")} · {t(`provider.${a.providerKind}`)}
-      </span>
-    </li>
-  );
-}
-
-function MessageItem({ message: m }: { message: MessageView }) {
-  const { t, lng } = useRecordTexts();
-  return (
-    <li>
-      <strong>{m.topic ?? t("overview.untitledMessage")}</strong>
-      <br />
-      <span className="muted">
-        {m.sentAt ? t("overview.sentAt", { date: formatDate(m.sentAt, lng) }) : null}
-        {m.careUnitName ? ` · ${m.careUnitName}` : null}
       </span>
     </li>
   );

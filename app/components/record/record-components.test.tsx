@@ -248,7 +248,7 @@ describe("a section page", () => {
   });
 });
 
-/** An overview: two upcoming appointments (of five), one unread message, and a record with one of each highlight. */
+/** An overview: two upcoming appointments (of five), one unread conversation, and a record with one of each highlight. */
 function overview(over: { what: string | null; careUnitName: string | null; topic: string | null }): Overview {
   return {
     offers: [],
@@ -257,8 +257,7 @@ function overview(over: { what: string | null; careUnitName: string | null; topi
       { id: "2", status: "booked", ref: "Appointment/2", startsAt: "2027-01-11T13:00:00.000Z", what: over.what, careUnitName: over.careUnitName, providerKind: "region" },
     ],
     upcomingCount: 5,
-    unreadMessages: [{ ref: "Communication/1", topic: over.topic, sentAt: "2026-11-28T09:00:00.000Z", careUnitName: over.careUnitName }],
-    unreadCount: 1,
+    unreadConversations: 1,
     record: { results: [entry("results")], medications: [entry("medications")], allergies: [entry("allergies")] },
   };
 }
@@ -280,8 +279,8 @@ describe("the overview's cards", () => {
       "Vårdcentralen Hjärtat · Privat vårdgivare",
       // Five booked, two shown: it says the soonest are shown.
       "De närmaste visas här.",
-      "Du har 1 oläst meddelande från vården.",
-      "Skickat 28 november 2026 · Vårdcentralen Hjärtat",
+      "Du har 1 konversation med olästa meddelanden från vården.",
+      `<a href="/messages">Alla meddelanden</a>`,
       "Title of results",
       "59 mmol/mol",
       "Title of medications</strong> – Text of medications",
@@ -307,7 +306,7 @@ describe("the overview's cards", () => {
     expect(out).toMatch(/<h2 id="[^"]+">The record is not shown online<\/h2>/);
     expect(out).toContain("You have 5 booked appointments.");
     expect(out).toContain("Unknown care unit · Region");
-    expect(out).toContain("Message without a subject");
+    expect(out).toContain("You have 1 conversation with unread messages from your care team.");
   });
 
   it("escape what the clinical system sent", async () => {
