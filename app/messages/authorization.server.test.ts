@@ -168,6 +168,27 @@ describe("who may read whose messages", () => {
     expect(await opened()).toBe(rowsBefore + 1);
   });
 
+  it("addresses a new message by its outgoing row until the clinical copy arrives, then redirects to the clinical thread", async () => {
+    const [thread] = await threadsOf(cast.leo);
+    const [row] = rowsOf<{ id: string }>(
+      await database.db.execute(sql`
+        insert into outgoing_messages (person_id, actor_person_id, care_unit_id, topic_code, topic, body, form_token, state)
+        select ${cast.leo}, ${cast.leo}, care_unit_id, 'question', 'Ny fråga', 'Hej igen', 'token-1', 'delivered' from messages where id = ${thread}
+        returning id::text`),
+    );
+    const s = await as(cast.leo, cast.leo, new Date());
+    const inbox = await readInboxPage(s.get("/messages"));
+    expect(inbox.conversations[0]).toMatchObject({ id: row!.id, ref: `OutgoingMessage/${row!.id}`, topic: "Ny fråga" });
+    const { conversation } = await readConversationPage(s.get(`/messages/${row!.id}`), row!.id);
+    expect(conversation.messages.map((m) => [m.ref, m.body, m.status])).toEqual([[`OutgoingMessage/${row!.id}`, "Hej igen", "delivered"]]);
+    expect(await lastLogged(cast.leo)).toMatchObject({ refs: [`OutgoingMessage/${row!.id}`] });
+    // The clinical system's copy is the thread's root message.
+    await database.db.execute(sql`update outgoing_messages set clinical_message_id = ${thread} where id = ${row!.id}::uuid`);
+    const thrown = await readConversationPage(s.get(`/messages/${row!.id}`), row!.id).catch((e: unknown) => e);
+    expect(thrown).toBeInstanceOf(Response);
+    expect((thrown as Response).headers.get("Location")).toBe(`/messages/${thread}`);
+  });
+
   it("answers the inbox's pages: none past the last, none but whole numbers from 1", async () => {
     const s = await as(cast.anna, cast.anna, new Date());
     expect(await status(readInboxPage(s.get("/messages?page=1")))).toBe(200);
