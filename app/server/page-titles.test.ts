@@ -34,6 +34,8 @@ describe("the document title", () => {
     ["/record/medications", "sv", "Läkemedel – "],
     ["/access-log", "en", "Who has read the record – "],
     ["/sessions", "sv", "Mina inloggningar"],
+    ["/messages", "sv", "Meddelanden – "],
+    ["/messages", "en", "Messages – "],
   ])("%s (%s) is titled by its page", async (path, language, start) => {
     expect(await titleOf(path, language)).toMatch(new RegExp(`^${start}`));
   });
