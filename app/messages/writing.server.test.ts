@@ -144,7 +144,7 @@ describe("a new message", () => {
     expect(await write(anna, { body: "" })).toMatchObject({ ok: false, errors: { body: { key: "messages:errors.body_empty" } } });
     expect(await write(anna, { body: "å".repeat(MESSAGE_MAX_CHARACTERS + 7) })).toEqual({
       ok: false,
-      errors: { body: { key: "messages:errors.body_too_long", values: { max: MESSAGE_MAX_CHARACTERS, over: 7 } } },
+      errors: { body: { key: "messages:errors.body_too_long", values: { max: MESSAGE_MAX_CHARACTERS, count: 7 } } },
     });
     // At the limit: an emoji is one character, a line break sent as CRLF one.
     expect((await write(anna, { body: "😀".repeat(MESSAGE_MAX_CHARACTERS - 2) + "\r\n" + "x" })).ok).toBe(true);

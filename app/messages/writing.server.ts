@@ -121,7 +121,7 @@ const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 export function bodyError(body: string): FieldError | null {
   if (body.trim() === "") return error("body_empty");
   const count = characterCount(body);
-  if (count > MESSAGE_MAX_CHARACTERS) return error("body_too_long", { max: MESSAGE_MAX_CHARACTERS, over: count - MESSAGE_MAX_CHARACTERS });
+  if (count > MESSAGE_MAX_CHARACTERS) return error("body_too_long", { max: MESSAGE_MAX_CHARACTERS, count: count - MESSAGE_MAX_CHARACTERS });
   if (CONTROL.test(body)) return error("body_control");
   return null;
 }
