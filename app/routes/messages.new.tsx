@@ -20,11 +20,13 @@ export default function NewMessage() {
   const refusal = useActionData<typeof action>() ?? null;
   const { t } = useTranslation("messages");
   const { title } = useSubjectTexts();
+  // A refused post comes back with the unit it was for, whatever the address says.
+  const unit = page.unit ?? page.units.find((u) => u.id === refusal?.values.unit) ?? null;
   return (
     <>
       <PageTitle>{title(t("write.title"))}</PageTitle>
       {page.restored && !refusal ? <p className="notice">{t("write.restored")}</p> : null}
-      {page.unit ? <NewMessageForm page={page} unit={page.unit} refusal={refusal} /> : <UnitList units={page.units} error={page.unitError} />}
+      {unit ? <NewMessageForm page={page} unit={unit} refusal={refusal} /> : <UnitList units={page.units} error={refusal?.errors.unit ?? page.unitError} />}
       <p>
         <Link to="/messages">{t("write.backToMessages")}</Link>
       </p>
