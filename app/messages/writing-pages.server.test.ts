@@ -3,12 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setDatabase } from "../../db/connection";
 import { accessLog, careUnits, messageAttachments, messageDrafts, messages, outgoingMessages } from "../../db/schema";
 import { createTestDatabase, type TestDatabase } from "../../db/testing";
-import { createSession } from "~/identity/session.server";
-import { createPerson } from "~/identity/test-factories";
+import { requireAccess } from "~/identity/access.server";
+import { createSession, setActingFor } from "~/identity/session.server";
+import { createGuardianship, createPerson } from "~/identity/test-factories";
 import { createCareUnit, createMessage } from "~/record/test-factories";
 import { ATTACHMENT_MAX_BYTES } from "./limits";
 import { PNG } from "./test-files";
-import { conversationAction, downloadAttachment, newMessageAction, readNewMessagePage } from "./writing-pages.server";
+import { conversationAction, downloadAttachment, newMessageAction, readNewMessagePage, replyFormState } from "./writing-pages.server";
 
 /**
  * The writing pages through the one authorization path (a real session cookie, requireAccess "message") with real
@@ -17,7 +18,7 @@ import { conversationAction, downloadAttachment, newMessageAction, readNewMessag
  */
 
 let db: TestDatabase;
-const people = {} as Record<"anna" | "bo", { id: string }>;
+const people = {} as Record<"anna" | "bo" | "child", { id: string }>;
 let unitId: string;
 let closedUnit: string;
 
@@ -62,6 +63,10 @@ beforeAll(async () => {
   const d = db.db;
   people.anna = await createPerson(d, { givenName: "Anna", birthDate: "1980-01-01" });
   people.bo = await createPerson(d, { givenName: "Bo", birthDate: "1970-01-01" });
+  const fiveYearsAgo = new Date();
+  fiveYearsAgo.setUTCFullYear(fiveYearsAgo.getUTCFullYear() - 5);
+  people.child = await createPerson(d, { givenName: "Elsa", birthDate: fiveYearsAgo.toISOString().slice(0, 10) });
+  await createGuardianship(d, { childPersonId: people.child.id, guardianPersonId: people.anna.id });
   unitId = await createCareUnit(d, { name: "Vårdcentralen Öppen", providerKind: "region" });
   closedUnit = await createCareUnit(d, { name: "Stängda kliniken", providerKind: "private" });
   await d.update(careUnits).set({ openMessaging: true, answerWorkingDays: 3 }).where(eq(careUnits.id, unitId));
@@ -181,6 +186,20 @@ describe("a new message", () => {
     expect(await db.db.select().from(messageDrafts)).toEqual([]);
   });
 
+  it("a guardian writes for their child: the child's conversation, the guardian as the writer", async () => {
+    const s = await createSession(db.db, { personId: people.anna.id });
+    await setActingFor(db.db, people.anna.id, s.sessionId, people.child.id);
+    const cookie = s.cookie.split(";")[0]!;
+    const body = multipart({ subject: people.child.id, formToken: formToken(), unit: unitId, topic: "other", body: "Elsa har feber" });
+    const sent = await outcome(newMessageAction(request("/messages/new", [cookie], { method: "POST", body })));
+    expect(sent.status).toBe(303);
+    const [row] = await db.db.select().from(outgoingMessages).where(eq(outgoingMessages.body, "Elsa har feber"));
+    expect(row).toMatchObject({ personId: people.child.id, actorPersonId: people.anna.id });
+    // The guardian's own form, posted while acting for the child (a stale page): not found.
+    const stale = multipart({ subject: people.anna.id, formToken: formToken(), unit: unitId, topic: "other", body: "fel person" });
+    expect((await outcome(newMessageAction(request("/messages/new", [cookie], { method: "POST", body: stale })))).status).toBe(404);
+  });
+
   it("without any session (never logged in, or logged out) nothing is kept: to the login", async () => {
     const body = multipart({ subject: people.anna.id, formToken: formToken(), unit: unitId, topic: "other", body: "ingen session" });
     const answer = await outcome(newMessageAction(request("/messages/new", [], { method: "POST", body })));
@@ -210,6 +229,22 @@ describe("a conversation's actions", () => {
       body: { errors: { form: { key: "messages:errors.conversation_closed" } }, values: { body: "Hallå?" } },
     });
     await db.db.update(messages).set({ canReply: true }).where(eq(messages.id, thread));
+  });
+
+  it("a reply written as the session ran out comes back in the reply form after login", async () => {
+    const now = new Date();
+    const expired = await sessionFor(people.anna.id, new Date(now.getTime() - 9 * 3_600_000));
+    const kept = await outcome(
+      conversationAction(request(`/messages/${thread}`, [expired.cookie], { method: "POST", body: multipart({ intent: "reply", subject: people.anna.id, formToken: formToken(), body: "Mitt långa svar" }) }), thread, now),
+    );
+    expect(kept).toMatchObject({ status: 303, location: `/login?returnTo=${encodeURIComponent(`/messages/${thread}`)}` });
+    const draftPair = kept.cookies![0]!.split(";")[0]!;
+    const again = await createSession(db.db, { personId: people.anna.id, previousToken: expired.token, now });
+    const loggedIn = request(`/messages/${thread}`, [again.cookie.split(";")[0]!, draftPair]);
+    const access = await requireAccess(loggedIn, "message", { now });
+    expect(await replyFormState(loggedIn, access, thread, now)).toMatchObject({ replyable: true, restored: true, body: "Mitt långa svar", subject: people.anna.id });
+    // Not on another conversation's page.
+    expect(await replyFormState(loggedIn, access, "another-thread", now)).toMatchObject({ replyable: false, restored: false, body: "" });
   });
 
   it("another person's conversation, an unknown one, a tampered subject: 404; an unknown intent: 400", async () => {
