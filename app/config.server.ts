@@ -43,6 +43,11 @@ export const configSchema = z
     FEED_MAX_BODY_BYTES: positiveInt.default(50 * 1024 * 1024),
     /** Largest form post a page accepts (application/x-www-form-urlencoded). */
     FORM_MAX_BODY_BYTES: positiveInt.default(64 * 1024),
+    /**
+     * Largest message form post (multipart/form-data, to /messages/new and a conversation): five files of 10 MB, the
+     * text, and room for a file that is too big, so that the page can say so and give the text back.
+     */
+    MESSAGE_FORM_MAX_BODY_BYTES: positiveInt.default(64 * 1024 * 1024),
     /** Per client address: logins begun or completed per 10 minutes, form posts and feed requests per minute. */
     RATE_LIMIT_LOGINS_PER_10_MINUTES: positiveInt.default(50),
     RATE_LIMIT_FORM_POSTS_PER_MINUTE: positiveInt.default(60),

@@ -69,23 +69,50 @@ function checkUrlEncoded(text: string, what: "query" | "form"): void {
 }
 
 const FORM_TYPE = "application/x-www-form-urlencoded";
+const MULTIPART_TYPE = "multipart/form-data";
+
+/** The pages whose forms send files (multipart/form-data): a new message and a conversation's reply (single fetch adds ".data"). */
+export const MULTIPART_PATHS = /^\/messages\/[^/]+$/;
+
+export interface FormBodyLimits {
+  /** application/x-www-form-urlencoded, everywhere. */
+  form: number;
+  /** multipart/form-data, on MULTIPART_PATHS only; its fields are checked by the page (file contents are not text). */
+  multipart: number;
+}
+
+/**
+ * A form post's body: urlencoded text (checked, see readFormText), or on the pages that take files a multipart body
+ * read whole within its own limit.
+ */
+export async function readFormBody(req: Request, limits: FormBodyLimits): Promise<string | Uint8Array<ArrayBuffer>> {
+  const type = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
+  if (type === MULTIPART_TYPE && MULTIPART_PATHS.test(req.path)) {
+    const body = await readLimited(req, limits.multipart);
+    return new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.length);
+  }
+  return readFormText(req, limits.form);
+}
+
+async function readLimited(req: Request, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers["content-length"] ?? 0);
+  if (declared > limit) throw new EdgeError("too-large", "declared body over the limit");
+  try {
+    return await readBody(req, limit);
+  } catch (error) {
+    if (error instanceof BodyTooLarge) throw new EdgeError("too-large", "body over the limit");
+    throw error;
+  }
+}
 
 /**
  * The text of a form post's body, read whole (up to `limit` bytes) and checked: the portal's forms send
  * application/x-www-form-urlencoded in UTF-8, and nothing else reaches a page's action.
  */
-export async function readFormBody(req: Request, limit: number): Promise<string> {
+export async function readFormText(req: Request, limit: number): Promise<string> {
   const type = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
   if (type !== FORM_TYPE) throw new EdgeError("unsupported-media-type", `form body of type ${type || "(none)"}`);
-  const declared = Number(req.headers["content-length"] ?? 0);
-  if (declared > limit) throw new EdgeError("too-large", "declared body over the limit");
-  let body: Buffer;
-  try {
-    body = await readBody(req, limit);
-  } catch (error) {
-    if (error instanceof BodyTooLarge) throw new EdgeError("too-large", "body over the limit");
-    throw error;
-  }
+  const body = await readLimited(req, limit);
   if (!isUtf8(body)) throw new EdgeError("bad-request", "form body is not UTF-8");
   const text = body.toString("utf8");
   if (text) checkUrlEncoded(text, "form");

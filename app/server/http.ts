@@ -165,7 +165,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
     remixHandler({
       build: options.build,
       origin: config.publicOrigin,
-      formBodyLimit: config.FORM_MAX_BODY_BYTES,
+      formBodyLimits: { form: config.FORM_MAX_BODY_BYTES, multipart: config.MESSAGE_FORM_MAX_BODY_BYTES },
       getLoadContext: (_req, res) => ({ cspNonce: res.locals.cspNonce as string }),
       onEdgeError: refuseEdge,
     }),

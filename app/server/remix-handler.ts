@@ -1,7 +1,7 @@
 import type { AppLoadContext, ServerBuild } from "@remix-run/node";
 import { createRequestHandler, writeReadableStreamToWritable } from "@remix-run/node";
 import type { NextFunction, Request, Response } from "express";
-import { EdgeError, readFormBody } from "./edge";
+import { EdgeError, readFormBody, type FormBodyLimits } from "./edge";
 
 /**
  * Hands a request to Remix, as @remix-run/express does, with three differences that are the edge's job:
@@ -17,7 +17,7 @@ import { EdgeError, readFormBody } from "./edge";
 export interface RemixHandlerOptions {
   build: ServerBuild | (() => Promise<ServerBuild>);
   origin: string;
-  formBodyLimit: number;
+  formBodyLimits: FormBodyLimits;
   getLoadContext: (req: Request, res: Response) => AppLoadContext;
   onEdgeError: (req: Request, res: Response, error: EdgeError) => Promise<void>;
 }
@@ -30,7 +30,7 @@ export function remixHandler(options: RemixHandlerOptions) {
 
   const serve = async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     try {
-      const body = WITHOUT_BODY.has(req.method) ? undefined : await readFormBody(req, options.formBodyLimit);
+      const body = WITHOUT_BODY.has(req.method) ? undefined : await readFormBody(req, options.formBodyLimits);
       const headers = new Headers();
       for (let i = 0; i < req.rawHeaders.length; i += 2) {
         const name = req.rawHeaders[i] as string;

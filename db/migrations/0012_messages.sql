@@ -10,6 +10,19 @@ CREATE TABLE "message_attachments" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "message_drafts" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"token_hash" text NOT NULL,
+	"actor_person_id" text NOT NULL,
+	"subject_person_id" text NOT NULL,
+	"path" text NOT NULL,
+	"care_unit_id" text,
+	"topic_code" text,
+	"body" text NOT NULL,
+	"expires_at" timestamp with time zone NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "outgoing_messages" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
 	"person_id" text NOT NULL,
@@ -38,6 +51,8 @@ ALTER TABLE "messages" ADD COLUMN "opened_by_unit_at" timestamp with time zone;-
 ALTER TABLE "messages" ADD COLUMN "can_reply" boolean DEFAULT true NOT NULL;--> statement-breakpoint
 CREATE INDEX "message_attachments_message_idx" ON "message_attachments" USING btree ("outgoing_message_id");--> statement-breakpoint
 CREATE INDEX "message_attachments_person_idx" ON "message_attachments" USING btree ("person_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "message_drafts_token_idx" ON "message_drafts" USING btree ("token_hash");--> statement-breakpoint
+CREATE INDEX "message_drafts_expires_idx" ON "message_drafts" USING btree ("expires_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "outgoing_messages_form_token_idx" ON "outgoing_messages" USING btree ("person_id","form_token");--> statement-breakpoint
 CREATE INDEX "outgoing_messages_person_idx" ON "outgoing_messages" USING btree ("person_id","created_at");--> statement-breakpoint
 CREATE INDEX "outgoing_messages_thread_idx" ON "outgoing_messages" USING btree ("thread_id");--> statement-breakpoint

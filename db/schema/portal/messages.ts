@@ -84,3 +84,28 @@ export const messageAttachments = pgTable(
   },
   (t) => [index("message_attachments_message_idx").on(t.outgoingMessageId), index("message_attachments_person_idx").on(t.personId)],
 );
+
+/**
+ * A message being written when the writer's session ran out: kept for a short while (`expires_at`), bound to the
+ * person of the expired session and to an unguessable token held in an HttpOnly cookie of that browser (stored as its
+ * SHA-256). After logging in again as the same person, the form shows the text again and the row is removed.
+ */
+export const messageDrafts = pgTable(
+  "message_drafts",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    tokenHash: text("token_hash").notNull(),
+    /** Who was writing (the expired session's person): only they get it back. */
+    actorPersonId: text("actor_person_id").notNull(),
+    /** For whom they were writing (the expired session's subject). */
+    subjectPersonId: text("subject_person_id").notNull(),
+    /** The page to come back to (`/messages/new` or a conversation's address). */
+    path: text("path").notNull(),
+    careUnitId: text("care_unit_id"),
+    topicCode: text("topic_code"),
+    body: text("body").notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("message_drafts_token_idx").on(t.tokenHash), index("message_drafts_expires_idx").on(t.expiresAt)],
+);
