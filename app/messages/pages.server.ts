@@ -4,6 +4,7 @@ import { logAccess } from "~/audit/access-log.server";
 import { recordRules } from "~/disclosure/exclusions.server";
 import { notFound, requireAccess } from "~/identity/access.server";
 import { findConversation, listConversations, markConversationRead, unreadConversationCount } from "./conversations.server";
+import { replyFormState } from "./writing-pages.server";
 
 /**
  * What each page of reading messages loads, for the thin route modules: authorize (requireAccess, "message"), query
@@ -43,7 +44,7 @@ export async function readConversationPage(request: Request, id: string | undefi
   await logAccess(db, access, "messages", conversation.messages.map((m) => m.ref));
   await markConversationRead(db, { subjectId, conversation });
   const { unreadIds: _unread, ...shown } = conversation;
-  return { conversation: shown };
+  return { conversation: shown, reply: await replyFormState(request, access, conversation.id, now) };
 }
 
 /**

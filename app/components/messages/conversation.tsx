@@ -33,7 +33,7 @@ export function ConversationUnit({ conversation: c }: { conversation: Shown }) {
 }
 
 /** Every message of the conversation in order, and a notice when it cannot be answered. */
-export function ConversationMessages({ conversation: c }: { conversation: Shown }) {
+export function ConversationMessages({ conversation: c, subject }: { conversation: Shown; subject?: string }) {
   const { t } = useMessagesTexts();
   return (
     <section aria-labelledby="conversation-messages" className="conversation">
@@ -43,7 +43,7 @@ export function ConversationMessages({ conversation: c }: { conversation: Shown 
       <ol className="messages-list">
         {c.messages.map((m) => (
           <li key={m.ref}>
-            <Message message={m} />
+            <Message message={m} subject={subject} />
           </li>
         ))}
       </ol>

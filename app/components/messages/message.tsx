@@ -1,3 +1,4 @@
+import { SendAgainForm } from "./reply-form";
 import type { ConversationMessage, MessageAttachment, MessageAuthor } from "~/messages/conversations.server";
 import { formatDateTime, formatNumber } from "~/i18n/format";
 import { useSubjectTexts } from "~/identity/subject";
@@ -50,9 +51,12 @@ function Attachments({ attachments, labelId }: { attachments: MessageAttachment[
  * One message: who wrote it and when, its text exactly as written (React escapes it; line breaks kept by CSS), the
  * status of the citizen's own, and the files attached to it.
  */
-export function Message({ message: m }: { message: ConversationMessage }) {
+/** `subject`: whose conversation it is, for the form that sends a failed message again (none: no form). */
+export function Message({ message: m, subject }: { message: ConversationMessage; subject?: string }) {
   const { t, lng } = useMessagesTexts();
   const headingId = `message-${m.id}`;
+  // A failed message is still the portal's own (an outgoing row): it can be sent again.
+  const sendAgain = m.status === "failed" && m.ref.startsWith("OutgoingMessage/");
   return (
     <article className={`message message--${m.direction}`} aria-labelledby={headingId}>
       <header className="message__head">
@@ -74,6 +78,7 @@ export function Message({ message: m }: { message: ConversationMessage }) {
         </p>
       ) : null}
       {m.failure ? <FailureText failure={m.failure} /> : null}
+      {sendAgain && subject ? <SendAgainForm outgoingId={m.id} subject={subject} /> : null}
     </article>
   );
 }
