@@ -20,6 +20,7 @@ import { headerIdentity } from "~/identity/header.server";
 import { IdentityBar } from "~/identity/identity-bar";
 import { isLanguage, type Language } from "~/i18n/config";
 import { languageOf } from "~/i18n/i18next.server";
+import { useRouteTexts } from "~/i18n/route-texts";
 import stylesheet from "~/styles/app.css";
 
 // The icons, the web manifest and robots.txt are files in public/ (app/cli/icons.ts draws the PNGs and the ICO).
@@ -37,7 +38,8 @@ export const meta: MetaFunction = () => [
   { name: "theme-color", content: "#00508c" },
 ];
 
-export const handle = { i18n: "common" };
+// The texts of the site's shell (header, footer, error pages) and of the identity bar, on every page.
+export const handle = { i18n: ["common", "identity"] };
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const [locale, identity] = await Promise.all([languageOf(request), headerIdentity(request)]);
@@ -57,6 +59,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
   const nonce = useNonce();
   const { t } = useTranslation();
   useChangeLanguage(locale);
+  useRouteTexts();
   return (
     <html lang={locale}>
       <head>
