@@ -3,8 +3,8 @@ import type { Texts } from "./texts";
 
 /** The English texts, a namespace a line: the same namespaces as sv.ts (see there). */
 export default {
-  common: () => import("./en/common.json"),
-  identity: () => import("./en/identity.json"),
+  common: () => import("./en/shell").then(({ common }) => ({ default: common })),
+  identity: () => import("./en/shell").then(({ identity }) => ({ default: identity })),
   account: () => import("./en/account.json"),
   home: () => import("./en/home.json"),
   accessibility: () => import("./en/accessibility.json"),
