@@ -46,12 +46,38 @@ async function expectNoKeys(page: Page): Promise<void> {
   expect(keys.filter((key) => text.includes(key))).toEqual([]);
 }
 
+/**
+ * Watches the document from its first byte for a key on screen even for a moment (a page rendered before its texts
+ * came would show one until they did): every text added or changed is checked, and what matched is kept for
+ * `keysSeen`.
+ */
+async function watchForKeys(page: Page): Promise<void> {
+  await page.addInitScript((allKeys) => {
+    const seen: string[] = [];
+    (window as unknown as { __keysSeen: string[] }).__keysSeen = seen;
+    const check = (text: string | null) => {
+      if (!text) return;
+      if (/\b[a-z][a-zA-Z-]*:[a-z][a-zA-Z]*\.[a-zA-Z]/.test(text)) seen.push(text.slice(0, 80));
+      for (const key of allKeys) if (text.includes(key)) seen.push(key);
+    };
+    new MutationObserver((mutations) => {
+      for (const m of mutations) {
+        if (m.type === "characterData") check(m.target.textContent);
+        for (const node of m.addedNodes) check(node.textContent);
+      }
+    }).observe(document, { subtree: true, childList: true, characterData: true });
+  }, keys);
+}
+
+const keysSeen = (page: Page) => page.evaluate(() => (window as unknown as { __keysSeen?: string[] }).__keysSeen ?? []);
+
 test.describe("texts with JavaScript on", () => {
   test.use({ javaScriptEnabled: true });
 
   test("a record page loads only its own texts, and a navigation to appointments loads booking's before it shows", async ({ page, scan, t, lng }) => {
     test.setTimeout(120_000);
     await loginAs(page, { t, scan, key: "guardian" });
+    await watchForKeys(page);
     const documents = documentRequests(page);
 
     // A first visit: the document of a record page, its texts those of its routes: root's (common and identity, in one
@@ -71,6 +97,7 @@ test.describe("texts with JavaScript on", () => {
     expect(await textsLoaded(page), "booking's texts, loaded on the navigation").toEqual(["booking", "record", "shell"]);
     expect(documents, "a client-side navigation").toEqual([]);
     await expectNoKeys(page);
+    expect(await keysSeen(page), "keys on screen at any moment since the record page").toEqual([]);
     await scan();
 
     // And on to a page of the site's own (the accessibility statement, from the footer).
@@ -79,6 +106,7 @@ test.describe("texts with JavaScript on", () => {
     await expect(page.getByRole("heading", { level: 1 })).toHaveText(t("accessibility:title"));
     expect(documents, "a client-side navigation").toEqual([]);
     await expectNoKeys(page);
+    expect(await keysSeen(page), "keys on screen at any moment since the record page").toEqual([]);
     await scan();
 
     // The language switch: the other language's texts, the page's and the shell's, then a navigation in it.
@@ -94,6 +122,7 @@ test.describe("texts with JavaScript on", () => {
     await page.getByRole("contentinfo").getByRole("link", { name: otherT("footer.accessibility") }).click();
     await expect(page.getByRole("heading", { level: 1 })).toHaveText(otherT("accessibility:title"));
     await expectNoKeys(page);
+    expect(await keysSeen(page), "keys on screen at any moment since the language switch").toEqual([]);
     await scan();
   });
 });
