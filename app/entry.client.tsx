@@ -18,13 +18,13 @@ declare global {
 async function hydrate() {
   const htmlLang = document.documentElement.lang;
   const lng = isLanguage(htmlLang) ? htmlLang : defaultLanguage;
-  // Only the page's language is downloaded (the other one after a switch of language, which reloads the page), and of
-  // it only the namespaces of the page's routes (their handle.i18n): a later page's are loaded when a navigation
+  // Only the page's language is downloaded (the other one's texts only if the language changed without a new document),
+  // and of it only the namespaces of the page's routes (their handle.i18n): a later page's are loaded when a navigation
   // reaches it (useRouteTexts in the root). Every language has every key (app/i18n/locales.test.ts): no fallback.
   const ns = routeNamespaces(Object.values(window.__remixRouteModules).map((route) => route?.handle));
   await i18next
     .use(initReactI18next)
-    .use(textsBackend(lng === "en" ? en : sv))
+    .use(textsBackend({ sv, en }))
     .init({ ...i18nOptions, lng, fallbackLng: false, ns });
   startTransition(() => {
     hydrateRoot(
