@@ -22,6 +22,7 @@ import { IdentityBar } from "~/identity/identity-bar";
 import { isLanguage, type Language } from "~/i18n/config";
 import { languageOf } from "~/i18n/i18next.server";
 import { readUnreadCount } from "~/messages/pages.server";
+import { useRouteTexts } from "~/i18n/route-texts";
 import stylesheet from "~/styles/app.css";
 
 // The icons, the web manifest and robots.txt are files in public/ (app/cli/icons.ts draws the PNGs and the ICO).
@@ -39,7 +40,8 @@ export const meta: MetaFunction = () => [
   { name: "theme-color", content: "#00508c" },
 ];
 
-export const handle = { i18n: "common" };
+// The texts of the site's shell (header, footer, error pages) and of the identity bar, on every page.
+export const handle = { i18n: ["common", "identity"] };
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const [locale, identity] = await Promise.all([languageOf(request), headerIdentity(request)]);
@@ -61,6 +63,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
   const nonce = useNonce();
   const { t } = useTranslation();
   useChangeLanguage(locale);
+  useRouteTexts();
   return (
     <html lang={locale}>
       <head>

@@ -16,8 +16,8 @@ test("a citizen sees that staff at her health centre read her record in the clin
   // health centre two days before the data was generated, today or the day before).
   const to = swedishDate(new Date(Date.now() - 2 * DAY_MS));
   await visit(`/access-log?to=${to}`);
-  await expect(page.getByLabel(t("identity:accessLog.to"))).toHaveValue(to);
+  await expect(page.getByLabel(t("account:accessLog.to"))).toHaveValue(to);
   const latest = page.locator("table tbody tr").first();
-  await expect(latest).toContainText(t("identity:accessLog.clinical", { unit: unit("nhKungshojd").name }));
-  await expect(latest).toContainText(t("identity:accessLog.clinicalWhat"));
+  await expect(latest).toContainText(t("account:accessLog.clinical", { unit: unit("nhKungshojd").name }));
+  await expect(latest).toContainText(t("account:accessLog.clinicalWhat"));
 });

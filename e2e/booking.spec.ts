@@ -239,7 +239,7 @@ test.describe("who may not book", () => {
     // Not among the choices, and the acting-for page tells why.
     await expect(page.getByRole("banner").getByLabel(t("identity:header.switchLabel")).locator(`option[value="${castPatientId("child13")}"]`)).toHaveCount(0);
     await visit("/acting-for");
-    await expect(page.getByText(t("identity:actingFor.reasons.age_13", { name: name("child13") }))).toBeVisible();
+    await expect(page.getByText(t("account:actingFor.reasons.age_13", { name: name("child13") }))).toBeVisible();
     // Asking anyway: refused as if she did not exist; her appointment's page is not found.
     const refused = await page.request.post("/acting-for", { form: { subject: castPatientId("child13") }, headers: { Origin: baseURL! }, maxRedirects: 0 });
     expect(refused.status()).toBe(404);
@@ -256,7 +256,7 @@ test.describe("who may not book", () => {
     await scan();
     await expect(page.getByRole("banner").locator(`option[value="${castPatientId("child8")}"]`)).toHaveCount(0);
     await visit("/acting-for");
-    await expect(page.getByText(t("identity:actingFor.reasons.blocked", { name: name("child8") }))).toBeVisible();
+    await expect(page.getByText(t("account:actingFor.reasons.blocked", { name: name("child8") }))).toBeVisible();
     const refused = await page.request.post("/acting-for", { form: { subject: castPatientId("child8") }, headers: { Origin: baseURL! }, maxRedirects: 0 });
     expect(refused.status()).toBe(404);
     // The booking pages are his own, never Theo's.

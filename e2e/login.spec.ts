@@ -25,7 +25,7 @@ async function castButton(page: Page, t: TFunction, key: CastKey) {
 
 /** From the portal's login page, through the identity provider's list of people, to the new-entries question. */
 async function loginThroughProvider(page: Page, t: TFunction, scan: () => Promise<void>, key: CastKey) {
-  await page.getByRole("link", { name: t("identity:login.action") }).click();
+  await page.getByRole("link", { name: t("account:login.action") }).click();
   const person = await castButton(page, t, key);
   await person.waitFor();
   await expect(page.locator("html")).toHaveAttribute("lang", /^(sv|en)$/);
@@ -35,10 +35,10 @@ async function loginThroughProvider(page: Page, t: TFunction, scan: () => Promis
 
 async function answerNewEntries(page: Page, t: TFunction, scan: () => Promise<void>, hideRecent = false) {
   await expect(page).toHaveURL(/\/login\/new-entries/);
-  await expect(page.getByRole("heading", { level: 1 })).toHaveText(t("identity:newEntries.title"));
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(t("account:newEntries.title"));
   await scan();
-  await page.getByLabel(hideRecent ? t("identity:newEntries.hideRecent") : t("identity:newEntries.showAll")).check();
-  await page.getByRole("button", { name: t("identity:newEntries.save") }).click();
+  await page.getByLabel(hideRecent ? t("account:newEntries.hideRecent") : t("account:newEntries.showAll")).check();
+  await page.getByRole("button", { name: t("account:newEntries.save") }).click();
   // The choice is saved once the portal has sent the browser on; a test that navigates before that races the POST.
   await page.waitForURL((url) => url.pathname !== "/login/new-entries");
 }
@@ -62,10 +62,10 @@ for (const javaScriptEnabled of [true, false]) {
       // A long journey, and with JavaScript off every axe scan copies the page into a fresh context.
       test.setTimeout(150_000);
       await visit("/");
-      await page.getByRole("link", { name: t("home.loginAction") }).click();
+      await page.getByRole("link", { name: t("home:loginAction") }).click();
       await expect(page).toHaveURL(/\/login$/);
-      await expect(page.getByRole("heading", { level: 1 })).toHaveText(t("identity:login.title"));
-      await expect(page.getByText(t("identity:login.devNotice"))).toBeVisible();
+      await expect(page.getByRole("heading", { level: 1 })).toHaveText(t("account:login.title"));
+      await expect(page.getByText(t("account:login.devNotice"))).toBeVisible();
       await scan();
 
       await loginThroughProvider(page, t, scan, "guardian");
@@ -108,32 +108,32 @@ for (const javaScriptEnabled of [true, false]) {
       await visit("/record/allergies");
       await visit("/access-log");
       await expect(page.getByRole("heading", { level: 1 })).toHaveText(
-        t("identity:subject.titleFor", { title: t("identity:accessLog.title"), name: castName("child5") }),
+        t("identity:subject.titleFor", { title: t("account:accessLog.title"), name: castName("child5") }),
       );
       const rows = page.locator("table tbody tr");
-      await expect(rows.first()).toContainText(t("identity:accessLog.portalGuardianYou"));
-      await expect(rows.first()).toContainText(t("identity:accessLog.sections.access_log"));
-      await expect(rows.nth(1)).toContainText(t("identity:accessLog.sections.allergies"));
+      await expect(rows.first()).toContainText(t("account:accessLog.portalGuardianYou"));
+      await expect(rows.first()).toContainText(t("account:accessLog.sections.access_log"));
+      await expect(rows.nth(1)).toContainText(t("account:accessLog.sections.allergies"));
 
       // The period filter: an invalid date is named next to its field; a period in the future shows nothing.
       await visit("/access-log?from=2099-01-01");
-      await expect(page.getByText(t("identity:accessLog.empty"))).toBeVisible();
+      await expect(page.getByText(t("account:accessLog.empty"))).toBeVisible();
       await visit("/access-log?from=2026-13-45");
       await expect(page.locator("#from-error")).toHaveText(t("common:filterErrors.date"));
       await expect(page.locator("#from")).toHaveValue("2026-13-45");
       await expect(page.locator("#from")).toHaveAttribute("aria-invalid", "true");
       // A page past the end: the last page, and a word that it is.
       await visit("/access-log?page=999");
-      const current = page.getByRole("navigation", { name: t("identity:accessLog.pagination") }).locator('[aria-current="page"]');
+      const current = page.getByRole("navigation", { name: t("account:accessLog.pagination") }).locator('[aria-current="page"]');
       const last = (await current.count()) === 0 ? 1 : Number((await current.textContent())!.replace(/\D/g, ""));
       await expect(page.locator("#page-error")).toHaveText(t("common:filterErrors.pastEnd", { count: last, page: formatNumber(999, lng), last: formatNumber(last, lng) }));
       expect(await rows.count()).toBeGreaterThanOrEqual(1);
 
       // Children the guardian cannot act for are explained.
       await visit("/acting-for");
-      await expect(page.getByText(t("identity:actingFor.reasons.age_13", { name: castName("child13") }))).toBeVisible();
+      await expect(page.getByText(t("account:actingFor.reasons.age_13", { name: castName("child13") }))).toBeVisible();
       await expectSentencesCapitalised(page.locator("#unavailable-title + ul li"));
-      await page.getByRole("button", { name: t("identity:actingFor.choose", { name: `${castName("guardian")} (${t("identity:header.you")})` }) }).click();
+      await page.getByRole("button", { name: t("account:actingFor.choose", { name: `${castName("guardian")} (${t("identity:header.you")})` }) }).click();
       // The switch lands on the person's start, for the subject now on screen.
       await expect(page).toHaveURL(/\/record$/);
       await expect(page.getByTestId("subject")).toHaveText(t("identity:header.showingSelf"));
@@ -143,7 +143,7 @@ for (const javaScriptEnabled of [true, false]) {
       await visit("/access-log");
       await header.getByRole("button", { name: t("identity:header.logout") }).click();
       await expect(page).toHaveURL(/\/logout$/);
-      await expect(page.getByRole("heading", { level: 1 })).toHaveText(t("identity:logout.title"));
+      await expect(page.getByRole("heading", { level: 1 })).toHaveText(t("account:logout.title"));
       await expect(page.getByTestId("subject")).toHaveCount(0);
       await scan();
 
@@ -168,8 +168,8 @@ test.describe("who gets in", () => {
       await visit("/login");
       await loginThroughProvider(page, t, scan, key);
       await expect(page).toHaveURL(new RegExp(`/login/refused\\?reason=${reason}$`));
-      await expect(page.getByRole("heading", { level: 1 })).toHaveText(t("identity:refused.title"));
-      await expect(page.getByTestId("refusal-reason")).toHaveText(t(`identity:refused.reasons.${reason}`));
+      await expect(page.getByRole("heading", { level: 1 })).toHaveText(t("account:refused.title"));
+      await expect(page.getByTestId("refusal-reason")).toHaveText(t(`account:refused.reasons.${reason}`));
       await expect(page.getByTestId("subject")).toHaveCount(0);
       await scan();
     });
@@ -181,13 +181,13 @@ test.describe("who gets in", () => {
     await answerNewEntries(page, t, scan);
     await scan();
     await visit("/acting-for");
-    await expect(page.getByText(t("identity:actingFor.reasons.protected", { name: t("identity:header.yourChild") }))).toBeVisible();
+    await expect(page.getByText(t("account:actingFor.reasons.protected", { name: t("identity:header.yourChild") }))).toBeVisible();
     await expectSentencesCapitalised(page.locator("#unavailable-title + ul li"));
   });
 
   test("someone unknown to the read model is refused; a malformed number is caught at the provider", async ({ page, visit, scan, t }) => {
     await visit("/login");
-    await page.getByRole("link", { name: t("identity:login.action") }).click();
+    await page.getByRole("link", { name: t("account:login.action") }).click();
     const field = page.getByRole("textbox", { name: t("dev-idp:devIdp.personnummer") });
     await field.waitFor();
     await scan();
@@ -204,12 +204,12 @@ test.describe("who gets in", () => {
 
   test("cancelling at the provider returns to the login page with a message", async ({ page, visit, scan, t }) => {
     await visit("/login");
-    await page.getByRole("link", { name: t("identity:login.action") }).click();
+    await page.getByRole("link", { name: t("account:login.action") }).click();
     await page.getByRole("button", { name: t("dev-idp:devIdp.cancel") }).waitFor();
     await scan();
     await page.getByRole("button", { name: t("dev-idp:devIdp.cancel") }).click();
     await expect(page).toHaveURL(/\/login\?error=cancelled$/);
-    await expect(page.getByRole("alert")).toHaveText(t("identity:login.errors.cancelled"));
+    await expect(page.getByRole("alert")).toHaveText(t("account:login.errors.cancelled"));
     await scan();
   });
 
@@ -231,7 +231,7 @@ test.describe("who gets in", () => {
     await visit("/login?returnTo=%2Faccess-log");
     await loginThroughProvider(page, t, scan, "teen16");
     await answerNewEntries(page, t, scan);
-    await expect(page.getByRole("heading", { level: 1 })).toHaveText(t("identity:accessLog.title"));
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText(t("account:accessLog.title"));
     await scan();
   });
 });
@@ -254,17 +254,17 @@ test.describe("sessions", () => {
     const other = await browser.newContext({ locale: (await page.evaluate(() => navigator.language)) || "sv-SE" });
     const otherPage = await other.newPage();
     await otherPage.goto(new URL("/login?returnTo=%2Fsessions", baseURL).href);
-    await otherPage.getByRole("link", { name: t("identity:login.action") }).click();
+    await otherPage.getByRole("link", { name: t("account:login.action") }).click();
     await (await castButton(otherPage, t, "main")).click();
-    await otherPage.getByLabel(t("identity:newEntries.showAll")).check();
-    await otherPage.getByRole("button", { name: t("identity:newEntries.save") }).click();
+    await otherPage.getByLabel(t("account:newEntries.showAll")).check();
+    await otherPage.getByRole("button", { name: t("account:newEntries.save") }).click();
     await expect(otherPage).toHaveURL(/\/sessions$/);
 
     await visit("/sessions");
     await expect(page.locator("table tbody tr")).toHaveCount(sessionsBefore + 1);
-    await expect(page.getByText(t("identity:sessions.thisSession"))).toBeVisible();
-    await page.getByRole("button", { name: t("identity:sessions.endOthers") }).click();
-    await expect(page.getByRole("status")).toHaveText(t("identity:sessions.ended", { count: sessionsBefore }));
+    await expect(page.getByText(t("account:sessions.thisSession"))).toBeVisible();
+    await page.getByRole("button", { name: t("account:sessions.endOthers") }).click();
+    await expect(page.getByRole("status")).toHaveText(t("account:sessions.ended", { count: sessionsBefore }));
     await expect(page.locator("table tbody tr")).toHaveCount(1);
     await scan();
 
@@ -278,13 +278,13 @@ test.describe("sessions", () => {
     await loginThroughProvider(page, t, scan, "main");
     await answerNewEntries(page, t, scan, true);
     await visit("/login/new-entries?returnTo=%2Fsessions");
-    await expect(page.getByLabel(t("identity:newEntries.hideRecent"))).toBeChecked();
-    await page.getByLabel(t("identity:newEntries.showAll")).check();
-    await page.getByRole("button", { name: t("identity:newEntries.save") }).click();
+    await expect(page.getByLabel(t("account:newEntries.hideRecent"))).toBeChecked();
+    await page.getByLabel(t("account:newEntries.showAll")).check();
+    await page.getByRole("button", { name: t("account:newEntries.save") }).click();
     await expect(page).toHaveURL(/\/sessions$/);
     await scan();
     await visit("/login/new-entries");
-    await expect(page.getByText(t("identity:newEntries.current.shown"))).toBeVisible();
+    await expect(page.getByText(t("account:newEntries.current.shown"))).toBeVisible();
   });
 });
 

@@ -41,7 +41,7 @@ export async function loginAs(
 ): Promise<void> {
   await page.goto(`/login?returnTo=${encodeURIComponent(returnTo)}`);
   await scan();
-  await page.getByRole("link", { name: t("identity:login.action") }).click();
+  await page.getByRole("link", { name: t("account:login.action") }).click();
   const field = page.getByRole("textbox", { name: t("dev-idp:devIdp.personnummer") });
   await field.waitFor();
   await scan();
@@ -51,8 +51,8 @@ export async function loginAs(
   await page.waitForURL((url) => url.pathname === "/login/new-entries" || landing.test(url.href));
   if (new URL(page.url()).pathname === "/login/new-entries") {
     await scan();
-    await page.getByLabel(hideRecent ? t("identity:newEntries.hideRecent") : t("identity:newEntries.showAll")).check();
-    await page.getByRole("button", { name: t("identity:newEntries.save") }).click();
+    await page.getByLabel(hideRecent ? t("account:newEntries.hideRecent") : t("account:newEntries.showAll")).check();
+    await page.getByRole("button", { name: t("account:newEntries.save") }).click();
   }
   await expect(page).toHaveURL(landing);
 }

@@ -88,7 +88,7 @@ for (const javaScriptEnabled of [true, false]) {
 
       await page.getByRole("link", { name: t("record:take.printSection") }).click();
       await expect(page).toHaveURL(/\/record\/print\?.*section=notes/);
-      await expect(page.getByRole("heading", { level: 1 })).toHaveText(t("record:print.titleSection", { section: t("record:section.notes.title") }));
+      await expect(page.getByRole("heading", { level: 1 })).toHaveText(t("print:titleSection", { section: t("record:section.notes.title") }));
       expect(new Set(await page.locator("article.entry .provider").allTextContents())).toEqual(new Set([t("record:provider.municipality")]));
       await expect(page.getByRole("navigation", { name: t("record:nav.label") })).toHaveCount(0);
       await scan();
@@ -140,8 +140,8 @@ for (const javaScriptEnabled of [true, false]) {
       await notice.getByRole("link", { name: t("record:hidden.change") }).click();
       await expect(page).toHaveURL(/\/login\/new-entries/);
       await scan();
-      await page.getByLabel(t("identity:newEntries.showAll")).check();
-      await page.getByRole("button", { name: t("identity:newEntries.save") }).click();
+      await page.getByLabel(t("account:newEntries.showAll")).check();
+      await page.getByRole("button", { name: t("account:newEntries.save") }).click();
       await expect(page).toHaveURL(/\/record\/results$/);
       await expect(page.getByTestId("hidden-entries")).toContainText(t("record:hidden.allShown"));
       const newestShown = Date.parse((await page.locator("article.entry time").first().getAttribute("datetime"))!);
@@ -206,7 +206,7 @@ for (const javaScriptEnabled of [true, false]) {
       await scan();
       // Nor does the access log tell that such a unit has read the child's record.
       await page.goto("/access-log");
-      await expect(page.getByText(t("identity:accessLog.withheld"))).toBeVisible();
+      await expect(page.getByText(t("account:accessLog.withheld"))).toBeVisible();
       await expect(page.locator("main")).not.toContainText("Barnahus");
       await scan();
     });
@@ -230,7 +230,7 @@ test.describe("the printout", () => {
     const expectPrintout = async (name: string, key: CastKey) => {
       const subject = page.getByTestId("print-subject");
       await expect(subject.locator("dd").first()).toHaveText(name);
-      await expect(subject.locator("dt").nth(1)).toHaveText(t("record:print.personnummer"));
+      await expect(subject.locator("dt").nth(1)).toHaveText(t("print:personnummer"));
       expect(printedPersonnummer(key)).toContain(await subject.locator("dd").nth(1).textContent());
       await expect(page.getByTestId("print-date")).toContainText(formatDate(new Date(), lng));
       // On screen the citizen may still change what is shown; on paper there is no control at all.
@@ -256,7 +256,7 @@ test.describe("the printout", () => {
     await expectPrintout("Elsa Lindqvist", "child5");
     await expect(page.getByTestId("print-subject")).not.toContainText("Johan");
     await expect(page.getByRole("heading", { level: 1 })).toHaveText(
-      t("record:print.titleSection", { context: "for", name: "Elsa Lindqvist", section: t("record:section.vaccinations.title") }),
+      t("print:titleSection", { context: "for", name: "Elsa Lindqvist", section: t("record:section.vaccinations.title") }),
     );
 
     // A record page printed from the browser: the entries, without the navigation, the filters, the header's switches

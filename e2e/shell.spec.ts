@@ -4,8 +4,8 @@ test.describe("the public shell", () => {
   test("start page speaks the browser's language and offers login", async ({ page, visit, t, lng }) => {
     await visit("/");
     await expect(page.locator("html")).toHaveAttribute("lang", lng);
-    await expect(page.getByRole("heading", { level: 1 })).toHaveText(t("home.title"));
-    await expect(page.getByRole("link", { name: t("home.loginAction") })).toHaveAttribute("href", "/login");
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText(t("home:title"));
+    await expect(page.getByRole("link", { name: t("home:loginAction") })).toHaveAttribute("href", "/login");
     await expect(page.getByRole("link", { name: t("skipLink") })).toBeAttached();
     await expect(page.getByRole("main")).toBeVisible();
     await expect(page.getByRole("contentinfo").getByRole("link", { name: t("footer.accessibility") })).toBeVisible();
@@ -25,8 +25,8 @@ test.describe("the public shell", () => {
     await visit("/");
     await page.getByRole("link", { name: t("footer.accessibility") }).click();
     await expect(page).toHaveURL(/\/accessibility$/);
-    await expect(page.getByRole("heading", { level: 1 })).toHaveText(t("accessibility.title"));
-    await expect(page.getByRole("heading", { name: t("accessibility.supervisionTitle") })).toBeVisible();
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText(t("accessibility:title"));
+    await expect(page.getByRole("heading", { name: t("accessibility:supervisionTitle") })).toBeVisible();
     await scan();
   });
 
@@ -57,11 +57,11 @@ for (const javaScriptEnabled of [true, false]) {
       await page.getByRole("button", { name: t("language.switchTo") }).click();
       await expect(page).toHaveURL(/\/accessibility$/);
       await expect(page.locator("html")).toHaveAttribute("lang", other);
-      await expect(page.getByRole("heading", { level: 1 })).toHaveText(otherT("accessibility.title"));
+      await expect(page.getByRole("heading", { level: 1 })).toHaveText(otherT("accessibility:title"));
       await scan();
       await visit("/");
       await expect(page.locator("html")).toHaveAttribute("lang", other);
-      await expect(page.getByRole("heading", { level: 1 })).toHaveText(otherT("home.title"));
+      await expect(page.getByRole("heading", { level: 1 })).toHaveText(otherT("home:title"));
     });
   });
 }

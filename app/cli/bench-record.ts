@@ -508,8 +508,10 @@ if (p95Growth.size > 0) {
 }
 const heaviest = Math.max(...javaScript.map((j) => j.gzipBytes));
 console.log(`  JavaScript of a record page under ${TARGET.pageJavaScriptKb} kB gzipped: ${verdict(heaviest < TARGET.pageJavaScriptKb * 1000)} (largest ${(heaviest / 1000).toFixed(1)} kB)`);
-console.log("\n══ JavaScript a first visit downloads (gzipped, from the build's manifest)");
-for (const { name, files, gzipBytes } of javaScript) console.log(`  ${name.padEnd(14)} ${(gzipBytes / 1000).toFixed(1).padStart(6)} kB in ${files} files`);
+console.log("\n══ JavaScript a first visit downloads (gzipped, from the build's manifest and metafile; texts of the heavier language)");
+for (const { name, files, gzipBytes, namespaces, language } of javaScript) {
+  console.log(`  ${name.padEnd(14)} ${(gzipBytes / 1000).toFixed(1).padStart(6)} kB in ${files} files (texts: ${namespaces.join(", ")}; ${language})`);
+}
 console.log("\n══ query plans (largest size, one patient)");
 console.log(plans.join("\n\n"));
 process.exit(0);

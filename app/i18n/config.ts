@@ -15,7 +15,6 @@ export const i18nOptions = {
   supportedLngs: [...languages],
   fallbackLng: defaultLanguage,
   defaultNS: "common",
-  ns: ["common", "identity", "record", "booking", "messages"],
   interpolation: { escapeValue: false },
   returnNull: false,
   initImmediate: false,

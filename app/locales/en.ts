@@ -1,8 +1,15 @@
-import common from "./en/common.json";
-import identity from "./en/identity.json";
-import booking from "./en/booking.json";
-import record from "./en/record.json";
-import messages from "./en/messages.json";
+import type sv from "./sv";
+import type { Texts } from "./texts";
 
-/** Every namespace's texts in one language. The browser loads only the language of the page it shows. */
-export default { common, identity, record, booking, messages };
+/** The English texts, a namespace a line: the same namespaces as sv.ts (see there). */
+export default {
+  common: () => import("./en/shell").then(({ common }) => ({ default: common })),
+  identity: () => import("./en/shell").then(({ identity }) => ({ default: identity })),
+  account: () => import("./en/account.json"),
+  home: () => import("./en/home.json"),
+  accessibility: () => import("./en/accessibility.json"),
+  record: () => import("./en/record.json"),
+  print: () => import("./en/print.json"),
+  booking: () => import("./en/booking.json"),
+  messages: () => import("./en/messages.json"),
+} satisfies Texts<keyof typeof sv>;

@@ -1,8 +1,19 @@
-import common from "./sv/common.json";
-import identity from "./sv/identity.json";
-import booking from "./sv/booking.json";
-import record from "./sv/record.json";
-import messages from "./sv/messages.json";
+import type { Texts } from "./texts";
 
-/** Every namespace's texts in one language. The browser loads only the language of the page it shows. */
-export default { common, identity, record, booking, messages };
+/**
+ * The Swedish texts, a namespace a line. The server loads every one of them when it starts (./index.ts); the browser
+ * downloads each as a chunk of its own (but the shell's two, which every page needs, in one: ./sv/shell.ts), those of
+ * the page it shows first and the others when a page needs them (app/i18n/route-texts.ts). A route names the
+ * namespaces it needs in its `handle.i18n`; a new namespace is a line here and one in en.ts.
+ */
+export default {
+  common: () => import("./sv/shell").then(({ common }) => ({ default: common })),
+  identity: () => import("./sv/shell").then(({ identity }) => ({ default: identity })),
+  account: () => import("./sv/account.json"),
+  home: () => import("./sv/home.json"),
+  accessibility: () => import("./sv/accessibility.json"),
+  record: () => import("./sv/record.json"),
+  print: () => import("./sv/print.json"),
+  booking: () => import("./sv/booking.json"),
+  messages: () => import("./sv/messages.json"),
+} satisfies Texts;

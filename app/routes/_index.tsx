@@ -5,6 +5,8 @@ import { useTranslation } from "react-i18next";
 import { PageTitle } from "~/components/page-title";
 import { currentSession } from "~/identity/access.server";
 
+export const handle = { i18n: "home" };
+
 /** The person's own start, once logged in: the overview of the subject on screen (appointments, messages, record). */
 const PERSONAL_START = "/record";
 
@@ -14,32 +16,32 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function StartPage() {
-  const { t } = useTranslation();
+  const { t } = useTranslation("home");
   return (
     <div className="page">
-      <PageTitle>{t("home.title")}</PageTitle>
-      <p className="lead">{t("home.intro")}</p>
+      <PageTitle>{t("title")}</PageTitle>
+      <p className="lead">{t("intro")}</p>
       <div className="columns">
         <section aria-labelledby="what-title">
-          <h2 id="what-title">{t("home.whatTitle")}</h2>
+          <h2 id="what-title">{t("whatTitle")}</h2>
           <ul>
-            <li>{t("home.what.record")}</li>
-            <li>{t("home.what.messages")}</li>
-            <li>{t("home.what.booking")}</li>
-            <li>{t("home.what.children")}</li>
+            <li>{t("what.record")}</li>
+            <li>{t("what.messages")}</li>
+            <li>{t("what.booking")}</li>
+            <li>{t("what.children")}</li>
           </ul>
         </section>
         <section aria-labelledby="login-title" className="card">
-          <h2 id="login-title">{t("home.loginTitle")}</h2>
-          <p>{t("home.loginText")}</p>
+          <h2 id="login-title">{t("loginTitle")}</h2>
+          <p>{t("loginText")}</p>
           <Link to="/login" className="button button--primary">
-            {t("home.loginAction")}
+            {t("loginAction")}
           </Link>
         </section>
       </div>
       <section aria-labelledby="safety-title">
-        <h2 id="safety-title">{t("home.safetyTitle")}</h2>
-        <p>{t("home.safetyText")}</p>
+        <h2 id="safety-title">{t("safetyTitle")}</h2>
+        <p>{t("safetyText")}</p>
       </section>
     </div>
   );

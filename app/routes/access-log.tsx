@@ -12,6 +12,8 @@ import { database } from "~/identity/database.server";
 import { useSubjectTexts } from "~/identity/subject";
 import type { FieldError } from "~/utils/query-fields";
 
+export const handle = { i18n: "account" };
+
 export async function loader({ request }: LoaderFunctionArgs) {
   const access = await requireAccess(request, "read_record");
   const filter = parseAccessLogFilter(new URL(request.url).searchParams);
@@ -20,7 +22,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export default function AccessLog() {
   const view = useLoaderData<typeof loader>();
-  const { t, i18n } = useTranslation("identity");
+  const { t, i18n } = useTranslation("account");
   const { filter, errors, entries, page, hasNext } = view;
   const subjectTexts = useSubjectTexts();
   const query = (p: number) => {

@@ -9,6 +9,8 @@ import { safeRedirect } from "~/utils/redirect";
 import { database } from "~/identity/database.server";
 import { subjectChoiceSchema } from "~/identity/forms.server";
 
+export const handle = { i18n: "account" };
+
 export async function loader({ request }: LoaderFunctionArgs) {
   const session = await requireSession(request);
   const options = await actingOptions(database(), session.personId);
@@ -31,7 +33,7 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function ActingFor() {
   const { options, current } = useLoaderData<typeof loader>();
-  const { t } = useTranslation("identity");
+  const { t } = useTranslation("account");
   const available = options.filter((o) => o.refusal === null);
   const unavailable = options.filter((o) => o.refusal !== null);
   return (
@@ -40,7 +42,7 @@ export default function ActingFor() {
       <p className="lead">{t("actingFor.intro")}</p>
       <ul className="choice-list">
         {available.map((o) => {
-          const name = o.self ? `${personName(o, t)} (${t("header.you")})` : personName(o, t);
+          const name = o.self ? `${personName(o, t)} (${t("identity:header.you")})` : personName(o, t);
           return (
             <li key={o.personId}>
               {o.personId === current ? (

@@ -7,7 +7,8 @@ import { PageTitle } from "~/components/page-title";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: bookingStyles }];
 
-export const handle = { i18n: "booking" };
+// The booking pages name a unit's kind of provider in the record's words.
+export const handle = { i18n: ["booking", "record"] };
 
 /** The booking pages' frame (the site header says whose appointments they are). */
 export default function AppointmentsLayout() {

@@ -7,6 +7,8 @@ import { config } from "~/config.server";
 import { currentSession } from "~/identity/access.server";
 import { safeRedirect } from "~/utils/redirect";
 
+export const handle = { i18n: "account" };
+
 const loginErrors = ["cancelled", "expired", "provider_error", "unavailable"] as const;
 type LoginError = (typeof loginErrors)[number];
 
@@ -25,7 +27,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export default function Login() {
   const { returnTo, error, loggedIn, developmentIdentityProvider } = useLoaderData<typeof loader>();
-  const { t } = useTranslation("identity");
+  const { t } = useTranslation("account");
   return (
     <div className="page narrow">
       <PageTitle>{t("login.title")}</PageTitle>

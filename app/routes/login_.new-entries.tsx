@@ -10,6 +10,8 @@ import { safeRedirect } from "~/utils/redirect";
 import { database } from "~/identity/database.server";
 import { newEntriesChoiceSchema } from "~/identity/forms.server";
 
+export const handle = { i18n: "account" };
+
 export async function loader({ request }: LoaderFunctionArgs) {
   const session = await requireSession(request);
   const returnTo = safeRedirect(new URL(request.url).searchParams.get("returnTo"), "/");
@@ -29,7 +31,7 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function NewEntriesChoice() {
   const { returnTo, hideEntriesAfter } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const { t, i18n } = useTranslation("identity");
+  const { t, i18n } = useTranslation("account");
   const error = actionData?.error;
   return (
     <div className="page narrow">

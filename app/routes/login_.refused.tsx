@@ -5,6 +5,8 @@ import { useTranslation } from "react-i18next";
 import { PageTitle } from "~/components/page-title";
 import { isRefusalReason } from "~/identity/admission.server";
 
+export const handle = { i18n: "account" };
+
 export function loader({ request }: LoaderFunctionArgs) {
   const reason = new URL(request.url).searchParams.get("reason");
   if (!isRefusalReason(reason)) throw new Response(null, { status: 404 });
@@ -13,7 +15,7 @@ export function loader({ request }: LoaderFunctionArgs) {
 
 export default function LoginRefused() {
   const { reason } = useLoaderData<typeof loader>();
-  const { t } = useTranslation("identity");
+  const { t } = useTranslation("account");
   return (
     <div className="page narrow">
       <PageTitle>{t("refused.title")}</PageTitle>

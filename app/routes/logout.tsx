@@ -8,6 +8,8 @@ import { logoutHeaders } from "~/identity/logout.server";
 import { endSession } from "~/identity/session.server";
 import { database } from "~/identity/database.server";
 
+export const handle = { i18n: "account" };
+
 export async function loader({ request }: LoaderFunctionArgs) {
   const session = await currentSession(request);
   return data({ loggedIn: session !== null });
@@ -22,7 +24,7 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function Logout() {
   const { loggedIn } = useLoaderData<typeof loader>();
-  const { t } = useTranslation("identity");
+  const { t } = useTranslation("account");
   if (loggedIn) {
     return (
       <div className="page narrow">

@@ -7,7 +7,7 @@ import { PageTitle } from "~/components/page-title";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: messagesStyles }];
 
-export const handle = { i18n: "messages" };
+export const handle = { i18n: ["messages", "record"] };
 
 /** The messages pages' frame (the site header says whose messages they are). */
 export default function MessagesLayout() {

@@ -13,7 +13,7 @@ import { useSubjectTexts } from "~/identity/subject";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: recordStyles }];
 
-export const handle = { i18n: "record" };
+export const handle = { i18n: ["record", "print"] };
 
 export async function loader({ request }: LoaderFunctionArgs) {
   return data(await loadPrintPage(request));
@@ -25,47 +25,47 @@ export async function loader({ request }: LoaderFunctionArgs) {
  */
 export default function PrintRecord() {
   const { section, filters, sections, subject, printedAt, back, hideEntriesAfter } = useLoaderData<typeof loader>();
-  const { t, i18n } = useTranslation("record");
+  const { t, i18n } = useTranslation(["record", "print"]);
   const { context } = useSubjectTexts();
   const lng = i18n.language;
   const [scripted, setScripted] = useState(false);
   useEffect(() => setScripted(true), []);
   const period =
     filters.from && filters.to
-      ? t("print.period", { from: formatCalendarDate(filters.from, lng), to: formatCalendarDate(filters.to, lng) })
+      ? t("print:period", { from: formatCalendarDate(filters.from, lng), to: formatCalendarDate(filters.to, lng) })
       : filters.from
-        ? t("print.periodFrom", { from: formatCalendarDate(filters.from, lng) })
+        ? t("print:periodFrom", { from: formatCalendarDate(filters.from, lng) })
         : filters.to
-          ? t("print.periodTo", { to: formatCalendarDate(filters.to, lng) })
+          ? t("print:periodTo", { to: formatCalendarDate(filters.to, lng) })
           : null;
   return (
     <div className="page print-view">
       <p className="no-print">
-        <Link to={back}>{t("print.back")}</Link>
+        <Link to={back}>{t("print:back")}</Link>
       </p>
-      <PageTitle>{section ? t("print.titleSection", { ...context, section: t(`section.${section}.title`) }) : t("print.title", context)}</PageTitle>
+      <PageTitle>{section ? t("print:titleSection", { ...context, section: t(`section.${section}.title`) }) : t("print:title", context)}</PageTitle>
       {subject ? (
         <dl className="print-subject" data-testid="print-subject">
           <div>
-            <dt>{t("print.name")}</dt>
-            <dd>{subject.name ?? t("print.unnamed")}</dd>
+            <dt>{t("print:name")}</dt>
+            <dd>{subject.name ?? t("print:unnamed")}</dd>
           </div>
           {subject.id ? (
             <div>
-              <dt>{subject.idKind === "samordningsnummer" ? t("print.samordningsnummer") : t("print.personnummer")}</dt>
+              <dt>{subject.idKind === "samordningsnummer" ? t("print:samordningsnummer") : t("print:personnummer")}</dt>
               <dd>{subject.id}</dd>
             </div>
           ) : null}
         </dl>
       ) : null}
-      <p data-testid="print-date">{t("print.printed", { date: formatDateTime(printedAt, lng) })}</p>
+      <p data-testid="print-date">{t("print:printed", { date: formatDateTime(printedAt, lng) })}</p>
       {period ? <p>{period}</p> : null}
       <HiddenEntriesNotice hideEntriesAfter={hideEntriesAfter} returnTo={back} />
       <div className="no-print print-how">
-        <p>{t("print.howTo")}</p>
+        <p>{t("print:howTo")}</p>
         {scripted ? (
           <button type="button" className="button button--primary" onClick={() => window.print()}>
-            {t("print.printNow")}
+            {t("print:printNow")}
           </button>
         ) : null}
       </div>
@@ -73,7 +73,7 @@ export default function PrintRecord() {
         <section key={s.section} aria-labelledby={`print-${s.section}`} className="print-section">
           <h2 id={`print-${s.section}`}>{t(`section.${s.section}.title`)}</h2>
           {s.entries ? <ServerHtml markup={s.entries} /> : <p>{t("list.empty")}</p>}
-          {s.truncated ? <p className="notice">{t("print.truncated", { count: s.shown })}</p> : null}
+          {s.truncated ? <p className="notice">{t("print:truncated", { count: s.shown })}</p> : null}
         </section>
       ))}
     </div>

@@ -12,6 +12,8 @@ import { describeUserAgent } from "~/identity/user-agent";
 import { database } from "~/identity/database.server";
 import { sessionIntentSchema } from "~/identity/forms.server";
 
+export const handle = { i18n: "account" };
+
 export async function loader({ request }: LoaderFunctionArgs) {
   const session = await requireSession(request);
   const sessions = await listActiveSessions(database(), session.personId);
@@ -47,7 +49,7 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function Sessions() {
   const { sessions, ended, idleMinutes, absoluteHours } = useLoaderData<typeof loader>();
-  const { t, i18n } = useTranslation("identity");
+  const { t, i18n } = useTranslation("account");
   const others = sessions.filter((s) => !s.current);
   return (
     <div className="page">
