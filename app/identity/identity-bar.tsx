@@ -48,6 +48,9 @@ export function IdentityBar({ identity }: { identity: HeaderIdentity | null }) {
             <li>
               <Link to="/sessions">{t("header.sessions")}</Link>
             </li>
+            <li>
+              <Link to="/settings/contact">{t("notifications:header.contactSettings")}</Link>
+            </li>
           </ul>
         </nav>
         <Form method="post" action="/logout" className="identity-bar__logout">
