@@ -76,12 +76,12 @@ export async function notificationPass(db: Database, options: { now: Date; chann
       result.enqueued += told;
     }
   }
-  const last = found.at(-1);
-  if (last) {
-    await db.execute(sql`
-      insert into notification_pass (name, looked_until) values (${PASS_NAME}, ${new Date(last.received_at).toISOString()}::timestamptz)
-      on conflict (name) do update set looked_until = greatest(notification_pass.looked_until, excluded.looked_until)`);
-  }
+  // Everything up to now was looked at, unless the batch was full: then up to the last message of it.
+  const last = found.length === PASS_BATCH ? found.at(-1) : undefined;
+  const lookedUntil = last ? new Date(last.received_at) : now;
+  await db.execute(sql`
+    insert into notification_pass (name, looked_until) values (${PASS_NAME}, ${lookedUntil.toISOString()}::timestamptz)
+    on conflict (name) do update set looked_until = greatest(notification_pass.looked_until, excluded.looked_until)`);
   return result;
 }
 
