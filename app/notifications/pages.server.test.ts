@@ -5,7 +5,12 @@ import { notificationOutbox } from "../../db/schema";
 import { createTestDatabase, type TestDatabase } from "../../db/testing";
 import { createSession, setActingFor } from "~/identity/session.server";
 import { createGuardianship, createPerson, requestWithCookie } from "~/identity/test-factories";
+import { parseConfig } from "~/config.server";
 import { readContactSettings } from "./contact-settings.server";
+import { sendersFor } from "./delivery.server";
+import { notificationPass } from "./pass.server";
+import { notificationRelay } from "./startup.server";
+import { insertCareMessage, setContactSettings } from "./test-notifications";
 import { readContactSettingsPage, readDevelopmentNotificationsPage, saveContactSettingsPage } from "./pages.server";
 
 /** The contact settings page through a real session cookie, and the development sink's page. */
@@ -92,6 +97,23 @@ describe("the contact settings page", () => {
 });
 
 describe("the development page", () => {
+  it("lists what the pass told through the development sink, and nothing leaves the machine", async () => {
+    await database.db.execute(sql`truncate notification_outbox, notified_messages, notification_windows, notification_pass restart identity`);
+    const person = await createPerson(database.db, { birthDate: "1970-07-07" });
+    await setContactSettings(database.db, person.id, { email: "dev@example.se", mobile: "+46701112233", language: "en" });
+    await insertCareMessage(database.db, { personId: person.id });
+    const config = parseConfig({ NODE_ENV: "development", PUBLIC_ORIGIN: "http://localhost:3000" });
+    const senders = sendersFor(config);
+    expect([...senders.sink].sort()).toEqual(["email", "sms"]);
+    await notificationPass(database.db, { now: new Date(), channels: config.NOTIFICATION_CHANNELS });
+    await notificationRelay(database.db, config, senders).deliverDue();
+    const { sent } = await readDevelopmentNotificationsPage();
+    expect(sent.map((n) => [n.channel, n.to, n.text]).sort()).toEqual([
+      ["email", "dev@example.se", "You have a new message in Min vård. Log in at http://localhost:3000 to read it."],
+      ["sms", "+46701112233", "You have a new message in Min vård. Log in at http://localhost:3000 to read it."],
+    ]);
+  });
+
   it("lists what the development sink took, newest first", async () => {
     await database.db.execute(sql`truncate notification_outbox restart identity`);
     await database.db.insert(notificationOutbox).values([
