@@ -34,6 +34,9 @@ describe("the document title", () => {
     ["/record/medications", "sv", "Läkemedel – "],
     ["/access-log", "en", "Who has read the record – "],
     ["/sessions", "sv", "Mina inloggningar"],
+    ["/settings/contact", "sv", "Aviseringar – "],
+    ["/settings/contact", "en", "Notifications – "],
+    ["/dev/notifications", "en", "Notifications that would have been sent – "],
   ])("%s (%s) is titled by its page", async (path, language, start) => {
     expect(await titleOf(path, language)).toMatch(new RegExp(`^${start}`));
   });
