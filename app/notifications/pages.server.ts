@@ -7,7 +7,7 @@ import { languageOf } from "~/i18n/i18next.server";
 import { notFound, requireSession } from "~/identity/access.server";
 import { contactSettingsForm, displayMobile, readContactSettings, saveContactSettings } from "./contact-settings.server";
 import type { NotificationResult } from "./delivery.server";
-import type { ContactFormValues } from "~/components/notifications/contact-settings-form";
+import type { ContactFormValues } from "./forms";
 
 /**
  * What the notification pages load and do, for the thin route modules. The contact settings are the logged-in

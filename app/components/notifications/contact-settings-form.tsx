@@ -1,16 +1,9 @@
 import { Form } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { FieldMessage, fieldAria } from "~/components/field-error";
+import type { ContactFormValues } from "~/notifications/forms";
 import type { FieldError } from "~/utils/query-fields";
 
-/** The form's fields (app/notifications/pages.server.ts ContactFormValues). */
-export interface ContactFormValues {
-  email: string;
-  mobile: string;
-  byEmail: boolean;
-  bySms: boolean;
-  onNewMessage: boolean;
-}
 
 const ids = { emailHint: "contact-email-hint", emailError: "contact-email-error", mobileHint: "contact-mobile-hint", mobileError: "contact-mobile-error" };
 
