@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { publicJwk } from "./clinical/settings.server";
 import { testKey } from "./clinical/test-clinical-system";
 import { ConfigError, parseConfig } from "./config.server";
+import { unreachableNotificationEnv } from "./notifications/test-notifications";
 
 const clinical = {
   CLINICAL_FHIR_BASE: "https://fhir.example.se/r4/tenant/",
@@ -63,6 +64,7 @@ describe("configuration", () => {
       OIDC_CLIENT_ID: "portal",
       OIDC_CLIENT_SECRET: "secret",
       ...clinical,
+      ...unreachableNotificationEnv(),
     });
     expect(c.demoData).toBe(false);
   });
@@ -156,5 +158,26 @@ describe("the clinical system's settings", () => {
     const said = problems({ ...clinical, CLINICAL_PRIVATE_KEY: key });
     expect(said).toMatch(new RegExp(`CLINICAL_PRIVATE_KEY ${message.source}`));
     expect(said).not.toContain(secretOf(key));
+  });
+});
+
+describe("the notification channels' settings", () => {
+  const production = { NODE_ENV: "production", OIDC_ISSUER: "https://idp.example.se", OIDC_CLIENT_ID: "portal", OIDC_CLIENT_SECRET: "secret", ...clinical };
+
+  it("are required in production for each channel offered", () => {
+    expect(problems(production)).toMatch(/SMTP_URL \(or SMTP_HOST\) is required in production/);
+    expect(problems(production)).toMatch(/SMS_GATEWAY_URL is required in production/);
+    expect(problems({ ...production, NOTIFICATION_CHANNELS: "email" })).not.toMatch(/SMS_GATEWAY_URL/);
+    const c = parseConfig({ ...production, NOTIFICATION_CHANNELS: "sms", SMS_GATEWAY_URL: "https://sms.example.se/send", SMS_GATEWAY_TOKEN: "t" });
+    expect(c.NOTIFICATION_CHANNELS).toEqual(["sms"]);
+  });
+
+  it("go together: a sender with the server, a password with the user, a token with the gateway", () => {
+    expect(problems({ SMTP_HOST: "smtp.example.se" })).toMatch(/SMTP_FROM is required when SMTP_URL or SMTP_HOST is set/);
+    expect(problems({ SMTP_HOST: "smtp.example.se", SMTP_FROM: "a@example.se", SMTP_USER: "u" })).toMatch(/SMTP_PASSWORD is required/);
+    expect(problems({ SMS_GATEWAY_URL: "https://sms.example.se" })).toMatch(/SMS_GATEWAY_TOKEN is required/);
+    expect(problems({ SMTP_URL: "http://smtp.example.se" })).toMatch(/SMTP_URL must be an smtp:\/\/ or smtps:\/\/ URL/);
+    expect(problems({ NOTIFICATION_CHANNELS: "email,fax" })).toMatch(/NOTIFICATION_CHANNELS/);
+    expect(parseConfig({}).NOTIFICATION_CHANNELS).toEqual(["email", "sms"]);
   });
 });

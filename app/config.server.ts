@@ -113,6 +113,26 @@ export const configSchema = z
     CLINICAL_POLL_ACTIVE_HOURS: positiveInt.default(72),
     /** The Bulk Data groups the reconciliation exports (`npm run clinical:reconcile`), comma-separated ids. */
     CLINICAL_EXPORT_GROUPS: commaList.optional(),
+    /**
+     * Notifications (app/notifications): the channels offered on the contact settings page, and how they are sent.
+     * Production requires the settings of each channel offered; without them, development delivers to a sink listed
+     * on /dev/notifications.
+     */
+    NOTIFICATION_CHANNELS: commaList
+      .pipe(z.array(z.enum(["email", "sms"], { error: "must list email and/or sms" })).min(1, "must name at least one channel"))
+      .default(["email", "sms"]),
+    NOTIFICATION_MAX_ATTEMPTS: positiveInt.default(10),
+    /** The SMTP server: a URL (smtp://user:password@host:587, smtps://…), or host, port, user and password. */
+    SMTP_URL: z.url({ protocol: /^smtps?$/, error: "must be an smtp:// or smtps:// URL" }).optional(),
+    SMTP_HOST: z.string().min(1).optional(),
+    SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(587),
+    SMTP_USER: z.string().min(1).optional(),
+    SMTP_PASSWORD: z.string().min(1).optional(),
+    /** The sender of the notification e-mails: an address, or "Name <address>". */
+    SMTP_FROM: z.string().min(3).optional(),
+    /** The SMS gateway: POST { to, text } as JSON with the bearer token. */
+    SMS_GATEWAY_URL: z.url({ error: "must be the SMS gateway's URL" }).optional(),
+    SMS_GATEWAY_TOKEN: z.string().min(1).optional(),
     RECORD_EXCLUDED_UNITS: commaList.optional(),
     RECORD_EXCLUDED_KEYWORDS: commaList.optional(),
   })
@@ -166,7 +186,26 @@ export const configSchema = z
         message: "must be at least 4 times CLINICAL_REQUEST_TIMEOUT_MS: the poller renews its lease between requests, and a lease that ends during one lets a second process poll at the same time",
       });
     }
+    const smtpGiven = env.SMTP_URL !== undefined || env.SMTP_HOST !== undefined;
+    if (env.SMTP_URL && env.SMTP_HOST) ctx.addIssue({ code: "custom", path: ["SMTP_HOST"], message: "must not be set with SMTP_URL: one or the other" });
+    if (smtpGiven && !env.SMTP_FROM) ctx.addIssue({ code: "custom", path: ["SMTP_FROM"], message: "is required when SMTP_URL or SMTP_HOST is set" });
+    if (env.SMTP_USER && !env.SMTP_PASSWORD) ctx.addIssue({ code: "custom", path: ["SMTP_PASSWORD"], message: "is required when SMTP_USER is set" });
+    if (env.SMS_GATEWAY_URL && !env.SMS_GATEWAY_TOKEN) ctx.addIssue({ code: "custom", path: ["SMS_GATEWAY_TOKEN"], message: "is required when SMS_GATEWAY_URL is set" });
     if (env.NODE_ENV === "production") {
+      if (env.NOTIFICATION_CHANNELS.includes("email") && !smtpGiven) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["SMTP_URL"],
+          message: "(or SMTP_HOST) is required in production while NOTIFICATION_CHANNELS offers email: the development sink never runs with NODE_ENV=production",
+        });
+      }
+      if (env.NOTIFICATION_CHANNELS.includes("sms") && !env.SMS_GATEWAY_URL) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["SMS_GATEWAY_URL"],
+          message: "is required in production while NOTIFICATION_CHANNELS offers sms: the development sink never runs with NODE_ENV=production",
+        });
+      }
       for (const [name, value] of [clinical[0], clinical[1]]) {
         if (value !== undefined && !value.startsWith("https://")) {
           ctx.addIssue({ code: "custom", path: [name], message: "must be https in production: the token and patient data go over it" });

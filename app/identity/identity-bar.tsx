@@ -50,6 +50,9 @@ export function IdentityBar({ identity, links }: { identity: HeaderIdentity | nu
             <li>
               <Link to="/sessions">{t("header.sessions")}</Link>
             </li>
+            <li>
+              <Link to="/settings/contact">{t("notifications:header.contactSettings")}</Link>
+            </li>
           </ul>
         </nav>
         <Form method="post" action="/logout" className="identity-bar__logout">

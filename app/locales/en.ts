@@ -12,4 +12,5 @@ export default {
   print: () => import("./en/print.json"),
   booking: () => import("./en/booking.json"),
   messages: () => import("./en/messages.json"),
+  notifications: () => import("./en/notifications.json"),
 } satisfies Texts<keyof typeof sv>;

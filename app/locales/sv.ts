@@ -16,4 +16,5 @@ export default {
   print: () => import("./sv/print.json"),
   booking: () => import("./sv/booking.json"),
   messages: () => import("./sv/messages.json"),
+  notifications: () => import("./sv/notifications.json"),
 } satisfies Texts;

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createPerson } from "~/identity/test-factories";
 import { startTestPortal, type TestPortal } from "./test-portal";
 import { unreachableClinicalEnv } from "~/clinical/test-clinical-system";
+import { unreachableNotificationEnv } from "~/notifications/test-notifications";
 
 /**
  * When a page does fail (here: the database refuses the record's statement, whose error message carries the SQL), the
@@ -15,7 +16,7 @@ let cookie: string;
 
 beforeAll(async () => {
   portal = await startTestPortal({ NODE_ENV: "development" });
-  productionBase = await portal.another({ NODE_ENV: "production", OIDC_ISSUER: "https://idp.invalid", OIDC_CLIENT_ID: "portal", OIDC_CLIENT_SECRET: "secret", ...unreachableClinicalEnv() });
+  productionBase = await portal.another({ NODE_ENV: "production", OIDC_ISSUER: "https://idp.invalid", OIDC_CLIENT_ID: "portal", OIDC_CLIENT_SECRET: "secret", ...unreachableClinicalEnv(), ...unreachableNotificationEnv() });
   const person = await createPerson(portal.database.db, { birthDate: "1980-01-01" });
   cookie = await portal.loginAs(person.id);
   await portal.database.db.execute(sql`alter table record_entries rename to record_entries_elsewhere`);

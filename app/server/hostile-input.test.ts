@@ -7,6 +7,7 @@ import { OFF_SITE_TARGETS } from "~/utils/off-site-targets";
 import { CONTROL } from "./edge";
 import { startTestPortal, TEST_ORIGIN, type TestPortal } from "./test-portal";
 import { unreachableClinicalEnv } from "~/clinical/test-clinical-system";
+import { unreachableNotificationEnv } from "~/notifications/test-notifications";
 
 /**
  * What an attacker or a careless client sends, against the whole portal over HTTP: targets that try to redirect
@@ -28,6 +29,7 @@ beforeAll(async () => {
     OIDC_CLIENT_ID: "portal",
     OIDC_CLIENT_SECRET: "secret",
     ...unreachableClinicalEnv(),
+    ...unreachableNotificationEnv(),
     RATE_LIMIT_FORM_POSTS_PER_MINUTE: "1000000",
     RATE_LIMIT_LOGINS_PER_10_MINUTES: "1000000",
   });

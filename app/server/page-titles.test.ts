@@ -36,6 +36,9 @@ describe("the document title", () => {
     ["/sessions", "sv", "Mina inloggningar"],
     ["/messages", "sv", "Meddelanden – "],
     ["/messages", "en", "Messages – "],
+    ["/settings/contact", "sv", "Aviseringar – "],
+    ["/settings/contact", "en", "Notifications – "],
+    ["/dev/notifications", "en", "Notifications that would have been sent – "],
   ])("%s (%s) is titled by its page", async (path, language, start) => {
     expect(await titleOf(path, language)).toMatch(new RegExp(`^${start}`));
   });

@@ -4,6 +4,7 @@ import { createPerson } from "~/identity/test-factories";
 import { countRequest } from "./rate-limit";
 import { startTestPortal, TEST_ORIGIN, type TestPortal } from "./test-portal";
 import { unreachableClinicalEnv } from "~/clinical/test-clinical-system";
+import { unreachableNotificationEnv } from "~/notifications/test-notifications";
 
 /**
  * Rate limits over HTTP, on two portal processes sharing one database: the count is the database's, so a client
@@ -13,7 +14,7 @@ import { unreachableClinicalEnv } from "~/clinical/test-clinical-system";
 
 const FEED_TOKEN = "rate-limit-feed-token-0123456789abcdef";
 const LIMITS = { RATE_LIMIT_LOGINS_PER_10_MINUTES: "3", RATE_LIMIT_FORM_POSTS_PER_MINUTE: "3", RATE_LIMIT_FEED_REQUESTS_PER_MINUTE: "3" };
-const PRODUCTION = { NODE_ENV: "production", OIDC_ISSUER: "https://idp.invalid", OIDC_CLIENT_ID: "portal", OIDC_CLIENT_SECRET: "secret", FEED_TOKEN, ...unreachableClinicalEnv() };
+const PRODUCTION = { NODE_ENV: "production", OIDC_ISSUER: "https://idp.invalid", OIDC_CLIENT_ID: "portal", OIDC_CLIENT_SECRET: "secret", FEED_TOKEN, ...unreachableClinicalEnv(), ...unreachableNotificationEnv() };
 
 let portal: TestPortal;
 let other: string;

@@ -7,6 +7,7 @@ import { messageKinds } from "~/clinical/writes/messages.server";
 import { keywordVerdictsStartupTask } from "~/disclosure/keyword-verdicts.server";
 import { demoDataStartupTask } from "~/feed/demo/load.server";
 import { developmentIdentityProviderTask } from "~/identity/dev-idp/startup.server";
+import { notificationsTask } from "~/notifications/startup.server";
 import type { StartupTask } from "~/startup-task";
 
 // The keywords first: demo entries loaded after them are judged as they are written. Without a clinical system
@@ -20,4 +21,5 @@ export const startupTasks: StartupTask[] = [
   outboxRelayTask({ ...bookingKinds, ...messageKinds }),
   clinicalPollerTask,
   bookingPassTask,
+  notificationsTask,
 ];

@@ -17,3 +17,4 @@ export * from "./portal/clinical-outbox";
 export * from "./portal/clinical-poller";
 export * from "./portal/bookings";
 export * from "./portal/messages";
+export * from "./portal/notifications";

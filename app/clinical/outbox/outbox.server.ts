@@ -37,6 +37,21 @@ export interface OutboxKind<Client = ClinicalClient> {
   settled?(tx: Queryable, row: OutboxRow, answer: OutboxAnswer): Promise<void>;
 }
 
+/**
+ * Thrown by a kind's `write` when the receiver refused it for good (an SMTP server's 5xx for the recipient, an SMS
+ * gateway's 4xx): the relay reads back once and, finding nothing, fails the row without retrying. Any other error is
+ * retried, as one that may have taken effect.
+ */
+export class OutboxRefusal extends Error {
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+    this.name = "OutboxRefusal";
+  }
+}
+
 /** How a row ended: delivered with what it made, or failed with the last attempt's error. */
 export type OutboxAnswer = { state: "delivered"; result: OutboxResult } | { state: "failed"; error: OutboxError };
 

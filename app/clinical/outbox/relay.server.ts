@@ -3,10 +3,10 @@ import { hostname } from "node:os";
 import { sql } from "drizzle-orm";
 import { logger } from "~/utils/logger";
 import { rowsOf, type Database } from "../../../db/connection";
-import type { OutboxError } from "../../../db/schema";
+import { clinicalOutbox, type OutboxError, type OutboxTable } from "../../../db/schema";
 import type { ClinicalClient } from "../client.server";
 import { ClinicalError } from "../http.server";
-import type { OutboxAnswer, OutboxKind, OutboxRow } from "./outbox.server";
+import { OutboxRefusal, type OutboxAnswer, type OutboxKind, type OutboxRow } from "./outbox.server";
 
 /**
  * The relay: delivers the outbox's rows to the clinical system, from any number of portal processes at once.
@@ -24,6 +24,11 @@ import type { OutboxAnswer, OutboxKind, OutboxRow } from "./outbox.server";
 
 export interface RelayOptions<Client = ClinicalClient> {
   db: Database;
+  /**
+   * The outbox it delivers (a table built from outboxColumns): the clinical outbox by default; the notification
+   * outbox (app/notifications) keeps the same rules with its own table and client.
+   */
+  table?: OutboxTable;
   client: Client;
   /** The kinds the features register, by name. Rows of other kinds are left for a relay that knows them. */
   kinds: Readonly<Record<string, OutboxKind<Client>>>;
@@ -75,6 +80,7 @@ type Outcome = OutboxAnswer | { state: "retry"; error: OutboxError; retryAfterMs
 
 export function createRelay<Client = ClinicalClient>(options: RelayOptions<Client>): Relay {
   const { db, client, kinds, maxAttempts, concurrency, leaseMs } = options;
+  const table = options.table ?? clinicalOutbox;
   const backoff = options.backoff ?? DEFAULT_BACKOFF;
   const pollMs = options.pollMs ?? 250;
   const settleMs = options.settleMs ?? 15_000;
@@ -89,18 +95,18 @@ export function createRelay<Client = ClinicalClient>(options: RelayOptions<Clien
       await db.execute(sql`
         with picked as (
           select o.id, o.uncertain as was_uncertain
-          from clinical_outbox o
+          from ${table} o
           where o.kind in ${kindNames}
             and ((o.state = 'pending' and o.next_attempt_at <= now()) or (o.state = 'delivering' and o.lease_until <= now()))
             and not exists (
-              select 1 from clinical_outbox e
+              select 1 from ${table} e
               where e.subject_person_id = o.subject_person_id and e.id < o.id and e.state in ('pending', 'delivering')
             )
           order by o.id
           limit ${limit}
           for update of o skip locked
         )
-        update clinical_outbox o
+        update ${table} o
         set state = 'delivering', claimed_by = ${id}, lease_until = now() + ${leaseMs} * interval '1 millisecond',
             attempts = o.attempts + 1, uncertain = true
         from picked
@@ -190,7 +196,7 @@ export function createRelay<Client = ClinicalClient>(options: RelayOptions<Clien
     return db.transaction(async (tx) => {
       const updated = rowsOf<{ id: string | number }>(
         await tx.execute(sql`
-        update clinical_outbox o
+        update ${table} o
         set state = v.state, result = coalesce(v.result, o.result), last_error = coalesce(v.last_error, o.last_error),
             uncertain = v.uncertain, lease_until = null,
             next_attempt_at = case when v.state = 'pending' then now() + v.wait_ms * interval '1 millisecond' else o.next_attempt_at end,
@@ -293,8 +299,12 @@ export function createRelay<Client = ClinicalClient>(options: RelayOptions<Clien
   };
 }
 
-/** The clinical system refused the write for good: a 4xx other than 408 (timeout) and 429 (too many requests). */
-function isRefusal(error: unknown): error is ClinicalError {
+/**
+ * The receiver refused the write for good: the clinical system's 4xx other than 408 (timeout) and 429 (too many
+ * requests), or a kind's own OutboxRefusal.
+ */
+function isRefusal(error: unknown): boolean {
+  if (error instanceof OutboxRefusal) return true;
   return error instanceof ClinicalError && error.kind === "status" && error.status !== undefined && error.status >= 400 && error.status < 500 && error.status !== 408 && error.status !== 429;
 }
 
@@ -309,6 +319,7 @@ function describe(error: unknown, uncertain: boolean): OutboxError {
   if (error instanceof ClinicalError) {
     return { kind: error.kind, status: error.status, message: error.message, outcome: error.outcome, uncertain };
   }
+  if (error instanceof OutboxRefusal) return { kind: "refused", status: error.status, message: error.message, uncertain };
   return { kind: "handler", message: error instanceof Error ? error.message : String(error), uncertain };
 }
 

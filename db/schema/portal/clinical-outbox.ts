@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigserial, boolean, check, index, integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { bigserial, boolean, check, index, integer, jsonb, pgTable, text, timestamp, type PgColumn, type PgTable } from "drizzle-orm/pg-core";
 
 export const OUTBOX_STATES = ["pending", "delivering", "delivered", "failed"] as const;
 export type OutboxState = (typeof OUTBOX_STATES)[number];
@@ -20,9 +20,14 @@ export interface OutboxError {
  * one at a time. A relay holds a row by a lease (claimed_by, lease_until), not by an open transaction: the delivery is
  * an HTTP call, and PGlite has one connection.
  */
-export const clinicalOutbox = pgTable(
-  "clinical_outbox",
-  {
+export const clinicalOutbox = pgTable("clinical_outbox", outboxColumns(), (t) => outboxIndexes("clinical_outbox", t));
+
+/**
+ * The columns of an outbox the relay (app/clinical/outbox/relay.server.ts) delivers: the clinical outbox, and the
+ * notification outbox (db/schema/portal/notifications.ts), which keeps the same at-least-once rules.
+ */
+export function outboxColumns() {
+  return {
     id: bigserial("id", { mode: "number" }).primaryKey(),
     /** Which feature's handler delivers it: "appointment.book", "message.send" … */
     kind: text("kind").notNull(),
@@ -45,12 +50,19 @@ export const clinicalOutbox = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     /** When it was delivered or failed. */
     finishedAt: timestamp("finished_at", { withTimezone: true }),
-  },
-  (t) => [
-    check("clinical_outbox_state_check", sql`${t.state} in ('pending', 'delivering', 'delivered', 'failed')`),
+  };
+}
+
+/** The state check and the indexes the relay's claim walks, named after the table. */
+export function outboxIndexes(table: string, t: Record<"id" | "state" | "subjectPersonId", PgColumn>) {
+  return [
+    check(`${table}_state_check`, sql`${t.state} in ('pending', 'delivering', 'delivered', 'failed')`),
     // The claim walks the open rows in id order (delivered ones pile up and are never walked), and looks for each
     // whether its subject has an earlier open row.
-    index("clinical_outbox_open_idx").on(t.id).where(sql`${t.state} in ('pending', 'delivering')`),
-    index("clinical_outbox_open_subject_idx").on(t.subjectPersonId, t.id).where(sql`${t.state} in ('pending', 'delivering')`),
-  ],
-);
+    index(`${table}_open_idx`).on(t.id).where(sql`${t.state} in ('pending', 'delivering')`),
+    index(`${table}_open_subject_idx`).on(t.subjectPersonId, t.id).where(sql`${t.state} in ('pending', 'delivering')`),
+  ];
+}
+
+/** A table built from outboxColumns: what the relay claims from and settles in (by name, in its own SQL). */
+export type OutboxTable = PgTable;
