@@ -66,14 +66,15 @@ describe("messages from the Messages API", () => {
     const byId = new Map(polled.map((c) => [c.id, c]));
     for (const row of polledRows) {
       const status = byId.get(String(row.id))?.extension?.[0]?.valueCode;
-      expect(row.version_id).toBe(status === "OPENED" ? 3 : 1);
+      expect(Number(row.version_id)).toBe(status === "OPENED" ? 3 : 1);
     }
 
     // Polled again (the next pass), nothing changes; the same messages pushed after being polled change nothing either.
     const again = await ingestBatch(database.db, { kind: "resources", resources: polled }, { source: "poller" });
     expect(again.report).toMatchObject({ stored: 0, unchanged: polled.length });
     const pushed = await ingestBatch(database.db, { kind: "resources", resources: communications }, { source: "test" });
-    expect(pushed.report).toMatchObject({ stored: 0, unchanged: communications.length });
+    // (Unchanged, or older: a care message the citizen has read is version 3 from the poller, 1 as the demo pushes it.)
+    expect(pushed.report).toMatchObject({ stored: 0 });
     expect(await messageRows()).toEqual(polledRows);
   });
 
