@@ -72,7 +72,8 @@ ${articles || "<p>No messages yet.</p>"}`,
 function article(m: StoredMessage, messages: MessageStore, source: CareTeamPageSource): string {
   const closed = messages.isClosed(m.id);
   const opened = m.status === "OPENED";
-  const sender = m.sender.id === m.patientId ? "the patient" : `${m.sender.display ?? m.sender.id} (for the patient)`;
+  // A guardian writing for a child is the sender the care team sees.
+  const sender = m.sender.id === m.patientId ? "the patient" : `${m.sender.display ?? nameOf(source, "Patient", m.sender.id)} (${m.sender.id}), for the patient`;
   const attachments = (m.attachments ?? [])
     .map((a) => `<li><a href="/_stand-in/care-team/attachment/${encodeURIComponent(m.id)}/${encodeURIComponent(a.id)}">${escapeHtml(a.fileName)}</a> (${escapeHtml(a.contentType)}, ${a.size} bytes)</li>`)
     .join("");
