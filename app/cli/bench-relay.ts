@@ -19,12 +19,12 @@ import { cpus, loadavg, totalmem } from "node:os";
 import { parseArgs } from "node:util";
 import { sql } from "drizzle-orm";
 import { createClinicalClient } from "~/clinical/client.server";
-import { enqueue } from "~/clinical/outbox/outbox.server";
 import { createRelay, type Relay } from "~/clinical/outbox/relay.server";
 import { parseSigningKey, publicJwk, type ClinicalSettings } from "~/clinical/settings.server";
 import { startClinicalStandIn } from "~/clinical/stand-in/stand-in.server";
 import { TEST_SCOPES, writeTargets } from "~/clinical/stand-in/test-stand-in";
-import { messageKinds, messageRow } from "~/clinical/writes/messages.server";
+import { messageWriteKinds as messageKinds } from "~/clinical/writes/messages.server";
+import { enqueueOutgoing } from "~/clinical/writes/test-messages";
 import { rowsOf, type Database } from "../../db/connection";
 import { createTestDatabase } from "../../db/testing";
 
@@ -78,19 +78,13 @@ async function main() {
     const nextRow = () => {
       const n = sequence++;
       const patientId = subjects[n % subjects.length]!;
-      return messageRow({
-        patientId,
-        messageSender: { id: patientId, type: "PERSON" },
-        recipients: [recipient],
-        subject: `Bench ${n}`,
-        content: `<p>Message ${n}</p>`,
-      });
+      return { personId: patientId, careUnitId: recipient.id, topic: `Bench ${n}`, body: `Message ${n}` };
     };
 
     // 1. One process, a backlog.
     for (let i = 0; i < rows; i += 500) {
       await db.transaction(async (tx) => {
-        for (let j = i; j < Math.min(rows, i + 500); j++) await enqueue(tx, nextRow());
+        for (let j = i; j < Math.min(rows, i + 500); j++) await enqueueOutgoing(tx, nextRow());
       });
     }
     const one = await drain(db, [createRelay({ db, client, kinds: messageKinds, concurrency, ...RELAY })], rows);
@@ -99,7 +93,7 @@ async function main() {
     // 2. Two processes on one PostgreSQL database.
     if (serverUrl) {
       await db.transaction(async (tx) => {
-        for (let j = 0; j < rows; j++) await enqueue(tx, nextRow());
+        for (let j = 0; j < rows; j++) await enqueueOutgoing(tx, nextRow());
       });
       const child = spawn(process.execPath, ["--import", "tsx", "app/clinical/outbox/relay-process.ts"], {
         stdio: ["ignore", "ignore", "inherit"],
@@ -126,7 +120,7 @@ async function main() {
     for (let i = 0; i < total; i++) {
       const due = started + (i * 1000) / rate;
       await sleep(due - Date.now());
-      await enqueue(db, nextRow());
+      await enqueueOutgoing(db, nextRow());
     }
     await waitFor(db, firstId, total);
     await relay.stop();

@@ -4,10 +4,15 @@
  * bring in. Prints what it did as JSON.
  *
  *   npm run clinical:care-team -- reply <messageId> <content> [--from <practitionerId>]
- *   npm run clinical:care-team -- send <patientId> <subject> <content> --unit <organizationId>
+ *   npm run clinical:care-team -- send <patientId> <subject> <content> --unit <organizationId> [--reminder]
+ *   npm run clinical:care-team -- open <messageId>      (the unit opens a citizen's message)
+ *   npm run clinical:care-team -- close <messageId>     (the unit closes its conversation: no more replies)
  *   npm run clinical:care-team -- cancel <appointmentId> [reason]
  *   npm run clinical:care-team -- touch <resourceType> <id>
  *   npm run clinical:care-team -- list <patientId>      (the patient's appointments and messages, to pick ids from)
+ *
+ * Or in a browser: http://127.0.0.1:3002/_stand-in/care-team lists the newest citizen messages with forms to answer
+ * (with an attachment), open and close.
  */
 import { parseArgs } from "node:util";
 import type { Appointment } from "@medplum/fhirtypes";
@@ -15,7 +20,9 @@ import type { PatientMessage } from "~/clinical/millennium";
 
 const USAGE = [
   "Usage: npm run clinical:care-team -- reply <messageId> <content> [--from <practitionerId>]",
-  "       npm run clinical:care-team -- send <patientId> <subject> <content> --unit <organizationId>",
+  "       npm run clinical:care-team -- send <patientId> <subject> <content> --unit <organizationId> [--reminder]",
+  "       npm run clinical:care-team -- open <messageId>",
+  "       npm run clinical:care-team -- close <messageId>",
   "       npm run clinical:care-team -- cancel <appointmentId> [reason]",
   "       npm run clinical:care-team -- touch <resourceType> <id>",
   "       npm run clinical:care-team -- list <patientId>",
@@ -29,7 +36,7 @@ function fail(message: string): never {
 function command(): { route: string; body?: Record<string, string>; what: string } {
   let parsed;
   try {
-    parsed = parseArgs({ options: { from: { type: "string" }, unit: { type: "string" }, help: { type: "boolean", default: false } }, allowPositionals: true, strict: true });
+    parsed = parseArgs({ options: { from: { type: "string" }, unit: { type: "string" }, reminder: { type: "boolean", default: false }, help: { type: "boolean", default: false } }, allowPositionals: true, strict: true });
   } catch (error) {
     fail((error as Error).message);
   }
@@ -45,7 +52,17 @@ function command(): { route: string; body?: Record<string, string>; what: string
       return { route: "care-team/reply", body: { messageId: a, content: b, ...(values.from ? { from: values.from } : {}) }, what: `answered message ${a}` };
     case "send":
       if (!a || !b || !c || !values.unit) fail("send needs a patient id, a subject, the content and --unit");
-      return { route: "care-team/send", body: { patientId: a, subject: b, content: c, fromUnit: values.unit }, what: `sent a message to patient ${a}` };
+      return {
+        route: "care-team/send",
+        body: { patientId: a, subject: b, content: c, fromUnit: values.unit, ...(values.reminder ? { notificationType: "REMINDER" } : {}) },
+        what: `sent a ${values.reminder ? "reminder" : "message"} to patient ${a}`,
+      };
+    case "open":
+      if (!a) fail("open needs a message id");
+      return { route: "care-team/open", body: { messageId: a }, what: `opened message ${a}` };
+    case "close":
+      if (!a) fail("close needs a message id");
+      return { route: "care-team/close", body: { messageId: a }, what: `closed the conversation of message ${a}` };
     case "cancel":
       if (!a) fail("cancel needs an appointment id");
       return { route: "care-team/cancel", body: { appointmentId: a, ...(b ? { reason: b } : {}) }, what: `cancelled appointment ${a}` };

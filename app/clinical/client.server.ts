@@ -109,10 +109,10 @@ export function createClinicalClient(settings: ClinicalSettings, options: Clinic
     const what = `${request.label}: ${request.method}`;
     const text = await readText(response, what, request.timeoutMs ?? timeoutMs);
     if (response.status >= 300) {
-      const outcome = parseJson(text) as OperationOutcome | undefined;
+      const outcome = outcomeOfError(parseJson(text));
       throw new ClinicalError("status", `${what} answered ${response.status}`, {
         status: response.status,
-        outcome: outcome?.resourceType === "OperationOutcome" ? outcome : undefined,
+        outcome,
         retryAfterMs: retryAfterMs(response.headers.get("retry-after"), clock.now()),
       });
     }
@@ -281,4 +281,17 @@ function parseJson(text: string): unknown {
 function labelOf(path: string): string {
   const first = path.replace(/^\/+/, "").split(/[/?]/)[0] ?? "";
   return RESOURCE_TYPE.test(first) ? first : "messages";
+}
+
+/**
+ * A refusal's body as an OperationOutcome: FHIR's as it is; the Messages API's `{ error, reason }` as one issue whose
+ * diagnostics is the reason (the clinical system's words, kept for the citizen's "why"); anything else, none.
+ */
+function outcomeOfError(body: unknown): OperationOutcome | undefined {
+  if (typeof body !== "object" || body === null) return undefined;
+  const b = body as { resourceType?: unknown; error?: unknown; reason?: unknown };
+  if (b.resourceType === "OperationOutcome") return body as OperationOutcome;
+  const reason = typeof b.reason === "string" ? b.reason : typeof b.error === "string" ? b.error : undefined;
+  if (!reason) return undefined;
+  return { resourceType: "OperationOutcome", issue: [{ severity: "error", code: "processing", diagnostics: reason, ...(typeof b.error === "string" ? { details: { text: b.error } } : {}) }] };
 }

@@ -60,6 +60,31 @@ export type Participant = z.infer<typeof participantSchema>;
 export const messageStatusSchema = z.enum(["UNREAD", "OPENED", "DELETED"]);
 export type MessageStatus = z.infer<typeof messageStatusSchema>;
 
+/**
+ * A file sent with a message. The published documents name the field `attachments` on a new message, not its shape:
+ * this shape is our choice, and the stand-in's. Millennium's patient-portal rules (DOMAIN.md, 1177's): PDF, GIF, JPEG
+ * or PNG, decided by the content, at most ATTACHMENT_MAX_BYTES each and ATTACHMENTS_MAX_COUNT per message.
+ */
+export const ATTACHMENT_CONTENT_TYPES = ["application/pdf", "image/gif", "image/jpeg", "image/png"] as const;
+export const ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024;
+export const ATTACHMENTS_MAX_COUNT = 5;
+export const newAttachmentSchema = z.object({
+  fileName: z.string().min(1).max(255),
+  contentType: z.string().min(1),
+  /** The bytes, base64. */
+  content: z.string().min(1),
+});
+export type NewAttachment = z.infer<typeof newAttachmentSchema>;
+/** An attachment as a message gives it: lists without the content (a list would be megabytes), `patientMessages/{id}` with it. */
+export const attachmentSchema = z.object({
+  id: z.string().min(1),
+  fileName: z.string(),
+  contentType: z.string(),
+  size: z.number().int().nonnegative(),
+  content: z.string().optional(),
+});
+export type Attachment = z.infer<typeof attachmentSchema>;
+
 /** POST patientMessages/sentItems. Millennium answers 201 with a Location header and the message as sent. */
 export const newPatientMessageSchema = z.object({
   /** XHTML. */
@@ -70,8 +95,10 @@ export const newPatientMessageSchema = z.object({
   patientId: z.string().min(1),
   recipients: z.array(participantSchema.extend({ type: z.enum(["PERSONNEL", "GROUPINBOX"]) })).min(1),
   priority: z.enum(["HIGH", "NORMAL"]).optional(),
-  /** A reply: the message answered (not a REMINDER). */
+  /** A reply: the message answered (not a REMINDER, not in a conversation the unit closed). */
   previousMessageId: z.string().min(1).optional(),
+  /** Our choice of shape (newAttachmentSchema); absent or empty: none. */
+  attachments: z.array(newAttachmentSchema).optional(),
 });
 export type NewPatientMessage = z.infer<typeof newPatientMessageSchema>;
 
@@ -85,15 +112,24 @@ export const patientMessageSchema = z.object({
   createDateTime: z.string(),
   sender: participantSchema,
   recipients: z.array(participantSchema),
-  /** The recipient's view of it (inbox items); absent on sent items. */
+  /**
+   * The recipient's view of it. An inbox item's: the patient's (UNREAD, OPENED, DELETED by the patient). A sent item's:
+   * the care team's, UNREAD until the unit opened it, then OPENED. The documents show status on inbox items; that a
+   * sent item carries the care team's is our reading (how the portal can say "opened by the unit"), the stand-in's too.
+   */
   status: messageStatusSchema.optional(),
   priority: z.enum(["HIGH", "NORMAL"]).optional(),
   previousMessageId: z.string().optional(),
   notificationType: z.enum(["MESSAGE", "REMINDER"]).default("MESSAGE"),
   /** The care unit (Organization id) of the message's encounter. */
   organizationId: z.string().optional(),
-  /** Given by `patientMessages/{id}`: whether the patient may answer it. */
+  /**
+   * Whether the patient may answer it: false on a REMINDER, and on every message of a conversation the unit closed.
+   * `patientMessages/{id}` gives it; the stand-in's lists give it on every item too (our choice: the documents show
+   * one message shape; the poller needs it without a request per message).
+   */
   canReply: z.boolean().optional(),
+  attachments: z.array(attachmentSchema).optional(),
 });
 export type PatientMessage = z.infer<typeof patientMessageSchema>;
 

@@ -14,7 +14,8 @@ import { clinicalPollerTask } from "./poller/startup.server";
 import { clinicalStandInTask } from "./stand-in-task.server";
 import { writeTargets } from "./stand-in/test-stand-in";
 import { appointmentKinds, appointmentRows } from "./writes/appointments.server";
-import { messageKinds, messageRow } from "./writes/messages.server";
+import { messageWriteKinds as messageKinds } from "./writes/messages.server";
+import { enqueueOutgoing } from "./writes/test-messages";
 
 /**
  * What `npm start` does without a clinical system configured: the stand-in runs as a process of its own, the portal
@@ -56,7 +57,7 @@ it("starts the stand-in as a process on DEV_CLINICAL_PORT, and the relay deliver
   const patientId = patientIds[0]!;
   const slot = slots[0]!;
   await enqueue(database.db, appointmentRows.book({ patientId, slotId: slot.id, start: slot.start }));
-  await enqueue(database.db, messageRow({ patientId, messageSender: { id: patientId, type: "PERSON" }, recipients: [{ id: groupInboxIds[0]!, type: "GROUPINBOX" }], subject: "Fråga om provsvar", content: "<p>Hej!</p>" }));
+  await enqueueOutgoing(database.db, { personId: patientId, careUnitId: groupInboxIds[0]!, topic: "Fråga om provsvar", body: "Hej!" });
 
   const stopRelay = await outboxRelayTask({ ...appointmentKinds, ...messageKinds })({ config, database });
   if (stopRelay) stops.push(stopRelay);

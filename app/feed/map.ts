@@ -112,7 +112,18 @@ export const VGR = {
   bookableOnline: "https://vgregion.se/fhir/StructureDefinition/bookable-online",
   openBooking: "https://vgregion.se/fhir/StructureDefinition/open-booking",
   cancellationDeadline: "https://vgregion.se/fhir/StructureDefinition/cancellation-deadline-hours",
+  openMessaging: "https://vgregion.se/fhir/StructureDefinition/open-messaging",
+  messageTopic: "https://vgregion.se/fhir/StructureDefinition/message-topic",
+  answerTime: "https://vgregion.se/fhir/StructureDefinition/answer-time",
+  canReply: "https://vgregion.se/fhir/StructureDefinition/can-reply",
 } as const;
+
+/** The Messages API's status of a message, as the poller keeps it (app/clinical/poller/messages.ts). */
+const MESSAGE_STATUS_URL = "https://fhir-ehr.cerner.com/patientMessages/StructureDefinition/status";
+/** A reminder cannot be answered: its category (the poller's notificationType, or the text the demo and pushes use). */
+function isReminder(c: Communication): boolean {
+  return (c.category ?? []).some((cc) => cc.text?.toLowerCase() === "påminnelse" || cc.text?.toUpperCase() === "REMINDER" || (cc.coding ?? []).some((x) => x.code?.toUpperCase() === "REMINDER"));
+}
 
 /** A FHIR date/dateTime/instant → an instant PostgreSQL parses the same whatever its session time zone. */
 export function timestampOf(value: string | undefined | null): string | null {
@@ -133,6 +144,32 @@ function versionOf(resource: Resource): Version {
 
 function extensionValue(extensions: Extension[] | undefined, url: string): Extension | undefined {
   return extensions?.find((e) => e.url === url);
+}
+
+/** The unit's message topics (one extension message-topic per topic, valueCoding), in order; null: none stated. */
+function messageTopicsOf(o: Organization): { code: string; display: string }[] | null {
+  const topics = (o.extension ?? [])
+    .filter((e) => e.url === VGR.messageTopic && e.valueCoding?.code)
+    .map((e) => ({ code: e.valueCoding!.code!, display: e.valueCoding!.display?.trim() || e.valueCoding!.code! }));
+  const unique = topics.filter((t, i) => topics.findIndex((u) => u.code === t.code) === i);
+  return unique.length > 0 ? unique : null;
+}
+
+/** The answer time the unit states, in working days (extension answer-time, valueInteger ≥ 0). */
+function answerDaysOf(o: Organization): number | null {
+  const days = extensionValue(o.extension, VGR.answerTime)?.valueInteger;
+  return typeof days === "number" && Number.isInteger(days) && days >= 0 ? days : null;
+}
+
+/**
+ * A message's text: one text payload exactly as it came (the citizen's text is kept byte for byte: spaces, blank
+ * lines and all); several payloads (text, attachments' titles) joined by blank lines, each trimmed.
+ */
+function messageBody(c: Communication): string | null {
+  const payload = c.payload ?? [];
+  const only = payload.length === 1 ? payload[0]?.contentString : undefined;
+  if (only !== undefined && only.trim() !== "") return only;
+  return joinTexts(payload.map((p) => p.contentString ?? attachmentText(p.contentAttachment)), "\n\n");
 }
 
 function codesOf(cc: CodeableConcept | undefined): string[] {
@@ -430,6 +467,9 @@ const mappings: Record<SupportedType, Mapping> = {
         phone: o.telecom?.find((t) => t.system === "phone")?.value ?? null,
         city: o.address?.find((a) => a.city)?.city ?? null,
         address: addressText(o.address),
+        open_messaging: extensionValue(o.extension, VGR.openMessaging)?.valueBoolean === true,
+        message_topics: messageTopicsOf(o),
+        answer_working_days: answerDaysOf(o),
       },
       hsa ? [`Organization?identifier=${HSA_OID}|${hsa}`] : [],
     );
@@ -733,6 +773,8 @@ const mappings: Record<SupportedType, Mapping> = {
       const x = m.ref(r);
       return x && x.type !== "Patient" && x.type !== "RelatedPerson" && x.type !== "Practitioner";
     }), "Organization");
+    const direction = sender?.type === "Patient" || sender?.type === "RelatedPerson" ? "patient" : "care";
+    const status = extensionValue(c.extension, MESSAGE_STATUS_URL)?.valueCode;
     return simple("messages", c, {
       person_id: subject.personId,
       subject_reference: subject.subjectReference,
@@ -740,14 +782,18 @@ const mappings: Record<SupportedType, Mapping> = {
       parent_id: parentId,
       parent_reference: parent.ref,
       topic: conceptText(c.topic),
-      direction: sender?.type === "Patient" || sender?.type === "RelatedPerson" ? "patient" : "care",
+      direction,
       // A sender given as an unresolved urn:uuid: is settled by the writer once its type is known.
       care_unit_id: unit.id,
       care_unit_reference: unit.ref,
       sender_reference: sender?.ref ?? null,
       sender_name: c.sender?.display ?? null,
-      body: joinTexts((c.payload ?? []).map((p) => p.contentString ?? attachmentText(p.contentAttachment)), "\n\n"),
+      body: messageBody(c),
       sent_at: timestampOf(c.sent ?? c.received),
+      // The care team opened a citizen's message: when it was received, else (the Messages API's OPENED without a
+      // time) when it was sent. On a care team's message `received` is the citizen's reading: the portal's read_at.
+      opened_by_unit_at: direction === "patient" ? timestampOf(c.received ?? (status === "OPENED" ? c.sent : null)) : null,
+      can_reply: !isReminder(c) && extensionValue(c.extension, VGR.canReply)?.valueBoolean !== false,
       status: c.status,
     });
   },

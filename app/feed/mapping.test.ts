@@ -221,6 +221,48 @@ describe("mapping to the read model", () => {
     });
   });
 
+  it("messages: opened by the unit, can be answered, the text exactly as sent", () => {
+    const citizen = { resourceType: "Communication", id: "m3", status: "completed", subject, sender: { reference: "Patient/p1" }, recipient: [{ reference: "Organization/vc" }], sent: "2026-12-01T09:00:00Z" };
+    expect(columns(citizen)).toMatchObject({ opened_by_unit_at: null, can_reply: true });
+    expect(columns({ ...citizen, received: "2026-12-01T10:00:00Z" })).toMatchObject({ opened_by_unit_at: "2026-12-01T10:00:00Z" });
+    // The Messages API's OPENED without a time: the time it was sent.
+    const opened = [{ url: "https://fhir-ehr.cerner.com/patientMessages/StructureDefinition/status", valueCode: "OPENED" }];
+    expect(columns({ ...citizen, extension: opened })).toMatchObject({ opened_by_unit_at: "2026-12-01T09:00:00Z" });
+    // On a care team's message, received is the citizen's reading (the portal's read_at), not the unit's opening.
+    const care = { ...citizen, id: "m4", sender: { reference: "Organization/vc" }, recipient: [subject], received: "2026-12-02T10:00:00Z" };
+    expect(columns(care)).toMatchObject({ direction: "care", opened_by_unit_at: null, can_reply: true });
+    expect(columns({ ...care, extension: [{ url: VGR.canReply, valueBoolean: false }] })).toMatchObject({ can_reply: false });
+    expect(columns({ ...care, category: [{ coding: [{ system: "https://fhir-ehr.cerner.com/patientMessages/CodeSystem/notificationType", code: "REMINDER" }] }] })).toMatchObject({ can_reply: false });
+    expect(columns({ ...care, category: [{ text: "Påminnelse" }] })).toMatchObject({ can_reply: false });
+    // One text payload is kept byte for byte; several are joined, each trimmed.
+    expect(columns({ ...citizen, payload: [{ contentString: "  Hej\r\n\n\n\tdå  " }] })).toMatchObject({ body: "  Hej\r\n\n\n\tdå  " });
+    expect(columns({ ...citizen, payload: [{ contentString: " a " }, { contentString: " b " }] })).toMatchObject({ body: "a\n\nb" });
+  });
+
+  it("Organization: open messaging, its message topics in order, and the answer time in working days", () => {
+    const unit = (extension: unknown[]) => columns({ resourceType: "Organization", id: "vc", name: "Vårdcentralen", extension });
+    expect(unit([])).toMatchObject({ open_messaging: false, message_topics: null, answer_working_days: null });
+    expect(
+      unit([
+        { url: VGR.openMessaging, valueBoolean: true },
+        { url: VGR.messageTopic, valueCoding: { code: "behandling", display: "Fråga om behandling" } },
+        { url: VGR.messageTopic, valueCoding: { code: "recept", display: "Förnya recept" } },
+        { url: VGR.messageTopic, valueCoding: { code: "recept", display: "Twice" } },
+        { url: VGR.messageTopic, valueCoding: { code: "ovrigt" } },
+        { url: VGR.answerTime, valueInteger: 3 },
+      ]),
+    ).toMatchObject({
+      open_messaging: true,
+      message_topics: [
+        { code: "behandling", display: "Fråga om behandling" },
+        { code: "recept", display: "Förnya recept" },
+        { code: "ovrigt", display: "ovrigt" },
+      ],
+      answer_working_days: 3,
+    });
+    expect(unit([{ url: VGR.answerTime, valueInteger: -1 }])).toMatchObject({ answer_working_days: null });
+  });
+
   it("access events: when, about whom, and from which unit", () => {
     expect(
       columns({

@@ -67,7 +67,8 @@ export const tables: Record<TableName, TableSpec> = {
     fixedType: "Organization",
     columns: [
       ["hsa_id", T], ["name", T], ["provider_kind", T], ["own_provider_kind", T], ["parent_id", T], ["parent_reference", T],
-      ["provider_id", T], ["phone", T], ["city", T], ["address", T],
+      ["provider_id", T], ["phone", T], ["city", T], ["address", T], ["open_messaging", B], ["message_topics", J],
+      ["answer_working_days", "integer"],
     ],
     pairs: [p("parent_id", "parent_reference", "Organization")],
   },
@@ -170,6 +171,7 @@ LEFT JOIN medication_products med ON med.id = x.medication_id`,
     columns: [
       ["person_id", T], ["subject_reference", T], ["thread_id", T], ["parent_id", T], ["parent_reference", T], ["topic", T], ["direction", T],
       ["care_unit_id", T], ["care_unit_reference", T], ["sender_reference", T], ["sender_name", T], ["body", T], ["sent_at", TS], ["status", T],
+      ["opened_by_unit_at", TS], ["can_reply", B],
     ],
     pairs: [
       p("person_id", "subject_reference", "Patient"),

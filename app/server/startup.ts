@@ -3,7 +3,7 @@ import { clinicalPollerTask } from "~/clinical/poller/startup.server";
 import { clinicalStandInTask } from "~/clinical/stand-in-task.server";
 import { bookingKinds } from "~/booking/settled.server";
 import { bookingPassTask } from "~/booking/startup.server";
-import { messageKinds } from "~/clinical/writes/messages.server";
+import { messageKinds } from "~/messages/write-back.server";
 import { keywordVerdictsStartupTask } from "~/disclosure/keyword-verdicts.server";
 import { demoDataStartupTask } from "~/feed/demo/load.server";
 import { developmentIdentityProviderTask } from "~/identity/dev-idp/startup.server";

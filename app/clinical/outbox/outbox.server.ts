@@ -1,4 +1,4 @@
-import type { Queryable } from "../../../db/connection";
+import type { Database, Queryable } from "../../../db/connection";
 import { clinicalOutbox, type OutboxError } from "../../../db/schema";
 import type { ClinicalClient } from "../client.server";
 
@@ -22,14 +22,16 @@ export type OutboxResult = Record<string, unknown>;
  * could not be asked or refused; the relay decides from its kind and status whether to retry, read back or give up.
  *
  * - `write` makes the effect once (POST the Appointment, send the message) and says what it made.
+ * - Both get the relay's database as a third argument, to load what the payload names (a message's outgoing row and
+ *   its attachments): read only, outside the relay's transactions; the feature's state is written in `settled`.
  * - `readBack` finds out whether the effect already exists, matching on what the payload intends (the slot and start;
  *   the content hash), and says what it found, or null. The clinical system takes no idempotency key, so this is what
  *   keeps a retry after an uncertain outcome from writing twice: the relay calls it before writing again, and to
  *   confirm a refusal that may be our own earlier success (a 422 for a slot our lost booking made busy).
  */
 export interface OutboxKind<Client = ClinicalClient> {
-  write(row: OutboxRow, client: Client): Promise<OutboxResult>;
-  readBack(row: OutboxRow, client: Client): Promise<OutboxResult | null>;
+  write(row: OutboxRow, client: Client, db: Database): Promise<OutboxResult>;
+  readBack(row: OutboxRow, client: Client, db: Database): Promise<OutboxResult | null>;
   /**
    * Records the row's final answer in the feature's own state (a booking made or refused), in the transaction that
    * records it in the outbox: the two never disagree.

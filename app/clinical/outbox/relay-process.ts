@@ -8,7 +8,7 @@ import { openDatabase } from "../../../db/connection";
 import { createClinicalClient } from "../client.server";
 import { parseSigningKey, type ClinicalSettings } from "../settings.server";
 import { appointmentKinds } from "../writes/appointments.server";
-import { messageKinds } from "../writes/messages.server";
+import { messageWriteKinds } from "../writes/messages.server";
 import { createRelay } from "./relay.server";
 
 const url = process.env.RELAY_DATABASE_URL;
@@ -18,7 +18,7 @@ const handle = await openDatabase({ databaseUrl: url, poolSize: 4 });
 const relay = createRelay({
   db: handle.db,
   client: createClinicalClient({ ...given, signingKey: parseSigningKey(given.signingKey) }),
-  kinds: { ...appointmentKinds, ...messageKinds },
+  kinds: { ...appointmentKinds, ...messageWriteKinds },
   concurrency: Number(process.env.RELAY_CONCURRENCY ?? 50),
   maxAttempts: 10,
   leaseMs: 60_000,

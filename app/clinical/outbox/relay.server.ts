@@ -125,12 +125,12 @@ export function createRelay<Client = ClinicalClient>(options: RelayOptions<Clien
     let mayHaveTakenEffect = uncertain;
     try {
       if (mayHaveTakenEffect) {
-        const found = await kind.readBack(row, client);
+        const found = await kind.readBack(row, client, db);
         if (found) return { state: "delivered", result: found };
         mayHaveTakenEffect = false;
       }
       try {
-        return { state: "delivered", result: await kind.write(row, client) };
+        return { state: "delivered", result: await kind.write(row, client, db) };
       } catch (error) {
         if (!isRefusal(error)) {
           mayHaveTakenEffect ||= !certainlyNotSent(error);
@@ -138,7 +138,7 @@ export function createRelay<Client = ClinicalClient>(options: RelayOptions<Clien
         }
         // A refusal may be our own earlier success, refused as a second one (a slot our lost booking made busy).
         mayHaveTakenEffect = true;
-        const found = await kind.readBack(row, client);
+        const found = await kind.readBack(row, client, db);
         if (found) return { state: "delivered", result: found };
         return { state: "failed", error: describe(error, false) };
       }

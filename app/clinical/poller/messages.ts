@@ -1,4 +1,5 @@
 import type { Communication, Reference } from "@medplum/fhirtypes";
+import { messageText } from "../message-text";
 import type { Participant, PatientMessage } from "../millennium";
 
 /**
@@ -13,10 +14,21 @@ import type { Participant, PatientMessage } from "../millennium";
  * - the unit: the feed takes the first Organization among sender and recipients; when there is none (a clinician
  *   writing to the patient), the message's organizationId is added as a recipient so the unit is still known.
  * - previousMessageId → inResponseTo, so the feed threads it under the message it answers.
- * - version: the Messages API has none. A message's content does not change once sent; what changes is its status,
- *   and of that only DELETED concerns the read model: version 1 while it stands, version 2 and entered-in-error once
- *   deleted (the feed hides it and keeps the tombstone). lastUpdated is the creation time. So a message already in
- *   the read model (pushed, or the same demo data) is "unchanged" when polled again, never written twice.
+ * - version: the Messages API has none. A message's content does not change once sent; what changes is its status
+ *   (an inbox item's: the patient's view; a sent item's: the care team's, ../millennium.ts) and whether it may be
+ *   answered (`canReply`, false once the unit closed the conversation, and on a REMINDER). The version is made of
+ *   them, so that it grows with each change the read model shows (the feed ignores an equal version):
+ *       version = 1 + 2 × rank(status) + (canReply === false ? 1 : 0),  rank: none/UNREAD 0, OPENED 1, DELETED 2
+ *   UNREAD 1, UNREAD closed 2, OPENED 3, OPENED closed 4, DELETED 5 (entered-in-error: the feed hides it and keeps
+ *   the tombstone), 6. A status never goes back in what the portal writes (it sets OPENED only) and a closed
+ *   conversation is not opened again. lastUpdated is the creation time. A message polled again unchanged is
+ *   "unchanged" in the feed, never written twice.
+ * - opened by the unit: a sent item whose status is OPENED becomes a Communication with `received` (the feed's
+ *   opened_by_unit_at). The Messages API does not say when it was opened: `received` is the time of the poll that
+ *   first saw it OPENED (`ctx.polledAt`; the version changes then, later polls of it are "unchanged"), so the time
+ *   is "opened by then", at most a poll interval late. Without a poll time, the creation time.
+ * - closed: `canReply` false becomes the extension `can-reply` false (the feed's can_reply); a REMINDER is also
+ *   its category (notificationType).
  * - read state: the read model's read_at is the portal's own (the feed never writes it). The Messages API's status
  *   (UNREAD, OPENED) is kept in the raw resource as an extension, for the messages feature to use.
  */
@@ -27,9 +39,13 @@ export const NOTIFICATION_TYPE_SYSTEM = "https://fhir-ehr.cerner.com/patientMess
 export interface MessageContext {
   /** RelatedPerson ids of the patient's guardians, as the read model knows them. */
   relatedPersonIds?: ReadonlySet<string>;
+  /** When the poll asked (ISO): a sent item's `received` when it is OPENED. */
+  polledAt?: string;
 }
 
-function participantRef(p: Participant, message: PatientMessage, ctx: MessageContext): Reference<never> {
+export const CAN_REPLY_URL = "https://vgregion.se/fhir/StructureDefinition/can-reply";
+
+function participantRef(p: Participant, message: Omit<PatientMessage, "attachments">, ctx: MessageContext): Reference<never> {
   const display = p.display ? { display: p.display } : {};
   switch (p.type) {
     case "PERSON":
@@ -41,34 +57,26 @@ function participantRef(p: Participant, message: PatientMessage, ctx: MessageCon
   }
 }
 
-const MARKUP = /<[A-Za-z!/][^>]*>/;
-const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: "\u00a0" };
+/** The content as text: the exact inverse of the XHTML the portal sends (../message-text.ts). */
+export { messageText };
 
 /**
- * The content as text: XHTML's paragraphs (and other blocks) become blank-line-separated blocks, `<br/>` a line
- * break, entities their characters; text that holds no markup is kept as it is. A message pushed as a FHIR
- * Communication carries the same text, so either way in gives the same body.
+ * The version of a message's state in the read model (see the header): it grows with every change the portal shows.
+ * Status first (none or UNREAD, then OPENED, then DELETED), closed (canReply false) within it.
  */
-export function messageText(content: string): string {
-  if (!MARKUP.test(content)) return content;
-  return content
-    .replace(/<br\b[^>]*>/gi, "\n")
-    .replace(/<\/(p|div|li|h[1-6]|tr|blockquote|pre)\s*>/gi, "\n\n")
-    .replace(/<[^>]*>/g, "")
-    .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, name: string) => {
-      if (/^#x/i.test(name)) return String.fromCodePoint(parseInt(name.slice(2), 16));
-      if (name.startsWith("#")) return String.fromCodePoint(parseInt(name.slice(1), 10));
-      return ENTITIES[name.toLowerCase()] ?? whole;
-    })
-    .split("\n")
-    .map((line) => line.replace(/[ \t\r\f\v]+$/, ""))
-    .join("\n")
-    .replace(/\n{3,}/g, "\n\n")
-    .trim();
+export function messageVersion(message: Pick<PatientMessage, "status" | "canReply">): number {
+  const rank = message.status === "DELETED" ? 2 : message.status === "OPENED" ? 1 : 0;
+  return 1 + 2 * rank + (message.canReply === false ? 1 : 0);
 }
 
-export function messageToCommunication(message: PatientMessage, ctx: MessageContext = {}): Communication & { id: string } {
+export function messageToCommunication(message: Omit<PatientMessage, "attachments">, ctx: MessageContext = {}): Communication & { id: string } {
   const deleted = message.status === "DELETED";
+  const version = messageVersion(message);
+  const openedByUnit = message.sender.type === "PERSON" && message.status === "OPENED";
+  const extension = [
+    ...(message.status ? [{ url: MESSAGE_STATUS_URL, valueCode: message.status }] : []),
+    ...(message.canReply === false ? [{ url: CAN_REPLY_URL, valueBoolean: false }] : []),
+  ];
   const sender = participantRef(message.sender, message, ctx);
   const recipient = message.recipients.map((r) => participantRef(r, message, ctx));
   const hasUnit = [sender, ...recipient].some((r) => r.reference?.startsWith("Organization/"));
@@ -77,8 +85,8 @@ export function messageToCommunication(message: PatientMessage, ctx: MessageCont
   return {
     resourceType: "Communication",
     id: message.id,
-    meta: { versionId: deleted ? "2" : "1", lastUpdated: message.createDateTime },
-    ...(message.status ? { extension: [{ url: MESSAGE_STATUS_URL, valueCode: message.status }] } : {}),
+    meta: { versionId: String(version), lastUpdated: message.createDateTime },
+    ...(extension.length > 0 ? { extension } : {}),
     status: deleted ? "entered-in-error" : "completed",
     category: [{ coding: [{ system: NOTIFICATION_TYPE_SYSTEM, code: message.notificationType }] }],
     ...(message.priority === "HIGH" ? { priority: "urgent" as const } : {}),
@@ -86,6 +94,7 @@ export function messageToCommunication(message: PatientMessage, ctx: MessageCont
     topic: { text: message.subject },
     ...(message.previousMessageId ? { inResponseTo: [{ reference: `Communication/${message.previousMessageId}` }] } : {}),
     sent: message.createDateTime,
+    ...(openedByUnit ? { received: ctx.polledAt ?? message.createDateTime } : {}),
     sender,
     recipient,
     ...(text ? { payload: [{ contentString: text }] } : {}),

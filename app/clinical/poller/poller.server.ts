@@ -225,7 +225,7 @@ export function createPoller(options: PollerOptions): Poller {
     }
     if (messages.size > 0) {
       const guardians = await guardianRelatedPersonIds(db, personId);
-      add(await ingest([...messages.values()].map((m) => messageToCommunication(m, { relatedPersonIds: guardians }))));
+      add(await ingest([...messages.values()].map((m) => messageToCommunication(m, { relatedPersonIds: guardians, polledAt: new Date(to).toISOString().replace(/\.\d{3}Z$/, "Z") }))));
     }
     // What the lists no longer hold was deleted by the patient (DELETED items are not listed).
     if (complete) await applyMessageListAnswer(db, { personId, from: new Date(from), to: new Date(to), listedIds: [...messages.keys()], askedAt });

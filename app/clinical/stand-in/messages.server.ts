@@ -1,5 +1,12 @@
+import { createHash } from "node:crypto";
 import type { Communication, Reference } from "@medplum/fhirtypes";
+import { textToXhtml } from "../message-text";
 import {
+  type ATTACHMENT_CONTENT_TYPES,
+  ATTACHMENT_MAX_BYTES,
+  ATTACHMENTS_MAX_COUNT,
+  type Attachment,
+  type NewAttachment,
   MESSAGE_LIST_DEFAULT_DAYS,
   MESSAGE_LIST_LIMIT,
   type MessageList,
@@ -12,17 +19,106 @@ import {
 /**
  * Oracle Health's Messages API as the stand-in keeps it: one list of messages, each either from the patient's side
  * (a sent item: sender PERSON) or from the care team's (an inbox item: sender PERSONNEL or GROUPINBOX, with the
- * patient's status UNREAD / OPENED / DELETED).
+ * patient's status UNREAD / OPENED / DELETED). A sent item's status is the care team's view: UNREAD until the unit
+ * opens it (`careTeam.open`). A conversation the unit closed (`careTeam.close`) takes no more replies: every message
+ * of it has canReply false.
  */
 
-export interface StoredMessage extends PatientMessage {
+export interface StoredAttachment {
+  id: string;
+  fileName: string;
+  contentType: string;
+  size: number;
+  sha256: string;
+  content: Buffer;
+}
+
+export interface StoredMessage extends Omit<PatientMessage, "attachments" | "canReply"> {
   notificationType: "MESSAGE" | "REMINDER";
+  attachments?: StoredAttachment[];
+}
+
+/** What the bytes are, by their first bytes: PDF, GIF, JPEG or PNG; undefined for anything else. */
+export function sniffContentType(bytes: Buffer): (typeof ATTACHMENT_CONTENT_TYPES)[number] | undefined {
+  if (bytes.subarray(0, 5).toString("latin1") === "%PDF-") return "application/pdf";
+  const six = bytes.subarray(0, 6).toString("latin1");
+  if (six === "GIF87a" || six === "GIF89a") return "image/gif";
+  if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return "image/jpeg";
+  if (bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return "image/png";
+  return undefined;
+}
+
+/** The attachments of a new message as the stand-in keeps them, or why they are refused (422, as 1177's rules). */
+export function takeAttachments(given: readonly NewAttachment[] | undefined, newId: () => string): StoredAttachment[] | Refusal {
+  const list = given ?? [];
+  if (list.length > ATTACHMENTS_MAX_COUNT) return { status: 422, reason: `at most ${ATTACHMENTS_MAX_COUNT} attachments` };
+  const taken: StoredAttachment[] = [];
+  for (const [i, a] of list.entries()) {
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(a.content) || a.content.length % 4 !== 0) return { status: 400, reason: `attachments.${i}.content: not base64` };
+    const content = Buffer.from(a.content, "base64");
+    if (content.length > ATTACHMENT_MAX_BYTES) return { status: 422, reason: `attachments.${i}: ${content.length} bytes, at most ${ATTACHMENT_MAX_BYTES}` };
+    const sniffed = sniffContentType(content);
+    if (!sniffed) return { status: 422, reason: `attachments.${i}: the content is not PDF, GIF, JPEG or PNG` };
+    if (sniffed !== a.contentType.toLowerCase()) return { status: 422, reason: `attachments.${i}: the content is ${sniffed}, not ${a.contentType}` };
+    taken.push({ id: newId(), fileName: a.fileName, contentType: sniffed, size: content.length, sha256: createHash("sha256").update(content).digest("hex"), content });
+  }
+  return taken;
 }
 
 export type Refusal = { status: 400 | 404 | 422; reason: string };
 
+export function isRefusal(value: unknown): value is Refusal {
+  return typeof value === "object" && value !== null && "reason" in value && "status" in value;
+}
+
 export class MessageStore {
   private readonly messages = new Map<string, StoredMessage>();
+  /** The conversations (by their first message's id) that the unit closed. */
+  private readonly closed = new Set<string>();
+  private attachmentSequence = 0;
+
+  newAttachmentId(): string {
+    return String(800_000_000 + ++this.attachmentSequence);
+  }
+
+  /** The conversation's first message: followed back along previousMessageId. */
+  rootOf(id: string): string {
+    let current = id;
+    const seen = new Set<string>();
+    for (;;) {
+      const previous = this.messages.get(current)?.previousMessageId;
+      if (!previous || seen.has(previous) || !this.messages.has(previous)) return current;
+      seen.add(current);
+      current = previous;
+    }
+  }
+
+  /** The unit closes the conversation of `id`: no more replies to any of its messages. */
+  close(id: string): void {
+    this.closed.add(this.rootOf(id));
+  }
+
+  isClosed(id: string): boolean {
+    return this.closed.has(this.rootOf(id));
+  }
+
+  /** Whether the patient may answer the message: a MESSAGE, not deleted, of a conversation still open. */
+  canReply(m: StoredMessage): boolean {
+    return m.notificationType === "MESSAGE" && m.status !== "DELETED" && !this.isClosed(m.id);
+  }
+
+  /** A message as the API gives it: attachments with their content (`patientMessages/{id}`) or without (lists). */
+  present(m: StoredMessage, withContent: boolean): PatientMessage {
+    const { attachments, ...rest } = m;
+    const shown: Attachment[] | undefined = attachments?.map((a) => ({
+      id: a.id,
+      fileName: a.fileName,
+      contentType: a.contentType,
+      size: a.size,
+      ...(withContent ? { content: a.content.toString("base64") } : {}),
+    }));
+    return { ...rest, canReply: this.canReply(m), ...(shown && shown.length > 0 ? { attachments: shown } : {}) };
+  }
 
   add(message: StoredMessage): StoredMessage {
     this.messages.set(message.id, message);
@@ -53,10 +149,11 @@ export class MessageStore {
     const previous = this.messages.get(message.previousMessageId);
     if (!previous || previous.patientId !== message.patientId) return { status: 422, reason: "previousMessageId names no message of this patient" };
     if (previous.notificationType === "REMINDER") return { status: 422, reason: "a REMINDER cannot be answered" };
+    if (this.isClosed(previous.id)) return { status: 422, reason: "the care unit has closed this conversation" };
     return undefined;
   }
 
-  send(message: NewPatientMessage, organizationId: string | undefined): StoredMessage {
+  send(message: NewPatientMessage, organizationId: string | undefined, attachments: StoredAttachment[] = []): StoredMessage {
     return this.add({
       id: this.newId(),
       patientId: message.patientId,
@@ -65,10 +162,13 @@ export class MessageStore {
       createDateTime: wholeSeconds(new Date()),
       sender: message.messageSender,
       recipients: message.recipients,
+      // The care team's view: not yet opened by the unit.
+      status: "UNREAD",
       ...(message.priority ? { priority: message.priority } : {}),
       ...(message.previousMessageId ? { previousMessageId: message.previousMessageId } : {}),
       notificationType: "MESSAGE",
       ...(organizationId ? { organizationId } : {}),
+      ...(attachments.length > 0 ? { attachments } : {}),
     });
   }
 
@@ -87,17 +187,24 @@ export class MessageStore {
       })
       .sort((a, b) => b.createDateTime.localeCompare(a.createDateTime) || b.id.length - a.id.length || b.id.localeCompare(a.id));
     return {
-      items: matching.slice(0, MESSAGE_LIST_LIMIT).map((m) => (box === "sent" ? withoutStatus(m) : m)),
+      items: matching.slice(0, MESSAGE_LIST_LIMIT).map((m) => this.present(m, false)),
       moreItemsAvailable: matching.length > MESSAGE_LIST_LIMIT,
     };
   }
 
-  /** As `patientMessages/{id}` gives it: with canReply (an inbox MESSAGE, not deleted). */
+  /** As `patientMessages/{id}` gives it: with canReply and the attachments' content. */
   view(id: string): PatientMessage | undefined {
     const m = this.messages.get(id);
-    if (!m) return undefined;
-    const canReply = isInbox(m) && m.notificationType === "MESSAGE" && m.status !== "DELETED";
-    return { ...(isInbox(m) ? m : withoutStatus(m)), canReply };
+    return m ? this.present(m, true) : undefined;
+  }
+
+  /** The unit opens a citizen's message (its sent item becomes OPENED: the care team's view). */
+  openByUnit(id: string): StoredMessage {
+    const m = this.messages.get(id);
+    if (!m) throw new Error(`no message ${id}`);
+    if (isInbox(m)) throw new Error(`message ${id} is the care team's own: the unit opens the citizen's messages`);
+    if (m.status !== "DELETED") m.status = "OPENED";
+    return m;
   }
 
   setStatus(ids: readonly string[], status: MessageStatus, patientId?: string): Refusal | undefined {
@@ -109,24 +216,12 @@ export class MessageStore {
   }
 }
 
-export function isInbox(m: PatientMessage): boolean {
+export function isInbox(m: Pick<PatientMessage, "sender">): boolean {
   return m.sender.type !== "PERSON";
-}
-
-function withoutStatus(m: PatientMessage): PatientMessage {
-  const { status: _status, ...rest } = m;
-  return rest;
 }
 
 export function wholeSeconds(date: Date): string {
   return `${date.toISOString().slice(0, 19)}Z`;
-}
-
-/** Plain text as the XHTML the Messages API carries: a paragraph per blank-line block, `<br/>` for a line break. */
-export function textToXhtml(text: string): string {
-  const escape = (s: string) => s.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;");
-  const paragraphs = text.split(/\n{2,}/).map((p) => `<p>${p.split("\n").map(escape).join("<br/>")}</p>`);
-  return `<div xmlns="http://www.w3.org/1999/xhtml">${paragraphs.join("")}</div>`;
 }
 
 /**
@@ -142,7 +237,6 @@ export function messageOfCommunication(c: Communication & { id: string }): Store
   const recipients = (c.recipient ?? []).map(participantOf).filter((p): p is Participant => p !== undefined);
   const organizationId = [c.sender, ...(c.recipient ?? [])].map((r) => idOf(r, "Organization")).find(Boolean);
   const previous = c.inResponseTo?.[0] ?? c.partOf?.[0];
-  const fromCare = sender.type !== "PERSON";
   return {
     id: c.id,
     patientId,
@@ -151,11 +245,16 @@ export function messageOfCommunication(c: Communication & { id: string }): Store
     createDateTime: wholeSeconds(new Date(c.sent ?? c.meta?.lastUpdated ?? Date.now())),
     sender,
     recipients,
-    ...(fromCare ? { status: c.received ? "OPENED" : "UNREAD" } : {}),
+    // The care team's message: read by the patient when received; the patient's: opened by the unit when received.
+    status: c.received ? "OPENED" : "UNREAD",
     ...(previous ? { previousMessageId: idOf(previous, "Communication") } : {}),
-    notificationType: "MESSAGE",
+    notificationType: isReminder(c) ? "REMINDER" : "MESSAGE",
     ...(organizationId ? { organizationId } : {}),
   };
+}
+
+function isReminder(c: Communication): boolean {
+  return (c.category ?? []).some((cc) => (cc.coding ?? []).some((x) => x.code === "REMINDER"));
 }
 
 function participantOf(ref: Reference): Participant | undefined {

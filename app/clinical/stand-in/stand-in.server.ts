@@ -25,7 +25,9 @@ import {
   type FhirContext,
   type WriteCounts,
 } from "./fhir.server";
-import { isInbox, MessageStore, messageOfCommunication, textToXhtml, wholeSeconds } from "./messages.server";
+import { textToXhtml } from "../message-text";
+import { careTeamAttachment, careTeamForm, careTeamPage } from "./care-team-page.server";
+import { isInbox, isRefusal, MessageStore, messageOfCommunication, takeAttachments, wholeSeconds, type StoredAttachment, type StoredMessage } from "./messages.server";
 import { json, outcome, parseJsonBody, type Reply, type StandInRequest } from "./reply.server";
 import { ResourceStore, type StoredResource } from "./store.server";
 
@@ -50,9 +52,23 @@ export interface ClinicalStandInOptions {
   accessTokenSeconds?: number;
 }
 
+/** A file the care team attaches to a reply: its bytes (checked as a citizen's are: PDF, GIF, JPEG or PNG, 20 MB). */
+export interface CareTeamAttachment {
+  fileName: string;
+  contentType: string;
+  content: Buffer;
+}
+
 export interface CareTeam {
-  /** An answer to a message, from a practitioner (PERSONNEL) or else the unit's group inbox. Content: text or XHTML. */
-  reply(messageId: string, options: { content: string; from?: string }): Promise<PatientMessage>;
+  /**
+   * An answer to a message, from a practitioner (PERSONNEL, named) or else the unit's group inbox. Content: text or
+   * XHTML. Answering opens the message answered (the unit has read it).
+   */
+  reply(messageId: string, options: { content: string; from?: string; attachment?: CareTeamAttachment }): Promise<PatientMessage>;
+  /** The unit opens a citizen's message: its sent item's status becomes OPENED. */
+  open(messageId: string): Promise<PatientMessage>;
+  /** The unit closes the message's conversation: no more replies (canReply false on all of it; a reply is 422). */
+  close(messageId: string): Promise<PatientMessage>;
   /** A new message to the patient from a unit's group inbox (Organization id). */
   send(patientId: string, options: { subject: string; content: string; fromUnit: string; notificationType?: "MESSAGE" | "REMINDER" }): Promise<PatientMessage>;
   /** The clinic cancels: the appointment is cancelled (a new version) and its slot is free again. */
@@ -67,7 +83,8 @@ export interface Inspect {
   resource<T extends Resource = Resource>(type: T["resourceType"], id: string): T | undefined;
   appointments(filter?: { patient?: string; slot?: string }): Appointment[];
   slot(id: string): Slot | undefined;
-  messages(filter?: { patientId?: string }): PatientMessage[];
+  /** Messages as held, attachments with their bytes (newest last). */
+  messages(filter?: { patientId?: string }): StoredMessage[];
   writes(): WriteCounts;
   /** The last 1,000 requests (not the /_stand-in ones): method, path relative to the base, status or "dropped". */
   requests(): { method: string; path: string; status: number | "dropped" }[];
@@ -101,7 +118,8 @@ export class ClinicalStandInInProductionError extends Error {
 
 /** The Group that holds the patients, for Bulk export. */
 export const STAND_IN_GROUP_ID = "9000001";
-const MAX_BODY_BYTES = 10 * 1024 * 1024;
+/** Room for five attachments of 20 MB in base64 and the rest: a larger one must be answered 422, not cut off. */
+const MAX_BODY_BYTES = 140 * 1024 * 1024;
 const REQUEST_LOG = 1000;
 
 export async function startClinicalStandIn(options: ClinicalStandInOptions): Promise<ClinicalStandIn> {
@@ -129,8 +147,11 @@ export async function startClinicalStandIn(options: ClinicalStandInOptions): Pro
         throw new Error("a resource to hold needs a resourceType and an id");
       }
       if (resource.resourceType === "Communication") {
-        const message = messageOfCommunication(resource as Communication & { id: string });
+        const communication = resource as Communication & { id: string };
+        const message = messageOfCommunication(communication);
         if (message) messages.add(message);
+        // The demo's closed conversations (the extension the poller gives back for canReply false).
+        if (message && communication.extension?.some((e) => e.url === CAN_REPLY_URL && e.valueBoolean === false)) messages.close(message.id);
         return;
       }
       await store.load(resource as Resource & { id: string });
@@ -158,12 +179,20 @@ export async function startClinicalStandIn(options: ClinicalStandInOptions): Pro
   // The care team
 
   const careTeam: CareTeam = {
-    async reply(messageId, { content, from }) {
+    async reply(messageId, { content, from, attachment }) {
       const original = messages.get(messageId);
       if (!original) throw new Error(`no message ${messageId}`);
+      if (messages.isClosed(messageId)) throw new Error(`the conversation of ${messageId} is closed`);
+      let attachments: StoredAttachment[] = [];
+      if (attachment) {
+        const taken = takeAttachments([{ fileName: attachment.fileName, contentType: attachment.contentType, content: attachment.content.toString("base64") }], () => messages.newAttachmentId());
+        if (isRefusal(taken)) throw new Error(taken.reason);
+        attachments = taken;
+      }
+      if (!isInbox(original)) messages.openByUnit(messageId);
       const sender = from ? personnel(from) : groupInbox(original.organizationId ?? original.recipients.find((r) => r.type === "GROUPINBOX")?.id);
       const recipient: Participant = isInbox(original) ? { id: original.patientId, type: "PERSON" } : original.sender;
-      return messages.add({
+      return messages.present(messages.add({
         id: messages.newId(),
         patientId: original.patientId,
         subject: original.subject,
@@ -175,11 +204,21 @@ export async function startClinicalStandIn(options: ClinicalStandInOptions): Pro
         previousMessageId: original.id,
         notificationType: "MESSAGE",
         ...(original.organizationId ? { organizationId: original.organizationId } : {}),
-      });
+        ...(attachments.length > 0 ? { attachments } : {}),
+      }), false);
+    },
+    async open(messageId) {
+      return messages.present(messages.openByUnit(messageId), false);
+    },
+    async close(messageId) {
+      const message = messages.get(messageId);
+      if (!message) throw new Error(`no message ${messageId}`);
+      messages.close(messageId);
+      return messages.present(message, false);
     },
     async send(patientId, { subject, content, fromUnit, notificationType }) {
       if (!store.get("Patient", patientId)) throw new Error(`no Patient ${patientId}`);
-      return messages.add({
+      return messages.present(messages.add({
         id: messages.newId(),
         patientId,
         subject,
@@ -190,7 +229,7 @@ export async function startClinicalStandIn(options: ClinicalStandInOptions): Pro
         status: "UNREAD",
         notificationType: notificationType ?? "MESSAGE",
         organizationId: fromUnit,
-      });
+      }), false);
     },
     async cancelAppointment(appointmentId, reason) {
       const appointment = store.get<Appointment>("Appointment", appointmentId);
@@ -235,7 +274,7 @@ export async function startClinicalStandIn(options: ClinicalStandInOptions): Pro
       messages
         .all()
         .filter((m) => !patientId || m.patientId === patientId)
-        .map((m) => structuredClone(m)),
+        .map((m) => ({ ...structuredClone({ ...m, attachments: undefined }), ...(m.attachments ? { attachments: m.attachments.map((a) => ({ ...a, content: Buffer.from(a.content) })) } : {}) })),
     writes: () => ({ ...writes, tokensIssued: tokens.issued }),
     requests: () => [...requestLog],
     groupId: STAND_IN_GROUP_ID,
@@ -291,10 +330,12 @@ export async function startClinicalStandIn(options: ClinicalStandInOptions): Pro
       if (badRecipient) return json(422, { error: "invalid_recipient", reason: `${badRecipient.type} ${badRecipient.id}: ${recipientProblem(badRecipient)}` });
       const refusal = messages.checkReply(message);
       if (refusal) return json(refusal.status, { error: "invalid_reply", reason: refusal.reason });
+      const attachments = takeAttachments(message.attachments, () => messages.newAttachmentId());
+      if (isRefusal(attachments)) return json(attachments.status, { error: "invalid_attachment", reason: attachments.reason });
       const previous = message.previousMessageId ? messages.get(message.previousMessageId) : undefined;
-      const sent = messages.send(message, previous?.organizationId ?? message.recipients.find((r) => r.type === "GROUPINBOX")?.id);
+      const sent = messages.send(message, previous?.organizationId ?? message.recipients.find((r) => r.type === "GROUPINBOX")?.id, attachments);
       writes.messagesSent++;
-      return json(201, sent, { location: `${origin}/${MESSAGES_PATHS.message(sent.id)}` });
+      return json(201, messages.present(sent, false), { location: `${origin}/${MESSAGES_PATHS.message(sent.id)}` });
     }
     if ((path === MESSAGES_PATHS.sentItems || path === MESSAGES_PATHS.inboxItems) && method === "GET") {
       const patientId = request.query.get("patientId");
@@ -355,6 +396,12 @@ export async function startClinicalStandIn(options: ClinicalStandInOptions): Pro
     const request: StandInRequest = { method: req.method ?? "GET", path, query: url.searchParams, headers: req.headers, body };
     if (path.startsWith("_stand-in/")) {
       if (!isLoopback(req.socket.remoteAddress)) return write(res, json(403, { error: "loopback only" }));
+      if (path === "_stand-in/care-team" && request.method === "GET") return write(res, careTeamPage(messages, { resource: (type, id) => store.get(type, id), practitioners: () => store.all<Practitioner>("Practitioner") }));
+      const download = /^_stand-in\/care-team\/attachment\/([^/]+)\/([^/]+)$/.exec(path);
+      if (download && request.method === "GET") return write(res, careTeamAttachment(messages, decodeURIComponent(download[1]!), decodeURIComponent(download[2]!)));
+      if (path.startsWith("_stand-in/care-team/form/") && request.method === "POST") {
+        return write(res, await oneWriteAtATime(() => careTeamForm(careTeam, path.slice("_stand-in/care-team/form/".length), request)));
+      }
       return write(res, await oneWriteAtATime(() => control(request)).catch((error: unknown) => json(400, { error: error instanceof Error ? error.message : String(error) })));
     }
     const log = (status: number | "dropped") => {
@@ -418,10 +465,28 @@ export async function startClinicalStandIn(options: ClinicalStandInOptions): Pro
       case "POST latency":
         faults.setLatency(Number(body.ms));
         return json(200, { latencyMs: faults.latencyMs });
-      case "POST care-team/reply":
-        return json(200, await careTeam.reply(text("messageId"), { content: text("content"), from: optional("from") }));
+      case "POST care-team/reply": {
+        const file = body.attachment as { fileName?: unknown; contentType?: unknown; content?: unknown } | undefined;
+        const attachment =
+          file && typeof file.fileName === "string" && typeof file.contentType === "string" && typeof file.content === "string"
+            ? { fileName: file.fileName, contentType: file.contentType, content: Buffer.from(file.content, "base64") }
+            : undefined;
+        return json(200, await careTeam.reply(text("messageId"), { content: text("content"), from: optional("from"), attachment }));
+      }
+      case "POST care-team/open":
+        return json(200, await careTeam.open(text("messageId")));
+      case "POST care-team/close":
+        return json(200, await careTeam.close(text("messageId")));
       case "POST care-team/send":
-        return json(200, await careTeam.send(text("patientId"), { subject: text("subject"), content: text("content"), fromUnit: text("fromUnit") }));
+        return json(
+          200,
+          await careTeam.send(text("patientId"), {
+            subject: text("subject"),
+            content: text("content"),
+            fromUnit: text("fromUnit"),
+            notificationType: optional("notificationType") === "REMINDER" ? "REMINDER" : "MESSAGE",
+          }),
+        );
       case "POST care-team/cancel":
         return json(200, await careTeam.cancelAppointment(text("appointmentId"), optional("reason")));
       case "POST care-team/touch":
@@ -431,7 +496,7 @@ export async function startClinicalStandIn(options: ClinicalStandInOptions): Pro
       case "GET inspect/appointments":
         return json(200, inspect.appointments({ patient: request.query.get("patient") ?? undefined, slot: request.query.get("slot") ?? undefined }));
       case "GET inspect/messages":
-        return json(200, inspect.messages({ patientId: request.query.get("patientId") ?? undefined }));
+        return json(200, inspect.messages({ patientId: request.query.get("patientId") ?? undefined }).map((m) => messages.present(m, false)));
       case "GET inspect/writes":
         return json(200, inspect.writes());
       default:
@@ -456,8 +521,12 @@ function fhirJsonReply(body: unknown): Reply {
   return { status: 200, headers: { "content-type": "application/fhir+json; charset=utf-8" }, body: JSON.stringify(body) };
 }
 
+/** The poller's extension for canReply false (app/clinical/poller/messages.ts), on the demo's closed conversations. */
+const CAN_REPLY_URL = "https://vgregion.se/fhir/StructureDefinition/can-reply";
+
+/** XHTML given as such (a `<div>` in the XHTML namespace) is kept; anything else is text ("<3" included). */
 function asXhtml(content: string): string {
-  return content.trimStart().startsWith("<") ? content : textToXhtml(content);
+  return /^\s*<div\s+xmlns="http:\/\/www\.w3\.org\/1999\/xhtml"/.test(content) ? content : textToXhtml(content);
 }
 
 /** undefined when absent, null when not a date. */

@@ -11,7 +11,8 @@ import type { Fault } from "../stand-in/faults.server";
 import type { ClinicalStandIn } from "../stand-in/stand-in.server";
 import { startTestStandIn, writeTargets } from "../stand-in/test-stand-in";
 import { appointmentKinds, appointmentRows } from "./appointments.server";
-import { messageKinds, messageRow } from "./messages.server";
+import { messageWriteKinds as messageKinds } from "./messages.server";
+import { enqueueOutgoing } from "./test-messages";
 
 /**
  * The writes of booking and messages, delivered by the relay to the clinical system's stand-in over real HTTP, with
@@ -136,7 +137,7 @@ describe("the relay against the stand-in", () => {
               if (write.kind === "send") {
                 const subject = `Run ${run}, ${sent.length}`;
                 sent.push(subject);
-                await enqueue(db, messageRow({ patientId, messageSender: { id: patientId, type: "PERSON" }, recipients: [{ id: groupInbox, type: "GROUPINBOX" }], subject, content: `<p>${subject}</p>` }));
+                await enqueueOutgoing(db, { personId: patientId, careUnitId: groupInbox, topic: subject, body: subject });
                 continue;
               }
               const slot = freeSlots[slotIndex++];

@@ -5,10 +5,10 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rowsOf } from "../../../db/connection";
 import { createTestDatabase, testServerUrl, type TestDatabase } from "../../../db/testing";
-import { enqueue } from "../outbox/outbox.server";
 import { createRelay } from "../outbox/relay.server";
 import { startTestStandIn, writeTargets, type TestStandIn } from "../stand-in/test-stand-in";
-import { messageKinds, messageRow } from "./messages.server";
+import { messageWriteKinds as messageKinds } from "./messages.server";
+import { enqueueOutgoing } from "./test-messages";
 
 /**
  * Two portal processes, each with its relay, on one PostgreSQL database, delivering to the stand-in over HTTP: every
@@ -35,10 +35,7 @@ describe.skipIf(!testServerUrl())("two portal processes on one PostgreSQL databa
     await database.db.transaction(async (tx) => {
       for (let i = 0; i < 1000; i++) {
         const patientId = patientIds[i % patientIds.length]!;
-        await enqueue(
-          tx,
-          messageRow({ patientId, messageSender: { id: patientId, type: "PERSON" }, recipients: [{ id: groupInboxIds[0]!, type: "GROUPINBOX" }], subject: `Två processer ${i}`, content: `<p>${i}</p>` }),
-        );
+        await enqueueOutgoing(tx, { personId: patientId, careUnitId: groupInboxIds[0]!, topic: `Två processer ${i}`, body: String(i) });
       }
     });
     const key = t.signingKey;

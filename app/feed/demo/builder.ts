@@ -509,6 +509,10 @@ export class RecordBuilder {
     messages: { from: "patient" | "care"; text: string; afterDays?: number; guardianRelatedPersonId?: string; guardianName?: string }[];
     /** Messages read by the citizen (all but the last care message, by default). */
     unreadLast?: boolean;
+    /** The care team's answers sent by the member of staff (a Practitioner, named), not the unit's group inbox. */
+    signedByStaff?: boolean;
+    /** The unit closed the conversation: no more replies (the extension can-reply false on each message). */
+    closed?: boolean;
   }): string[] {
     const u = unit(options.unit);
     const staff = this.staffAt(options.unit, ["Distriktssköterska", "Sjuksköterska", "Barnsjuksköterska", "Läkare", "Skolsköterska", "Kurator"]);
@@ -522,17 +526,21 @@ export class RecordBuilder {
       const id = this.nextId();
       const sender =
         m.from === "care"
-          ? ref("Organization", u.id, u.name)
+          ? options.signedByStaff
+            ? ref("Practitioner", staff.id, staff.name)
+            : ref("Organization", u.id, u.name)
           : m.guardianRelatedPersonId
             ? ref("RelatedPerson", m.guardianRelatedPersonId, m.guardianName)
             : ref("Patient", this.person.id, `${this.person.given} ${this.person.family}`);
-      const recipient = m.from === "care" ? [this.patientRef] : [ref("Organization", u.id, u.name)];
+      // A member of staff writes for the unit: the unit is among the recipients, as the poller gives it.
+      const recipient = m.from === "care" ? [this.patientRef, ...(options.signedByStaff ? [ref("Organization", u.id, u.name)] : [])] : [ref("Organization", u.id, u.name)];
       const body = m.from === "care" ? `${m.text}\n\nVänliga hälsningar\n${staff.name}, ${staff.profession.toLowerCase()}\n${u.name}` : m.text;
       const isLast = i === options.messages.length - 1;
       this.push<Communication>({
         resourceType: "Communication",
         id,
         meta: this.meta(sentMs),
+        ...(options.closed ? { extension: [{ url: CAN_REPLY_URL, valueBoolean: false }] } : {}),
         status: "completed",
         category: [{ text: "Meddelande" }],
         subject: this.patientRef,
@@ -548,4 +556,31 @@ export class RecordBuilder {
     });
     return ids;
   }
+
+  /** A reminder from the unit (the Messages API's notificationType REMINDER): it cannot be answered. */
+  reminder(options: { unit: string; topic: string; day: number; text: string; read?: boolean }): string {
+    const u = unit(options.unit);
+    const sentMs = this.instant(options.day, this.rng.int(7 * 60, 9 * 60));
+    const id = this.nextId();
+    this.push<Communication>({
+      resourceType: "Communication",
+      id,
+      meta: this.meta(sentMs),
+      status: "completed",
+      category: [{ coding: [{ system: NOTIFICATION_TYPE_SYSTEM, code: "REMINDER" }], text: "Påminnelse" }],
+      subject: this.patientRef,
+      topic: { text: options.topic },
+      sent: utcInstant(sentMs),
+      ...(options.read ? { received: utcInstant(Math.min(sentMs + 3_600_000, this.clock.now)) } : {}),
+      sender: ref("Organization", u.id, u.name),
+      recipient: [this.patientRef],
+      payload: [{ contentString: options.text }],
+    });
+    return id;
+  }
 }
+
+/** The extension the poller gives a message that cannot be answered (the unit closed the conversation). */
+const CAN_REPLY_URL = "https://vgregion.se/fhir/StructureDefinition/can-reply";
+/** The Messages API's notificationType, as the poller gives it. */
+const NOTIFICATION_TYPE_SYSTEM = "https://fhir-ehr.cerner.com/patientMessages/CodeSystem/notificationType";

@@ -121,6 +121,29 @@ export function castRecord(b: RecordBuilder, who: CastPerson, bookings: Resolved
       // Tomorrow, whatever the weekday: always inside the eye clinic's 48-hour cancellation deadline.
       b.appointment({ service: "eyePhoto", day: today + 1, minute: 9 * 60 + 15, status: "booked", bookedDaysBefore: 20, description: "Ögonbottenfotografering, diabeteskontroll" });
       for (const booking of mine) book(booking);
+      // Added last, so that what was generated before keeps its ids: a named nurse answering (the answer unread), and a
+      // conversation the unit closed.
+      b.thread({
+        unit: "nhKungshojd",
+        topic: "Fråga om behandling",
+        day: today - 3,
+        messages: [
+          { from: "patient", text: "Hej! Ska jag ta metforminet före eller efter maten?" },
+          { from: "care", text: "Hej Anna! Ta det i samband med maten, så blir magen lugnare.", afterDays: 1 },
+        ],
+        signedByStaff: true,
+        unreadLast: true,
+      });
+      b.thread({
+        unit: "suOrthopedics",
+        topic: "Återbesök efter knäoperationen",
+        day: today - 60,
+        messages: [
+          { from: "patient", text: "Hej! Behöver jag komma på återbesök nu när knät fungerar bra?" },
+          { from: "care", text: "Hej! Nej, du behöver inget återbesök. Vi avslutar kontakten här. Hör av dig till din vårdcentral om något händer." },
+        ],
+        closed: true,
+      });
       return;
     }
     case "guardian": {
@@ -169,6 +192,8 @@ export function castRecord(b: RecordBuilder, who: CastPerson, bookings: Resolved
         ],
       });
       for (const booking of mine) book(booking);
+      // Added last, so that what was generated before keeps its ids.
+      b.reminder({ unit: "nhKungshojdBvc", topic: "Påminnelse: femårsbesök", day: today - 1, text: "Hej! Det är dags för Elsas femårsbesök. Boka en tid under Boka tid eller ring oss." });
       return;
     }
     case "child12": {

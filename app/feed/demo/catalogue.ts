@@ -393,6 +393,34 @@ export function organizationResource(u: Unit, lastUpdatedMs: number): Organizati
     telecom: [{ system: "phone", value: u.phone, use: "work" }],
     address: [{ use: "work", type: "physical", line: [u.street], postalCode: u.postalCode, city: u.city, country: "SE" }],
     ...(u.parent ? { partOf: orgRef(unit(u.parent)) } : {}),
+    ...messagingExtensions(u.role),
+  };
+}
+
+/**
+ * What a unit says about messages to it (the feed's care_units.open_messaging, message_topics, answer_working_days):
+ * a health centre's three topics and 3 working days; a children's health centre, a specialist clinic and the youth
+ * clinic their own lists; the youth clinic open to anyone (no earlier care needed). Other units state nothing (the
+ * region's topics apply).
+ */
+const MESSAGING: Partial<Record<UnitRole, { open?: boolean; topics: [code: string, display: string][]; days: number }>> = {
+  "primary-care": { topics: [["behandling", "Fråga om behandling"], ["recept", "Förnya recept"], ["ovrigt", "Övrigt"]], days: 3 },
+  "child-health": { topics: [["barnets-halsa", "Fråga om mitt barns hälsa"], ["vaccination", "Vaccinationer"], ["ovrigt", "Övrigt"]], days: 2 },
+  specialist: { topics: [["behandling", "Fråga om behandling"], ["provsvar", "Provsvar"], ["ombokning", "Av- eller ombokning"]], days: 5 },
+  "youth-clinic": { open: true, topics: [["preventivmedel", "Preventivmedel"], ["samtal", "Samtal med kurator"], ["ovrigt", "Övrigt"]], days: 2 },
+};
+
+const VGR_SD = "https://vgregion.se/fhir/StructureDefinition";
+
+function messagingExtensions(role: UnitRole): Pick<Organization, "extension"> {
+  const m = MESSAGING[role];
+  if (!m) return {};
+  return {
+    extension: [
+      ...(m.open ? [{ url: `${VGR_SD}/open-messaging`, valueBoolean: true }] : []),
+      ...m.topics.map(([code, display]) => ({ url: `${VGR_SD}/message-topic`, valueCoding: { system: "https://vgregion.se/fhir/CodeSystem/message-topic", code, display } })),
+      { url: `${VGR_SD}/answer-time`, valueInteger: m.days },
+    ],
   };
 }
 
