@@ -1,5 +1,5 @@
 import { redirect } from "@remix-run/node";
-import { and, eq, isNotNull, isNull, or, sql, type Placeholder } from "drizzle-orm";
+import { and, eq, isNotNull, isNull, or, sql, type Placeholder, type SQL } from "drizzle-orm";
 import { database, type Queryable } from "../../db/connection";
 import { guardianships, people, personLinks, sessions } from "../../db/schema";
 import { jsonValue, preparedStatement, runNamed } from "../../db/statements";
@@ -254,7 +254,7 @@ function findPerson(db: Queryable, personId: string): Promise<PersonFacts | null
  * The guardian relation rows of this guardian: matched by person id, or while the feed has not resolved the guardian
  * yet, by personnummer or by the guardian's Patient `link` to the RelatedPerson.
  */
-function guardianIs(guardianPersonId: Placeholder | typeof sessions.personId) {
+function guardianIs(guardianPersonId: Placeholder | SQL | typeof sessions.personId) {
   return or(
     eq(guardianships.guardianPersonId, guardianPersonId),
     and(
@@ -271,6 +271,14 @@ function guardianIs(guardianPersonId: Placeholder | typeof sessions.personId) {
       ),
     ),
   );
+}
+
+/**
+ * Whether the person (an SQL expression of a people.id) is recorded as a guardian of the child: the candidates a
+ * feature asks `decideAccess` about (it decides whether they may act for the child today).
+ */
+export function recordedGuardianOf(personId: SQL, childPersonId: string): SQL {
+  return sql`exists (select 1 from ${guardianships} where ${guardianships.childPersonId} = ${childPersonId} and ${guardianships.deletedAt} is null and ${guardianIs(personId)})`;
 }
 
 const guardianshipColumns = {

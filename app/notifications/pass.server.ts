@@ -1,7 +1,9 @@
 import { sql } from "drizzle-orm";
 import { rowsOf, type Database } from "../../db/connection";
 import { notificationOutbox, type NotificationChannel } from "../../db/schema";
-import { decideAccess } from "~/identity/access.server";
+import { recordRules } from "~/disclosure/exclusions.server";
+import { fromExcludedUnitId } from "~/disclosure/visibility.server";
+import { decideAccess, recordedGuardianOf } from "~/identity/access.server";
 import type { Language } from "~/i18n/config";
 import { NOTIFICATION_KIND, type NotificationPayload } from "./delivery.server";
 
@@ -57,6 +59,8 @@ export async function notificationPass(db: Database, options: { now: Date; chann
   const [cursor] = rowsOf<{ looked_until: Date | string }>(await db.execute(sql`select looked_until from notification_pass where name = ${PASS_NAME}`));
   const lookBack = new Date(now.getTime() - LOOK_BACK_MS);
   const from = cursor ? new Date(Math.max(new Date(cursor.looked_until).getTime() - PASS_OVERLAP_MS, lookBack.getTime())) : lookBack;
+  // A message the portal never shows (from a unit withheld online) is not told of either.
+  const rules = await recordRules(db);
   const found = rowsOf<CareMessage>(
     await db.execute(sql`
       select m.id, m.person_id, m.thread_id, m.received_at
@@ -64,6 +68,7 @@ export async function notificationPass(db: Database, options: { now: Date; chann
       where m.direction = 'care' and m.deleted_at is null and m.read_at is null and m.person_id is not null
         and m.received_at > ${from.toISOString()}::timestamptz and m.received_at <= ${now.toISOString()}::timestamptz
         and coalesce(m.sent_at, m.received_at) > ${lookBack.toISOString()}::timestamptz
+        and not ${fromExcludedUnitId(rules, sql`coalesce(m.care_unit_id, '')`, sql`coalesce(m.care_unit_reference, '')`)}
       order by m.received_at, m.id
       limit ${PASS_BATCH}`),
   );
@@ -95,12 +100,7 @@ async function recipientsOf(db: Database, subjectPersonId: string, now: Date): P
       select cs.person_id, cs.email, cs.mobile, cs.by_email, cs.by_sms, cs.language
       from contact_settings cs
       where cs.on_new_message and (cs.by_email or cs.by_sms)
-        and (cs.person_id = ${subjectPersonId} or exists (
-          select 1 from guardianships g
-          where g.child_person_id = ${subjectPersonId} and g.deleted_at is null
-            and (g.guardian_person_id = cs.person_id
-              or (g.guardian_person_id is null and g.guardian_personnummer = (select p.personnummer from people p where p.id = cs.person_id and p.deleted_at is null))
-              or (g.guardian_person_id is null and exists (select 1 from person_links l where l.related_person_id = g.id and l.person_id = cs.person_id)))))
+        and (cs.person_id = ${subjectPersonId} or ${recordedGuardianOf(sql`cs.person_id`, subjectPersonId)})
       order by cs.person_id`),
   );
   const allowed: Recipient[] = [];

@@ -2,7 +2,7 @@ import type { Organization, Patient, Practitioner, Resource } from "@medplum/fhi
 import { messageText } from "../message-text";
 import { isInbox, sniffContentType, type MessageStore, type StoredMessage } from "./messages.server";
 import type { Reply, StandInRequest } from "./reply.server";
-import type { CareTeam } from "./stand-in.server";
+import type { CareTeam } from "./care-team";
 
 /**
  * `GET /_stand-in/care-team`: a page for answering as the care team in the stand-in (a loopback development tool, no
