@@ -9,12 +9,12 @@
 //   capacity  bookings/s at saturation (closed loop, --connections at once over both processes), and their p95.
 // Every answer must be 303; any other is counted and makes the run fail.
 // Flags: --patients 2000  --citizens 1500  --rate 20  --seconds 20  --connections 16  --capacity-seconds 15
-import http from "node:http";
 import os from "node:os";
 import { parseArgs } from "node:util";
-import { databaseCpuMs, localServerUrl, percentile, processCpuMs, type Portal } from "./bench-portal";
+import { localServerUrl, percentile } from "./bench-portal";
 import { timeToBook } from "~/booking/booking.server";
 import { eachLimited, freeTimesOf, postBooking, prepareBookingBench, type Citizen } from "./bench-booking";
+import { atRate, saturated, StatusCount, type Send } from "./bench-citizens";
 
 const { values: args } = parseArgs({
   options: {
@@ -77,69 +77,8 @@ async function bookingPairs(bench: Awaited<ReturnType<typeof prepareBookingBench
   return pairs;
 }
 
-const statuses = new Map<number, number>();
-function count(status: number) {
-  statuses.set(status, (statuses.get(status) ?? 0) + 1);
-}
-
-/** Open loop: booking i is due at start + i/rate; latency counts from then. */
-async function atRate(portals: Portal[], pairs: Pair[]): Promise<number[]> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-  const start = performance.now() + 100;
-  const latencies: number[] = [];
-  const inFlight: Promise<void>[] = [];
-  for (const [i, pair] of pairs.entries()) {
-    const due = start + (i * 1000) / rate;
-    const wait = due - performance.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    inFlight.push(
-      postBooking(agent, portals[i % portals.length]!, pair.citizen, pair.slotId).then((answer) => {
-        count(answer.status);
-        if (answer.status === 303) latencies.push(performance.now() - due);
-      }),
-    );
-  }
-  await Promise.all(inFlight);
-  agent.destroy();
-  return latencies.sort((a, b) => a - b);
-}
-
-/** Closed loop: `connections` bookings at once until the time or the pairs run out. */
-async function saturated(
-  portals: Portal[],
-  pairs: Pair[],
-  seconds: number,
-  connections: number,
-  warmUp = false,
-): Promise<{ booked: number; seconds: number; latencies: number[]; portalCpuMs: number; databaseCpuMs: number }> {
-  const portalCpu = () => portals.reduce((n, p) => n + processCpuMs(p.child.pid), 0);
-  const [portalBefore, databaseBefore] = [portalCpu(), databaseCpuMs()];
-  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
-  const latencies: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  const until = started + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: connections }, async (_, c) => {
-      while (next < pairs.length && performance.now() < until) {
-        const pair = pairs[next++]!;
-        const answer = await postBooking(agent, portals[c % portals.length]!, pair.citizen, pair.slotId);
-        count(answer.status);
-        if (answer.status === 303) latencies.push(answer.ms);
-      }
-    }),
-  );
-  const elapsed = (performance.now() - started) / 1000;
-  agent.destroy();
-  if (next >= pairs.length && !warmUp) console.warn(`  ! the free times ran out after ${elapsed.toFixed(1)} s: use more --patients`);
-  return {
-    booked: latencies.length,
-    seconds: elapsed,
-    latencies: latencies.sort((a, b) => a - b),
-    portalCpuMs: portalCpu() - portalBefore,
-    databaseCpuMs: databaseCpuMs() - databaseBefore,
-  };
-}
+const statuses = new StatusCount();
+const book: Send<Pair> = (agent, portal, pair) => postBooking(agent, portal, pair.citizen, pair.slotId);
 
 const ms = (n: number) => n.toFixed(1).padStart(6);
 
@@ -153,24 +92,24 @@ try {
   console.log(`${bench.citizens.length} citizens with sessions; ${pairs.length} distinct (citizen, free time) pairs over ${bench.eligible.size} bookable types`);
   if (pairs.length < WARM_UP + openLoop + 100) throw new Error("too few free times for the run: use more --patients");
   // Warm up: JIT, connection pools, PostgreSQL's buffers.
-  await saturated(bench.portals, pairs.slice(0, WARM_UP), 30, 4, true);
-  const latency = await atRate(bench.portals, pairs.slice(WARM_UP, WARM_UP + openLoop));
-  const capacity = await saturated(bench.portals, pairs.slice(WARM_UP + openLoop), Number(args["capacity-seconds"]), Number(args.connections));
+  await saturated(bench.portals, pairs.slice(0, WARM_UP), { seconds: 30, connections: 4, database: bench.databaseName }, book, statuses);
+  const latency = await atRate(bench.portals, pairs.slice(WARM_UP, WARM_UP + openLoop), rate, book, statuses);
+  const capacity = await saturated(bench.portals, pairs.slice(WARM_UP + openLoop), { seconds: Number(args["capacity-seconds"]), connections: Number(args.connections), database: bench.databaseName }, book, statuses);
+  if (capacity.ranOut) console.warn(`  ! the free times ran out after ${capacity.seconds.toFixed(1)} s: use more --patients`);
 
   console.log(`\n══ a booking (POST /appointments/book/confirm → 303), 2 portal processes`);
   console.log(`at ${rate} bookings/s (open loop, ${latency.length} booked): p50 ${ms(percentile(latency, 50))}  p95 ${ms(percentile(latency, 95))}  p99 ${ms(percentile(latency, 99))} ms`);
   console.log(
-    `at saturation (${args.connections} at once): ${(capacity.booked / capacity.seconds).toFixed(0)} bookings/s (${capacity.booked} in ${capacity.seconds.toFixed(1)} s); ` +
+    `at saturation (${args.connections} at once): ${(capacity.done / capacity.seconds).toFixed(0)} bookings/s (${capacity.done} in ${capacity.seconds.toFixed(1)} s); ` +
       `p50 ${ms(percentile(capacity.latencies, 50))}  p95 ${ms(percentile(capacity.latencies, 95))} ms; ` +
-      `CPU per booking: portals ${(capacity.portalCpuMs / capacity.booked).toFixed(1)} ms, database ${(capacity.databaseCpuMs / capacity.booked).toFixed(1)} ms`,
+      `CPU per booking: portals ${(capacity.portalCpuMs / capacity.done).toFixed(1)} ms, database ${(capacity.databaseCpuMs / capacity.done).toFixed(1)} ms`,
   );
   // Other work on the machine (load average above 2 on 2 cores) slows every figure here.
   console.log(`load average at the end: ${load()}`);
-  const others = [...statuses].filter(([status]) => status !== 303);
-  console.log(`answers: ${[...statuses].map(([status, n]) => `${status === 0 ? "network error" : status} ×${n}`).join(", ")}`);
+  console.log(`answers: ${statuses}`);
   const p95 = percentile(latency, 95);
   console.log(`target p95 under ${TARGET_P95_MS} ms at ${rate} bookings/s: ${p95 < TARGET_P95_MS ? "met" : "NOT met"} (${p95.toFixed(1)} ms)`);
-  ok = others.length === 0;
+  ok = statuses.others(303) === 0;
   if (!ok) console.log("FAIL: answers other than 303 (each pair is a free time only its citizen asks for)");
 } finally {
   await bench.cleanup();

@@ -174,3 +174,38 @@ export function databaseCpuMs(): number {
   }
   return found ? total : NaN;
 }
+
+/** The server's own processes that write for every database: what a database's commits also cost. */
+const SHARED_DATABASE_PROCESSES = /^postgres: .*: (checkpointer|background writer|walwriter)\s*$/;
+
+/**
+ * CPU time (ms) of each PostgreSQL process on this machine serving `database` (its backends, and the server's
+ * checkpointer, background writer and WAL writer), by pid: with `databaseCpuMsSince`, a database's CPU over an
+ * interval that neither other databases' backends (other benchmarks, tests on the same server) nor their ending count in.
+ */
+export function databaseCpuSnapshot(database: string): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      if (!stat.includes("(postgres)")) continue;
+      const title = readFileSync(`/proc/${entry}/cmdline`, "utf8").replace(/\0/g, " ").trim();
+      if (!title.split(/\s+/).includes(database) && !SHARED_DATABASE_PROCESSES.test(title)) continue;
+      const fields = stat.split(") ")[1]?.split(" ") ?? [];
+      out.set(Number(entry), ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS);
+    } catch {
+      // the process ended
+    }
+  }
+  return out;
+}
+
+/** The CPU (ms) the database's processes used since the snapshot (a process started since counts whole); NaN for none. */
+export function databaseCpuMsSince(before: Map<number, number>, database: string): number {
+  const after = databaseCpuSnapshot(database);
+  if (after.size === 0) return NaN;
+  let total = 0;
+  for (const [pid, ms] of after) total += ms - (before.get(pid) ?? 0);
+  return total;
+}

@@ -3,6 +3,7 @@ import { logAccess } from "~/audit/access-log.server";
 import { recordRules } from "~/disclosure/exclusions.server";
 import { generateDemoResources } from "~/feed/demo/generate";
 import { ingestStream } from "~/feed/ingest.server";
+import { findConversation, listConversations } from "~/messages/conversations.server";
 import { loadOverview, overviewRefs } from "~/record/overview.server";
 import { resultTrend, sectionPage } from "~/record/queries.server";
 import { parseSectionFilters } from "~/record/filters.server";
@@ -34,10 +35,11 @@ interface CapturedQuery {
 }
 
 /**
- * The SQL the record pages run for one patient, captured from the pages' own query functions (so the plans shown are
- * of the queries the portal really makes, not of hand-written copies).
+ * The SQL the record pages (and the messages' inbox and a conversation, when `conversationId` is given) run for one
+ * patient, captured from the pages' own query functions (so the plans shown are of the queries the portal really
+ * makes, not of hand-written copies). The conversation is read as when opened again: nothing left to mark read.
  */
-export async function recordPageQueries(handle: DatabaseHandle, personId: string, trendCode: string): Promise<CapturedQuery[]> {
+export async function recordPageQueries(handle: DatabaseHandle, personId: string, trendCode: string, conversationId?: string): Promise<CapturedQuery[]> {
   if (handle.kind !== "postgres") throw new Error("query plans are taken on PostgreSQL");
   const captured: CapturedQuery[] = [];
   let current = "";
@@ -66,6 +68,12 @@ export async function recordPageQueries(handle: DatabaseHandle, personId: string
       ["notes list (entries and facets)", () => section("notes")],
       ["notes search", () => section("notes", "q=blodtryck")],
     ];
+    if (conversationId !== undefined) {
+      steps.push(
+        ["inbox", async () => logAccess(db, access, "messages", (await listConversations(db, { subjectId: personId, rules, page: 1 })).conversations.map((c) => c.ref))],
+        ["conversation", async () => logAccess(db, access, "messages", (await findConversation(db, { subjectId: personId, rules, id: conversationId }))?.messages.map((m) => m.ref))],
+      );
+    }
     for (const [name, run] of steps) {
       current = name;
       await run();

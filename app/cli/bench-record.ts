@@ -1,5 +1,5 @@
-// `npm run bench:record`: how fast the record pages (and the booking pages of free times and appointments) are at 2,000
-// and 20,000 patients.
+// `npm run bench:record`: how fast the record pages (and the booking pages of free times and appointments, and the
+// messages' inbox and a conversation) are at 2,000 and 20,000 patients.
 //
 // For each size: a fresh PostgreSQL database, generated patients loaded through the feed, a production build of the
 // portal serving it, and virtual users (each a different patient, logged in by a session row of their own). Then:
@@ -22,6 +22,8 @@ import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import { sql } from "drizzle-orm";
 import { bookableTypes, bookingUnits } from "~/booking/booking.server";
+import { recordRules } from "~/disclosure/exclusions.server";
+import { listConversations } from "~/messages/conversations.server";
 import { pageJavaScript } from "./page-javascript";
 import { adoptConfiguredKeywords, judgeAllEntries } from "~/disclosure/keyword-verdicts.server";
 import { openDatabase, postgresClient, rowsOf, type DatabaseHandle } from "../../db/connection";
@@ -62,6 +64,8 @@ interface User {
   trendCode: string;
   /** The booking page's path of a type they may book: /appointments/book/<unitId>/<typeId>. */
   bookingPath: string;
+  /** The id of one of their conversations, the newest the inbox shows them (/messages/<id>). */
+  conversationId: string;
 }
 
 interface Page {
@@ -69,7 +73,7 @@ interface Page {
   path: (user: User) => string;
   /** Sent with the virtual user's session cookie. */
   loggedIn: boolean;
-  /** A page of the citizen's own data (the record's, or booking's): also measured for latency, and held to the targets. */
+  /** A page of the citizen's own data (the record's, booking's or messages'): also measured for latency, and held to the targets. */
   record: boolean;
 }
 
@@ -84,6 +88,10 @@ const allPages: Page[] = [
   // Booking: next week's free times of a type the citizen may book, and their appointments.
   { name: "free times (week)", path: (u) => `${u.bookingPath}?week=1`, loggedIn: true, record: true },
   { name: "my appointments", path: () => "/appointments", loggedIn: true, record: true },
+  // Messages: the inbox's first page, and a conversation of theirs, opened before (see benchSize: the first opening
+  // marks the care team's messages read, a write and an outbox row; measured is the read after it).
+  { name: "inbox", path: () => "/messages", loggedIn: true, record: true },
+  { name: "conversation", path: (u) => `/messages/${encodeURIComponent(u.conversationId)}`, loggedIn: true, record: true },
   // The comparison the targets name: the same build's page that reads no patient data, as anyone reads it.
   { name: NO_DATA_PAGE, path: () => "/accessibility", loggedIn: false, record: false },
   // The same page for a logged-in citizen: with the session lookup and page header every personal page has.
@@ -284,9 +292,9 @@ async function latencies(runs: SizeRun[]): Promise<void> {
  * Each query's plan twice: planned for these values (as the first runs of a statement are), and the generic plan
  * PostgreSQL may keep for the prepared statement the portal runs it as (see runNamed), forced here to show it.
  */
-async function explainPlans(handle: DatabaseHandle, databaseUrl: string, personId: string, trendCode: string): Promise<string[]> {
+async function explainPlans(handle: DatabaseHandle, databaseUrl: string, user: User): Promise<string[]> {
   const out: string[] = [];
-  const queries = await recordPageQueries(handle, personId, trendCode);
+  const queries = await recordPageQueries(handle, user.personId, user.trendCode, user.conversationId);
   const client = postgresClient(databaseUrl, { max: 1 });
   try {
     await client.unsafe("set plan_cache_mode = force_generic_plan");
@@ -376,10 +384,11 @@ async function benchSize(patients: number): Promise<SizeRun> {
       where e.section = 'results' and e.code is not null and e.deleted_at is null and not p.deceased
         and p.personnummer is not null and p.birth_date < now() - interval '18 years'
       group by e.person_id, e.code having count(*) > 2
-      order by e.person_id, count(*) desc limit ${userCount * 3}`),
+      order by e.person_id, count(*) desc limit ${userCount * 6}`),
   );
   if (subjects.length === 0) throw new Error("no adult patients with repeated results were generated");
   const users: User[] = [];
+  const rules = await recordRules(handle.db);
   for (const s of subjects) {
     if (users.length === userCount) break;
     // The first type of the first unit the booking page offers them (the unit whose care they are in comes first);
@@ -387,15 +396,36 @@ async function benchSize(patients: number): Promise<SizeRun> {
     const [unit] = await bookingUnits(handle.db, { subjectId: s.person_id });
     const [type] = unit ? await bookableTypes(handle.db, { subjectId: s.person_id, unitId: unit.id }) : [];
     if (!unit || !type) continue;
+    // The newest conversation their inbox shows (as the messages domain lists it); a patient without one is not a
+    // virtual user either (about 4 adults in 10 have written to their care centre in the generated data).
+    const [conversation] = (await listConversations(handle.db, { subjectId: s.person_id, rules, page: 1 })).conversations;
+    if (!conversation) continue;
     const bookingPath = `/appointments/book/${encodeURIComponent(unit.id)}/${encodeURIComponent(type.id)}`;
-    users.push({ personId: s.person_id, cookie: await sessionCookie(handle.db, s.person_id), trendCode: s.code, bookingPath });
+    users.push({ personId: s.person_id, cookie: await sessionCookie(handle.db, s.person_id), trendCode: s.code, bookingPath, conversationId: conversation.id });
   }
-  if (users.length === 0) throw new Error("no adult patient with repeated results may book a type");
+  if (users.length === 0) throw new Error("no adult patient with repeated results, a conversation and a type to book was generated");
+  if (users.length < userCount) console.warn(`  ! ${users.length} virtual users of the ${userCount} asked for`);
 
   portal = await startPortal(databaseUrl, args.profile ? { profileDir: args.profile } : {});
   for (const page of pages) {
-    const res = await fetch(`${portal.url}${page.path(users[0] as User)}`, { headers: { cookie: (users[0] as User).cookie } });
+    const res = await fetch(`${portal.url}${page.path(users[0] as User)}`, { headers: { cookie: (users[0] as User).cookie }, redirect: "manual" });
     if (res.status !== 200) throw new Error(`${page.name} answered ${res.status}`);
+  }
+  // Each virtual user's conversation opened once: the generated care messages arrive unread, and the first opening
+  // marks them read (an update and an outbox row telling the clinical system). Measured is a conversation opened again,
+  // the same in every round; the first opening's write is not in the figures.
+  if (pages.some((p) => p.name === "conversation")) {
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        while (next < users.length) {
+          const user = users[next++] as User;
+          const res = await fetch(`${portal!.url}/messages/${encodeURIComponent(user.conversationId)}`, { headers: { cookie: user.cookie }, redirect: "manual" });
+          await res.arrayBuffer();
+          if (res.status !== 200) throw new Error(`a conversation answered ${res.status}`);
+        }
+      }),
+    );
   }
   // Warm up: JIT, connection pool, PostgreSQL buffers.
   for (const page of pages) await autocannon({ url: portal.url, connections: 4, duration: 2, requests: [{ path: page.path(users[0] as User), headers: { cookie: (users[0] as User).cookie } }] });
@@ -403,7 +433,7 @@ async function benchSize(patients: number): Promise<SizeRun> {
   const cap = await capacities(portal.url, portal.child.pid, users);
   const plans = () => {
     process.env.BENCH_CAPTURE_URL = databaseUrl;
-    return explainPlans(handle, databaseUrl, (users[0] as User).personId, (users[0] as User).trendCode);
+    return explainPlans(handle, databaseUrl, users[0] as User);
   };
   return {
     patients: people,
@@ -426,6 +456,8 @@ const RECORD_ROUTE_CHAINS: [string, string[]][] = [
   ["results list", ["root", "routes/record", "routes/record.results._index"]],
   ["trend", ["root", "routes/record", "routes/record.results.$code"]],
   ["notes list", ["root", "routes/record", "routes/record.notes"]],
+  ["inbox", ["root", "routes/messages", "routes/messages._index"]],
+  ["conversation", ["root", "routes/messages", "routes/messages.$id"]],
 ];
 const javaScript = RECORD_ROUTE_CHAINS.map(([name, chain]) => ({ name, ...pageJavaScript(chain) }));
 
