@@ -1,4 +1,4 @@
-import { Link } from "@remix-run/react";
+import { isRouteErrorResponse, Link, useRouteError } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { PageTitle } from "./page-title";
 
@@ -14,6 +14,29 @@ export function ErrorPage({ status }: { status: number }) {
       <p>
         <Link to="/">{t("errors.goHome")}</Link>
       </p>
+    </div>
+  );
+}
+
+/**
+ * An area's error boundary: a 404 (no such thing for the subject on screen, or not theirs to see: one answer) with
+ * the ways on within the area; any other failure, the site's error page.
+ */
+export function AreaErrorBoundary({ ways }: { ways: { to: string; label: string }[] }) {
+  const error = useRouteError();
+  const { t } = useTranslation();
+  if (!isRouteErrorResponse(error) || error.status !== 404) return <ErrorPage status={isRouteErrorResponse(error) ? error.status : 500} />;
+  return (
+    <div className="page narrow">
+      <PageTitle>{t("errors.notFoundTitle")}</PageTitle>
+      <p>{t("errors.notFoundText")}</p>
+      <ul className="inline-list">
+        {ways.map((way) => (
+          <li key={way.to}>
+            <Link to={way.to}>{way.label}</Link>
+          </li>
+        ))}
+      </ul>
     </div>
   );
 }

@@ -1,9 +1,8 @@
 import type { LinksFunction } from "@remix-run/node";
-import { isRouteErrorResponse, Link, Outlet, useRouteError } from "@remix-run/react";
+import { Outlet } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import messagesStyles from "~/components/messages/messages.css";
-import { ErrorPage } from "~/components/error-page";
-import { PageTitle } from "~/components/page-title";
+import { AreaErrorBoundary } from "~/components/error-page";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: messagesStyles }];
 
@@ -20,20 +19,6 @@ export default function MessagesLayout() {
 
 /** A 404 here: no such conversation for the subject on screen (or not theirs to read): one answer. */
 export function ErrorBoundary() {
-  const error = useRouteError();
   const { t } = useTranslation("messages");
-  if (isRouteErrorResponse(error) && error.status === 404) {
-    return (
-      <div className="page narrow">
-        <PageTitle>{t("common:errors.notFoundTitle")}</PageTitle>
-        <p>{t("common:errors.notFoundText")}</p>
-        <ul className="inline-list">
-          <li>
-            <Link to="/messages">{t("conversation.backToInbox")}</Link>
-          </li>
-        </ul>
-      </div>
-    );
-  }
-  return <ErrorPage status={isRouteErrorResponse(error) ? error.status : 500} />;
+  return <AreaErrorBoundary ways={[{ to: "/messages", label: t("conversation.backToInbox") }]} />;
 }
