@@ -80,7 +80,7 @@ for (const javaScriptEnabled of [true, false]) {
         await expect(listed.locator(".appointment-status")).toHaveText(t("booking:status.booked"));
 
         await visit("/record");
-        const card = page.locator("section", { has: page.getByRole("heading", { name: t("record:overview.appointments") }) });
+        const card = page.locator("section", { has: page.getByRole("heading", { name: t("overview:appointments") }) });
         await expect(card.locator(`a[href="/appointments/${id}"]`)).toBeVisible();
         await card.locator(`a[href="/appointments/${id}"]`).click();
         await expect(page).toHaveURL(new RegExp(`/appointments/${id}$`));
@@ -152,10 +152,10 @@ for (const javaScriptEnabled of [true, false]) {
         // The booking pass (every 10 s) offers the earliest free time; the overview tells it.
         await expect(async () => {
           await page.goto("/record");
-          await expect(page.getByRole("link", { name: t("record:overview.earlierOfferLink") })).toBeVisible({ timeout: 1_000 });
+          await expect(page.getByRole("link", { name: t("overview:earlierOfferLink") })).toBeVisible({ timeout: 1_000 });
         }).toPass({ timeout: 40_000, intervals: [2_000, 3_000, 5_000] });
         await scan();
-        await page.getByRole("link", { name: t("record:overview.earlierOfferLink") }).click();
+        await page.getByRole("link", { name: t("overview:earlierOfferLink") }).click();
         await expect(page).toHaveURL(new RegExp(`/appointments/${id}$`));
         await scan();
         await page.getByRole("button", { name: t("booking:earlier.take") }).click();

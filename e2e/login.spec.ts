@@ -73,7 +73,7 @@ for (const javaScriptEnabled of [true, false]) {
       await answerNewEntries(page, t, scan);
       // Logged in from the start page, the person lands on their own start: the overview of their record.
       await expect(page).toHaveURL(/\/record$/);
-      await expect(page.getByRole("heading", { level: 1 })).toHaveText(t("record:overview.title"));
+      await expect(page.getByRole("heading", { level: 1 })).toHaveText(t("overview:title"));
       await scan();
       await expectNoDeadLinks(page);
 
@@ -93,8 +93,8 @@ for (const javaScriptEnabled of [true, false]) {
       await header.getByRole("button", { name: t("identity:header.switchAction") }).click();
       await expect(page.getByTestId("subject")).toHaveText(t("identity:header.showingFor", { name: castName("child5") }));
       // Every heading and count names the child, not "you".
-      await expect(page.getByRole("heading", { level: 1 })).toHaveText(t("record:overview.title", { context: "for", name: castName("child5") }));
-      for (const card of [t("record:overview.appointments"), t("record:overview.messages")]) {
+      await expect(page.getByRole("heading", { level: 1 })).toHaveText(t("overview:title", { context: "for", name: castName("child5") }));
+      for (const card of [t("overview:appointments"), t("overview:messages")]) {
         await expect(page.locator("section", { has: page.getByRole("heading", { name: card }) })).toContainText(castName("child5"));
       }
       await scan();
@@ -137,7 +137,7 @@ for (const javaScriptEnabled of [true, false]) {
       // The switch lands on the person's start, for the subject now on screen.
       await expect(page).toHaveURL(/\/record$/);
       await expect(page.getByTestId("subject")).toHaveText(t("identity:header.showingSelf"));
-      await expect(page.getByRole("heading", { level: 1 })).toHaveText(t("record:overview.title"));
+      await expect(page.getByRole("heading", { level: 1 })).toHaveText(t("overview:title"));
       await scan();
 
       await visit("/access-log");

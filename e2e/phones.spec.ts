@@ -77,7 +77,7 @@ for (const viewport of phones) {
         await check();
         // The chart's text is read at no less than 12 px.
         const chart = page.getByRole("img", {
-          name: t("record:trend.chartTitle", { title: "B-HbA1c" }),
+          name: t("trend:chartTitle", { title: "B-HbA1c" }),
         });
         const smallest = await chart.evaluate((svg) => {
           const scale = svg.clientWidth / (svg as SVGSVGElement).viewBox.baseVal.width;
@@ -169,7 +169,7 @@ test("a result's table is not cut off at 1280 px", async ({ page, scan, t }) => 
   await openHbA1cTrend(page, t);
   await scan();
   const region = page.getByRole("region", {
-    name: t("record:trend.caption", { title: "B-HbA1c" }),
+    name: t("trend:caption", { title: "B-HbA1c" }),
   });
   const { scrollWidth, clientWidth } = await region.evaluate((el) => ({
     scrollWidth: el.scrollWidth,

@@ -21,11 +21,11 @@ for (const javaScriptEnabled of [true, false]) {
     test("a citizen reads the overview and every section, each entry with its date, unit and kind of provider", async ({ page, scan, t }) => {
       test.setTimeout(150_000);
       await loginAs(page, { t, scan, key: "main" });
-      await expect(page.getByRole("heading", { level: 1 })).toHaveText(t("record:overview.title"));
-      await expect(page.getByRole("heading", { name: t("record:overview.appointments") })).toBeVisible();
-      await expect(page.getByRole("heading", { name: t("record:overview.messages") })).toBeVisible();
-      await expect(page.getByText(t("record:overview.noUnreadConversations"))).toHaveCount(0);
-      await expect(page.getByRole("heading", { name: t("record:overview.warnings") })).toBeVisible();
+      await expect(page.getByRole("heading", { level: 1 })).toHaveText(t("overview:title"));
+      await expect(page.getByRole("heading", { name: t("overview:appointments") })).toBeVisible();
+      await expect(page.getByRole("heading", { name: t("overview:messages") })).toBeVisible();
+      await expect(page.getByText(t("overview:noUnreadConversations"))).toHaveCount(0);
+      await expect(page.getByRole("heading", { name: t("overview:warnings") })).toBeVisible();
       await expect(page.getByTestId("hidden-entries")).toContainText(t("record:hidden.allShown"));
       await scan();
 
@@ -99,9 +99,9 @@ for (const javaScriptEnabled of [true, false]) {
       await scan();
       await page.getByRole("link", { name: t("record:results.overTime", { title: "B-HbA1c" }) }).first().click();
       await expect(page).toHaveURL(/\/record\/results\/[^/]+$/);
-      await expect(page.getByRole("heading", { level: 1 })).toHaveText(t("record:trend.title", { title: "B-HbA1c" }));
-      await expect(page.getByRole("img", { name: t("record:trend.chartTitle", { title: "B-HbA1c" }) })).toBeVisible();
-      const table = page.getByRole("table", { name: t("record:trend.caption", { title: "B-HbA1c" }) });
+      await expect(page.getByRole("heading", { level: 1 })).toHaveText(t("trend:title", { title: "B-HbA1c" }));
+      await expect(page.getByRole("img", { name: t("trend:chartTitle", { title: "B-HbA1c" }) })).toBeVisible();
+      const table = page.getByRole("table", { name: t("trend:caption", { title: "B-HbA1c" }) });
       expect(await table.getByRole("row").count()).toBeGreaterThan(5);
       await expect(table.getByText(t("record:assessment.high")).first()).toBeVisible();
       await scan();
@@ -179,10 +179,10 @@ for (const javaScriptEnabled of [true, false]) {
     test("a 14-year-old sees no record, only appointments and messages", async ({ page, scan, t }) => {
       await loginAs(page, { t, scan, key: "teen14" });
       await scan();
-      await expect(page.getByRole("heading", { name: t("record:overview.noRecordTitle") })).toBeVisible();
-      await expect(page.getByRole("heading", { name: t("record:overview.appointments") })).toBeVisible();
+      await expect(page.getByRole("heading", { name: t("overview:noRecordTitle") })).toBeVisible();
+      await expect(page.getByRole("heading", { name: t("overview:appointments") })).toBeVisible();
       await expect(page.getByRole("navigation", { name: t("record:nav.label") })).toHaveCount(0);
-      await expect(page.getByRole("heading", { name: t("record:overview.newestResults") })).toHaveCount(0);
+      await expect(page.getByRole("heading", { name: t("overview:newestResults") })).toHaveCount(0);
       const response = await page.goto("/record/notes");
       expect(response?.status()).toBe(404);
       await expect(page.getByRole("heading", { level: 1 })).toHaveText(t("record:notAvailable.title"));

@@ -81,20 +81,20 @@ test.describe("texts with JavaScript on", () => {
     const documents = documentRequests(page);
 
     // A first visit: the document of a record page, its texts those of its routes: root's (common and identity, in one
-    // chunk: app/locales/sv/shell.ts) and the record's.
+    // chunk: app/locales/sv/shell.ts), the record's and the overview's.
     await page.goto("/record");
-    await expect(page.getByRole("heading", { level: 1 })).toHaveText(t("record:overview.title"));
-    expect(await textsLoaded(page)).toEqual(["record", "shell"]);
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText(t("overview:title"));
+    expect(await textsLoaded(page)).toEqual(["overview", "record", "shell"]);
     await expectNoKeys(page);
     await scan();
 
     // A client-side navigation to the appointments: the booking texts come, and the page shows only once they are here.
     documents.length = 0;
-    await page.getByRole("link", { name: t("record:overview.allAppointments") }).click();
+    await page.getByRole("link", { name: t("overview:allAppointments") }).click();
     await expect(page).toHaveURL(/\/appointments$/);
     await expect(page.getByRole("heading", { level: 1 })).toHaveText(t("booking:list.title"));
     await expect(page.getByRole("link", { name: t("booking:nav.book") }).first()).toBeVisible();
-    expect(await textsLoaded(page), "booking's texts, loaded on the navigation").toEqual(["booking", "record", "shell"]);
+    expect(await textsLoaded(page), "booking's texts, loaded on the navigation").toEqual(["booking", "overview", "record", "shell"]);
     expect(documents, "a client-side navigation").toEqual([]);
     await expectNoKeys(page);
     expect(await keysSeen(page), "keys on screen at any moment since the record page").toEqual([]);

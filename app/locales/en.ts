@@ -9,6 +9,8 @@ export default {
   home: () => import("./en/home.json"),
   accessibility: () => import("./en/accessibility.json"),
   record: () => import("./en/record.json"),
+  overview: () => import("./en/overview.json"),
+  trend: () => import("./en/trend.json"),
   print: () => import("./en/print.json"),
   booking: () => import("./en/booking.json"),
   messages: () => import("./en/messages.json"),

@@ -13,6 +13,8 @@ export default {
   home: () => import("./sv/home.json"),
   accessibility: () => import("./sv/accessibility.json"),
   record: () => import("./sv/record.json"),
+  overview: () => import("./sv/overview.json"),
+  trend: () => import("./sv/trend.json"),
   print: () => import("./sv/print.json"),
   booking: () => import("./sv/booking.json"),
   messages: () => import("./sv/messages.json"),

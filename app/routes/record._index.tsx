@@ -9,6 +9,8 @@ import { TakeAway } from "~/components/record/take-away";
 import { useSubjectTexts } from "~/identity/subject";
 import { readOverviewPage } from "~/record/pages.server";
 
+export const handle = { i18n: "overview" };
+
 export async function loader({ request }: LoaderFunctionArgs) {
   const { overview, hideEntriesAfter } = await readOverviewPage(request);
   // The record's layout leaves out its navigation when there is no record to go to (13–15).
@@ -27,8 +29,8 @@ export default function RecordOverview() {
   const { record, ...comingUp } = overview;
   return (
     <div className="record-overview">
-      <PageTitle>{t("overview.title", context)}</PageTitle>
-      <p className="lead">{t("overview.intro")}</p>
+      <PageTitle>{t("overview:title", context)}</PageTitle>
+      <p className="lead">{t("overview:intro")}</p>
       {record ? <HiddenEntriesNotice hideEntriesAfter={hideEntriesAfter} returnTo={pathname} /> : <NoRecordNotice />}
       <ComingUp overview={comingUp} />
       {record ? (

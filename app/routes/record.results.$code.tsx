@@ -9,6 +9,8 @@ import { formatNumber } from "~/i18n/format";
 import { useSubjectTexts } from "~/identity/subject";
 import { loadTrendPage } from "~/record/pages.server";
 
+export const handle = { i18n: "trend" };
+
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return data(await loadTrendPage(request, params.code));
 }
@@ -22,15 +24,15 @@ export default function ResultTrendPage() {
   return (
     <div className="record-section">
       <p className="no-print">
-        <Link to="/record/results">{t("trend.back")}</Link>
+        <Link to="/record/results">{t("trend:back")}</Link>
       </p>
-      <PageTitle>{subject.title(t("trend.title", { title }))}</PageTitle>
-      <p className="lead">{t("trend.intro")}</p>
+      <PageTitle>{subject.title(t("trend:title", { title }))}</PageTitle>
+      <p className="lead">{t("trend:intro")}</p>
       <HiddenEntriesNotice hideEntriesAfter={hideEntriesAfter} returnTo={pathname} />
       <WithheldNotices notices={withheld} />
       {chartAndTable ? (
         <>
-          <p>{t("trend.valueCount", { count, n: formatNumber(count, i18n.language) })}</p>
+          <p>{t("trend:valueCount", { count, n: formatNumber(count, i18n.language) })}</p>
           <ServerHtml markup={chartAndTable} />
         </>
       ) : null}

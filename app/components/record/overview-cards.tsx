@@ -27,16 +27,16 @@ export function ComingUp({ overview }: { overview: Omit<Overview, "record"> }) {
   const { appointments, offers, upcomingCount, unreadConversations } = overview;
   return (
     <div className="overview-grid">
-      <Card title={t("overview.appointments")}>
+      <Card title={t("overview:appointments")}>
         <p>
           {upcomingCount > 0
-            ? t("overview.appointmentCount", { ...context, count: upcomingCount, n: formatNumber(upcomingCount, lng) })
-            : t("overview.noAppointments", context)}
+            ? t("overview:appointmentCount", { ...context, count: upcomingCount, n: formatNumber(upcomingCount, lng) })
+            : t("overview:noAppointments", context)}
         </p>
         {offers.map((o) => (
           <p key={o.bookingId} className="notice" role="status">
-            {t("overview.earlierOffer", { time: formatDateTime(o.time.startsAt, lng), until: formatDateTime(o.expiresAt, lng) })}{" "}
-            <Link to={`/appointments/${encodeURIComponent(o.appointmentId)}`}>{t("overview.earlierOfferLink")}</Link>
+            {t("overview:earlierOffer", { time: formatDateTime(o.time.startsAt, lng), until: formatDateTime(o.expiresAt, lng) })}{" "}
+            <Link to={`/appointments/${encodeURIComponent(o.appointmentId)}`}>{t("overview:earlierOfferLink")}</Link>
           </p>
         ))}
         {appointments.length > 0 ? (
@@ -46,19 +46,19 @@ export function ComingUp({ overview }: { overview: Omit<Overview, "record"> }) {
             ))}
           </ul>
         ) : null}
-        {upcomingCount > appointments.length ? <p className="muted">{t("overview.moreAppointments")}</p> : null}
+        {upcomingCount > appointments.length ? <p className="muted">{t("overview:moreAppointments")}</p> : null}
         <p className="no-print">
-          <Link to="/appointments">{t("overview.allAppointments")}</Link>
+          <Link to="/appointments">{t("overview:allAppointments")}</Link>
         </p>
       </Card>
-      <Card title={t("overview.messages")}>
+      <Card title={t("overview:messages")}>
         <p>
           {unreadConversations > 0
-            ? t("overview.unreadConversations", { ...context, count: unreadConversations, n: formatNumber(unreadConversations, lng) })
-            : t("overview.noUnreadConversations", context)}
+            ? t("overview:unreadConversations", { ...context, count: unreadConversations, n: formatNumber(unreadConversations, lng) })
+            : t("overview:noUnreadConversations", context)}
         </p>
         <p className="no-print">
-          <Link to="/messages">{t("overview.allMessages")}</Link>
+          <Link to="/messages">{t("overview:allMessages")}</Link>
         </p>
       </Card>
     </div>
@@ -91,7 +91,7 @@ function HighlightsCard({ title, empty, section, children }: { title: string; em
     <Card title={title}>
       {children.length > 0 ? <ul className="plain-list">{children}</ul> : <p>{empty}</p>}
       <p className="no-print">
-        <Link to={sectionPath(section)}>{t("overview.allOf", { section: t(`nav.${section}`).toLowerCase() })}</Link>
+        <Link to={sectionPath(section)}>{t("overview:allOf", { section: t(`nav.${section}`).toLowerCase() })}</Link>
       </p>
     </Card>
   );
@@ -114,7 +114,7 @@ export function RecordHighlights({ record }: { record: Highlights }) {
   const { t } = texts;
   return (
     <div className="overview-grid">
-      <HighlightsCard title={t("overview.newestResults")} empty={t("overview.noResults")} section="results">
+      <HighlightsCard title={t("overview:newestResults")} empty={t("overview:noResults")} section="results">
         {record.results.map((r) => {
           const assessment = assessmentWords(texts, r);
           return (
@@ -129,7 +129,7 @@ export function RecordHighlights({ record }: { record: Highlights }) {
           );
         })}
       </HighlightsCard>
-      <HighlightsCard title={t("overview.currentMedications")} empty={t("overview.noMedications")} section="medications">
+      <HighlightsCard title={t("overview:currentMedications")} empty={t("overview:noMedications")} section="medications">
         {record.medications.map((m) => (
           <li key={m.ref}>
             <Titled entry={m} />
@@ -137,7 +137,7 @@ export function RecordHighlights({ record }: { record: Highlights }) {
           </li>
         ))}
       </HighlightsCard>
-      <HighlightsCard title={t("overview.warnings")} empty={t("overview.noWarnings")} section="allergies">
+      <HighlightsCard title={t("overview:warnings")} empty={t("overview:noWarnings")} section="allergies">
         {record.allergies.map((a) => (
           <li key={a.ref}>
             <Titled entry={a} />
@@ -154,8 +154,8 @@ export function RecordHighlights({ record }: { record: Highlights }) {
 export function SectionLinks() {
   const { t } = useTranslation("record");
   return (
-    <TitledSection className="no-print" title={t("overview.sections")}>
-      <p>{t("overview.sectionsIntro")}</p>
+    <TitledSection className="no-print" title={t("overview:sections")}>
+      <p>{t("overview:sectionsIntro")}</p>
       <ul className="section-links">
         {sectionOrder.map((section) => (
           <li key={section}>
@@ -171,8 +171,8 @@ export function SectionLinks() {
 export function NoRecordNotice() {
   const { t } = useTranslation("record");
   return (
-    <TitledSection className="notice" title={t("overview.noRecordTitle")}>
-      <p>{t("overview.noRecord")}</p>
+    <TitledSection className="notice" title={t("overview:noRecordTitle")}>
+      <p>{t("overview:noRecord")}</p>
     </TitledSection>
   );
 }

@@ -199,12 +199,12 @@ export function trendChart(texts: RecordTexts, title: string, points: TrendPoint
   const { t, lng } = texts;
   const drawings = chartSizes.map((size) => chartGeometry(points, size, lng));
   const geometry = drawings[0];
-  if (!geometry) return html`<p class="muted">${t("trend.chartNoNumbers")}</p>`;
+  if (!geometry) return html`<p class="muted">${t("trend:chartNoNumbers")}</p>`;
   const fmt = (v: number) => numberText(v, lng);
   const numeric = geometry.points.map((p) => p.point.valueNumber as number);
   const unit = geometry.points[geometry.points.length - 1]!.point.valueUnit;
   const withUnit = (v: number) => (unit ? `${fmt(v)} ${unit}` : fmt(v));
-  const summary = t("trend.chartSummary", {
+  const summary = t("trend:chartSummary", {
     count: geometry.points.length,
     first: formatShortDate(geometry.points[0]!.point.occurredAt!, lng),
     last: formatShortDate(geometry.points[geometry.points.length - 1]!.point.occurredAt!, lng),
@@ -212,10 +212,10 @@ export function trendChart(texts: RecordTexts, title: string, points: TrendPoint
     max: withUnit(Math.max(...numeric)),
     latest: withUnit(numeric[numeric.length - 1]!),
   });
-  const chartTitle = t("trend.chartTitle", { title });
+  const chartTitle = t("trend:chartTitle", { title });
   return html`<figure class="trend-chart">${drawings.map((g) => (g ? chartSvg(g, unit, chartTitle, summary) : null))}<figcaption class="trend-chart__legend">${
-    geometry.band ? html`<span><span class="legend-swatch legend-swatch--band" aria-hidden="true"></span> ${t("trend.rangeBand")}</span>` : null
-  }<span><span class="legend-symbol" aria-hidden="true">${OUTSIDE_SYMBOL}</span> ${t("trend.outside")}</span></figcaption></figure>`;
+    geometry.band ? html`<span><span class="legend-swatch legend-swatch--band" aria-hidden="true"></span> ${t("trend:rangeBand")}</span>` : null
+  }<span><span class="legend-symbol" aria-hidden="true">${OUTSIDE_SYMBOL}</span> ${t("trend:outside")}</span></figcaption></figure>`;
 }
 
 /** Every value in a table, oldest first: what the chart shows, for everyone, in words. */
@@ -229,7 +229,7 @@ export function trendTable(texts: RecordTexts, title: string, points: TrendPoint
         p.careUnitName ?? t("entry.unitUnknown")
       }</td><td>${t(`provider.${p.providerKind}`)}</td></tr>`,
   );
-  return html`<div class="table-scroll" role="region" aria-labelledby="trend-caption" tabindex="0"><table><caption id="trend-caption">${t("trend.caption", {
+  return html`<div class="table-scroll" role="region" aria-labelledby="trend-caption" tabindex="0"><table><caption id="trend-caption">${t("trend:caption", {
     title,
   })}</caption><thead><tr><th scope="col">${t("entry.date")}</th><th scope="col">${t("entry.value")}</th><th scope="col">${t(
     "entry.referenceRange",
