@@ -74,8 +74,8 @@ export default defineConfig({
       PORT: String(port),
       DEV_IDP_PORT: String(idpPort),
       DEV_CLINICAL_PORT: String(clinicalPort),
-      // No journey waits for the poller yet: a pass a minute, not every 5 s, leaves the machine to the browser.
-      CLINICAL_POLL_INTERVAL_MS: "60000",
+      // The messages journeys wait for the poller to bring the care team's answers: a pass every 5 s, as in development.
+      CLINICAL_POLL_INTERVAL_MS: "5000",
       PUBLIC_ORIGIN: baseURL,
       NODE_ENV: "test",
       LOG_LEVEL: "warn",

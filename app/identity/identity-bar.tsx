@@ -51,7 +51,7 @@ export function IdentityBar({ identity, links }: { identity: HeaderIdentity | nu
               <Link to="/sessions">{t("header.sessions")}</Link>
             </li>
             <li>
-              <Link to="/settings/contact">{t("notifications:header.contactSettings")}</Link>
+              <Link to="/settings/contact">{t("header.contactSettings")}</Link>
             </li>
           </ul>
         </nav>
