@@ -95,6 +95,11 @@ export async function startPortal(databaseUrl: string, options: PortalOptions = 
       CLINICAL_TOKEN_URL: "https://clinical.invalid/token",
       CLINICAL_CLIENT_ID: "bench",
       CLINICAL_PRIVATE_KEY: generateKeyPairSync("ec", { namedCurve: "P-384" }).privateKey.export({ format: "pem", type: "pkcs8" }).toString(),
+      // And the notification channels it offers (nothing is told during a run: no care team answers).
+      SMTP_URL: "smtp://smtp.invalid:587",
+      SMTP_FROM: "Min vård <no-reply@portal.invalid>",
+      SMS_GATEWAY_URL: "https://sms.invalid/send",
+      SMS_GATEWAY_TOKEN: "bench",
       DATABASE_URL: databaseUrl,
       PORT: String(port),
       PUBLIC_ORIGIN: url,
