@@ -176,6 +176,7 @@ for (const javaScriptEnabled of [true, false]) {
         await page.getByLabel(t("notifications:settings.onNewMessage")).setChecked(email !== null);
         await page.getByRole("button", { name: t("notifications:settings.save") }).click();
         await expect(page.getByRole("status")).toHaveText(t("notifications:settings.saved"));
+        await scan();
       };
       await settings(null);
 
@@ -217,6 +218,7 @@ for (const javaScriptEnabled of [true, false]) {
       const rows = page.locator("main table tbody tr").filter({ has: page.getByRole("cell", { name: email, exact: true }) });
       await reloadUntil(page, () => expect(rows).not.toHaveCount(0, { timeout: 1_000 }), 45_000);
       await expect(rows).toHaveCount(1);
+      await scan();
       const origin = new URL(baseURL!).origin;
       await expect(rows.locator("td").nth(1)).toHaveText(t("notifications:dev.email"));
       await expect(rows.locator("td").nth(3)).toHaveText(t("notifications:notification.newMessage", { origin, lng }));
