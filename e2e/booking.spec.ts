@@ -4,7 +4,7 @@ import type { TFunction } from "i18next";
 import { castEntry, type CastKey } from "../app/feed/demo/cast";
 import { formatAppointmentTime } from "../app/i18n/format";
 import { actFor, appointmentIdOf, bookable, bookFirstFreeTime, moveToFirstFreeTime, refreshUntil, statusOf } from "./booking-helpers";
-import { expect, test } from "./fixtures";
+import { expect, onEmbeddedDatabaseToo, test } from "./fixtures";
 import { castPatientId, loginAs } from "./record-helpers";
 
 /**
@@ -55,7 +55,7 @@ for (const javaScriptEnabled of [true, false]) {
   test.describe(`booking with JavaScript ${javaScriptEnabled ? "on" : "off"}`, () => {
     test.use({ javaScriptEnabled, acceptDownloads: true });
 
-    test("a guardian books a time for a young child; it is confirmed, listed, and on the overview", async ({ page, scan, visit, t, lng, baseURL }) => {
+    test("a guardian books a time for a young child; it is confirmed, listed, and on the overview", onEmbeddedDatabaseToo(javaScriptEnabled), async ({ page, scan, visit, t, lng, baseURL }) => {
       test.setTimeout(180_000);
       await toChildsWeek(page, t, scan, "child5", BVC_VISIT);
       const startsAt = await bookFirstFreeTime(page, t, scan);

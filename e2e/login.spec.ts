@@ -2,7 +2,7 @@ import type { Locator, Page } from "@playwright/test";
 import type { TFunction } from "i18next";
 import { castEntry, type CastKey } from "../app/feed/demo/cast";
 import { formatNumber } from "../app/i18n/format";
-import { expect, test } from "./fixtures";
+import { expect, onEmbeddedDatabaseToo, test } from "./fixtures";
 import { castPatientId, castPersonnummer, expectNoDeadLinks } from "./record-helpers";
 
 /**
@@ -52,7 +52,7 @@ for (const javaScriptEnabled of [true, false]) {
   test.describe(`login and acting for a child, JavaScript ${javaScriptEnabled ? "on" : "off"}`, () => {
     test.use({ javaScriptEnabled });
 
-    test("a guardian logs in, switches to a young child, sees whose data is shown and the access log grow, logs out", async ({
+    test("a guardian logs in, switches to a young child, sees whose data is shown and the access log grow, logs out", onEmbeddedDatabaseToo(javaScriptEnabled), async ({
       page,
       visit,
       scan,

@@ -3,7 +3,7 @@ import type { TFunction } from "i18next";
 import { castEntry, type CastKey } from "../app/feed/demo/cast";
 import { formatNumber } from "../app/i18n/format";
 import { actFor } from "./booking-helpers";
-import { expect, test } from "./fixtures";
+import { expect, onEmbeddedDatabaseToo, test } from "./fixtures";
 import {
   careTeamReplies,
   careTeamSends,
@@ -136,7 +136,7 @@ for (const javaScriptEnabled of [true, false]) {
       expect(await headerUnread(page, t)).toBe(unread - 1);
     });
 
-    test("writing a new message with a photo: sending, then delivered; the photo downloads as it was sent", async ({ page, scan, t }) => {
+    test("writing a new message with a photo: sending, then delivered; the photo downloads as it was sent", onEmbeddedDatabaseToo(javaScriptEnabled), async ({ page, scan, t }) => {
       await loginAs(page, { t, scan, key: "main", returnTo: "/messages" });
       await scan();
       await toNewMessageForm(page, t, scan, HEALTH_CENTRE.name);
@@ -165,7 +165,7 @@ for (const javaScriptEnabled of [true, false]) {
       expect(Buffer.compare(await response.body(), photo)).toBe(0);
     });
 
-    test("replying in a conversation: the care team answers by name, and one notification without content is sent", async ({ page, scan, t, lng, baseURL }) => {
+    test("replying in a conversation: the care team answers by name, and one notification without content is sent", onEmbeddedDatabaseToo(javaScriptEnabled), async ({ page, scan, t, lng, baseURL }) => {
       test.setTimeout(180_000);
       await loginAs(page, { t, scan, key: "main", returnTo: "/settings/contact" });
       // No notifications while the care team opens the conversation (a notification is one per conversation an hour).

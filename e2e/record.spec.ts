@@ -3,7 +3,7 @@ import { buildDemoCast, type CastKey } from "../app/feed/demo/cast";
 import { stockholmDay } from "../app/feed/demo/dates";
 import { formatDate } from "../app/i18n/format";
 import { sectionOrder, sectionPath } from "../app/record/sections";
-import { expect, test } from "./fixtures";
+import { expect, onEmbeddedDatabaseToo, test } from "./fixtures";
 import { castPatientId, loginAs } from "./record-helpers";
 
 /**
@@ -18,7 +18,7 @@ for (const javaScriptEnabled of [true, false]) {
   test.describe(`the record with JavaScript ${javaScriptEnabled ? "on" : "off"}`, () => {
     test.use({ javaScriptEnabled, acceptDownloads: true });
 
-    test("a citizen reads the overview and every section, each entry with its date, unit and kind of provider", async ({ page, scan, t }) => {
+    test("a citizen reads the overview and every section, each entry with its date, unit and kind of provider", onEmbeddedDatabaseToo(javaScriptEnabled), async ({ page, scan, t }) => {
       test.setTimeout(150_000);
       await loginAs(page, { t, scan, key: "main" });
       await expect(page.getByRole("heading", { level: 1 })).toHaveText(t("overview:title"));

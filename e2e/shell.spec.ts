@@ -1,6 +1,6 @@
 import { expect, test, translate } from "./fixtures";
 
-test.describe("the public shell", () => {
+test.describe("the public shell", { tag: "@pglite" }, () => {
   test("start page speaks the browser's language and offers login", async ({ page, visit, t, lng }) => {
     await visit("/");
     await expect(page.locator("html")).toHaveAttribute("lang", lng);

@@ -162,6 +162,15 @@ describe("a care team's message arriving", () => {
     expect(await pass()).toMatchObject({ messages: 1, enqueued: 1 });
   });
 
+  it("counts a message received within the pass's own millisecond (the database keeps microseconds)", async () => {
+    const anna = await createPerson(db, { birthDate: yearsAgo(40) });
+    await setContactSettings(db, anna.id, { email: "anna@example.se" });
+    const message = await insertCareMessage(db, { personId: anna.id });
+    const now = new Date();
+    await db.execute(sql`update messages set received_at = ${now.toISOString()}::timestamptz + interval '900 microseconds' where id = ${message.id}`);
+    expect(await pass(now)).toMatchObject({ messages: 1, enqueued: 1 });
+  });
+
   it("tells a guardian of a child under 13 with settings, not a guardian of a 13-year-old", async () => {
     const parent = await createPerson(db, { birthDate: yearsAgo(40) });
     const small = await createPerson(db, { birthDate: yearsAgo(8) });

@@ -58,6 +58,9 @@ export async function notificationPass(db: Database, options: { now: Date; chann
   const result: PassResult = { messages: 0, enqueued: 0, quiet: 0 };
   const [cursor] = rowsOf<{ looked_until: Date | string }>(await db.execute(sql`select looked_until from notification_pass where name = ${PASS_NAME}`));
   const lookBack = new Date(now.getTime() - LOOK_BACK_MS);
+  // `now` counts milliseconds and received_at microseconds: a message received within the millisecond `now` names is
+  // up to it.
+  const upTo = new Date(now.getTime() + 1);
   const from = cursor ? new Date(Math.max(new Date(cursor.looked_until).getTime() - PASS_OVERLAP_MS, lookBack.getTime())) : lookBack;
   // A message the portal never shows (from a unit withheld online) is not told of either.
   const rules = await recordRules(db);
@@ -66,7 +69,7 @@ export async function notificationPass(db: Database, options: { now: Date; chann
       select m.id, m.person_id, m.thread_id, m.received_at
       from messages m
       where m.direction = 'care' and m.deleted_at is null and m.read_at is null and m.person_id is not null
-        and m.received_at > ${from.toISOString()}::timestamptz and m.received_at <= ${now.toISOString()}::timestamptz
+        and m.received_at > ${from.toISOString()}::timestamptz and m.received_at < ${upTo.toISOString()}::timestamptz
         and coalesce(m.sent_at, m.received_at) > ${lookBack.toISOString()}::timestamptz
         and not ${fromExcludedUnitId(rules, sql`coalesce(m.care_unit_id, '')`, sql`coalesce(m.care_unit_reference, '')`)}
       order by m.received_at, m.id
