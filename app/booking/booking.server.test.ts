@@ -8,7 +8,7 @@ import { service, unit } from "~/feed/demo/catalogue";
 import { loadDemoData } from "~/feed/demo/load.server";
 import { ingestBatch } from "~/feed/ingest.server";
 import { findAppointment, listAppointments } from "./appointments.server";
-import { book, bookableTypes, bookingUnits, cancel, freeTimes, move, nextFreeTimes, timeToBook, type Actor, type FreeTime } from "./booking.server";
+import { book, bookableType, bookableTypes, bookingUnits, cancel, freeTimes, move, nextFreeTimes, timeToBook, type Actor, type FreeTime } from "./booking.server";
 import { answerBooking, appointmentArrives as arrives, bookingOutboxRow, refusedAsTaken } from "./test-booking";
 
 /**
@@ -27,6 +27,8 @@ const forElsa: Actor = { subjectPersonId: ELSA, actorPersonId: JOHAN };
 const forOskar: Actor = { subjectPersonId: OSKAR, actorPersonId: JOHAN };
 const bvcVisit = service("bvcVisit");
 const bvcVaccination = service("bvcVaccination");
+/** Open to anyone's booking: the type several people can ask for the same time of. */
+const fluVaccination = service("kungshojdVaccination");
 /** Times from two days on: well before their 24 h deadline. */
 const inAWeek = { from: new Date(NOW.getTime() + 2 * 24 * 3600_000), to: new Date(NOW.getTime() + 14 * 24 * 3600_000), now: NOW };
 
@@ -68,18 +70,32 @@ async function firstFree(typeId: string, subjectId = ELSA): Promise<FreeTime[]> 
 
 describe("what the subject can book", () => {
   it("offers the units whose care the subject is in, with their bookable types, and units open to anyone", async () => {
-    const units = await bookingUnits(db, { subjectId: ELSA });
+    const units = await bookingUnits(db, { subjectId: ELSA, now: NOW });
     const bvc = units.find((u) => u.id === unit("nhKungshojdBvc").id);
     expect(bvc).toMatchObject({ inCare: true, name: unit("nhKungshojdBvc").name });
     // Types not bookable online are never offered.
-    const types = await bookableTypes(db, { subjectId: ELSA, unitId: bvc!.id });
+    const types = await bookableTypes(db, { subjectId: ELSA, unitId: bvc!.id, now: NOW });
     expect(types.map((t) => t.id).sort()).toEqual([bvcVisit.id, bvcVaccination.id].sort());
-    const doctorUnit = await bookableTypes(db, { subjectId: ANNA, unitId: unit("nhKungshojd").id });
+    const doctorUnit = await bookableTypes(db, { subjectId: ANNA, unitId: unit("nhKungshojd").id, now: NOW });
     expect(doctorUnit.map((t) => t.id)).not.toContain(service("kungshojdDoctor").id);
     // A unit whose care Elsa is not in offers her only the types open to anyone.
     expect(units.find((u) => u.id === unit("nhYouth").id)).toMatchObject({ inCare: false });
-    const youth = await bookableTypes(db, { subjectId: ELSA, unitId: unit("nhYouth").id });
+    const youth = await bookableTypes(db, { subjectId: ELSA, unitId: unit("nhYouth").id, now: NOW });
     expect(youth.map((t) => t.id).sort()).toEqual([service("youthCounsellor").id, service("youthMidwife").id].sort());
+  });
+
+  it("no longer offers a unit whose care ended over 24 months ago (the care relationship messages use too)", async () => {
+    // Oskar (12) was last at the child health centre years ago: his record still shows it, his booking does not.
+    const [entry] = rowsOf<{ last: Date | string }>(
+      await db.execute(sql`select max(coalesce(occurred_at, recorded_at)) as last from record_entries where person_id = ${OSKAR} and care_unit_id = ${unit("nhKungshojdBvc").id}`),
+    );
+    expect(entry?.last).toBeTruthy();
+    expect(new Date(entry!.last).getTime()).toBeLessThan(NOW.getTime() - 24 * 30 * 24 * 3600_000);
+    expect((await bookingUnits(db, { subjectId: OSKAR, now: NOW })).map((u) => u.id)).not.toContain(unit("nhKungshojdBvc").id);
+    expect(await bookableType(db, { subjectId: OSKAR, typeId: bvcVisit.id, now: NOW })).toBeNull();
+    // Two years earlier, the same entries still counted.
+    const then = new Date(entry!.last);
+    expect((await bookingUnits(db, { subjectId: OSKAR, now: then })).map((u) => u.id)).toContain(unit("nhKungshojdBvc").id);
   });
 
   it("offers free times of the type only, after now, soonest first", async () => {
@@ -107,7 +123,7 @@ describe("booking", () => {
   });
 
   it("gives a time to one of two people asking for it; the other hears it is taken, and a double submit books once", async () => {
-    const [time] = await firstFree(bvcVisit.id);
+    const [time] = await firstFree(fluVaccination.id);
     const first = await book(db, forElsa, { slotId: time!.slotId, now: NOW });
     const again = await book(db, forElsa, { slotId: time!.slotId, now: NOW });
     expect(again).toEqual(first);
@@ -118,7 +134,7 @@ describe("booking", () => {
   });
 
   it("lets the database decide between many asking at once: one hold per slot", async () => {
-    const [time] = await firstFree(bvcVisit.id);
+    const [time] = await firstFree(fluVaccination.id);
     const people = ["10000005", "10000006", "10000007", "10000008", "10000009", "10000012", "10000016", "10000018"];
     const outcomes = await Promise.all(people.map((p) => book(db, { subjectPersonId: p, actorPersonId: p }, { slotId: time!.slotId, now: NOW })));
     expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
@@ -161,14 +177,14 @@ describe("the clinical system's answer", () => {
   });
 
   it("refused, lets the time go and says why, with other times", async () => {
-    const [time] = await firstFree(bvcVisit.id);
+    const [time] = await firstFree(fluVaccination.id);
     const outcome = await book(db, forElsa, { slotId: time!.slotId, now: NOW });
     if (!outcome.ok) throw new Error("not booked");
     await answer(outcome.id, refusedAsTaken);
     expect(await bookingRow(outcome.id)).toMatchObject({ state: "refused", refusal: "taken" });
     const { upcoming } = await listAppointments(db, { subjectId: ELSA, now: NOW });
     expect(upcoming.find((a) => a.id === outcome.id)).toMatchObject({ status: "not_booked", refusal: "taken" });
-    expect((await nextFreeTimes(db, { subjectId: ELSA, typeId: bvcVisit.id, now: NOW, limit: 3 })).length).toBe(3);
+    expect((await nextFreeTimes(db, { subjectId: ELSA, typeId: fluVaccination.id, now: NOW, limit: 3 })).length).toBe(3);
     // Free again: another can book it.
     expect((await book(db, forOskar, { slotId: time!.slotId, now: NOW })).ok).toBe(true);
   });

@@ -5,8 +5,8 @@ import { HELD_STATES } from "../../db/schema";
 import { providerKindOf, type ProviderKind } from "../../db/schema/vocabulary";
 import { enqueue } from "~/clinical/outbox/outbox.server";
 import { appointmentRows } from "~/clinical/writes/appointments.server";
-import { recordRules } from "~/disclosure/exclusions.server";
 import { toIso } from "~/i18n/dates";
+import { unitsInCareOf } from "~/record/care-relationship.server";
 import { findAppointment } from "./appointments.server";
 
 /**
@@ -83,25 +83,9 @@ interface TypeRow extends UnitRow {
   deadline_hours: number | null;
 }
 
-/**
- * The units whose care the subject is in: where they are listed (Patient.managingOrganization), and where the record
- * or an appointment shows they have been. Units whose entries are never shown online are left out: listing one would
- * tell what the record does not.
- */
-async function careUnitsOf(db: Queryable, subjectId: string) {
-  const rules = await recordRules(db);
-  return sql`(
-    select u.unit_id from (
-      select p.managing_care_unit_id as unit_id from people p where p.id = ${subjectId}
-      union select e.care_unit_id from record_entries e where e.person_id = ${subjectId} and e.deleted_at is null
-      union select ty.care_unit_id from appointments ap join appointment_types ty on ty.id = ap.appointment_type_id
-       where ap.person_id = ${subjectId} and ap.deleted_at is null
-    ) u where u.unit_id is not null and u.unit_id <> all(${sql.param(rules.excludedUnitIds)}::text[]))`;
-}
-
 /** The bookable types the subject may choose from: open to anyone, or of a unit whose care they are in. */
-async function bookableTypeRows(db: Queryable, subjectId: string, where = sql`true`): Promise<TypeRow[]> {
-  const inCare = await careUnitsOf(db, subjectId);
+async function bookableTypeRows(db: Queryable, subjectId: string, now: Date, where = sql`true`): Promise<TypeRow[]> {
+  const inCare = await unitsInCareOf(db, subjectId, now);
   return runNamed<TypeRow>(
     db,
     sql`
@@ -128,20 +112,20 @@ const unitOf = (r: UnitRow): BookingUnit => ({
 const typeOf = (r: TypeRow): BookableType => ({ id: r.type_id, name: r.type_name, preparation: r.preparation, deadlineHours: r.deadline_hours, unit: unitOf(r) });
 
 /** The units the subject can book a time at: those whose care they are in first, then those open to anyone. */
-export async function bookingUnits(db: Queryable, { subjectId }: { subjectId: string }): Promise<BookingUnit[]> {
+export async function bookingUnits(db: Queryable, { subjectId, now }: { subjectId: string; now: Date }): Promise<BookingUnit[]> {
   const units = new Map<string, BookingUnit>();
-  for (const row of await bookableTypeRows(db, subjectId)) units.set(row.id, unitOf(row));
+  for (const row of await bookableTypeRows(db, subjectId, now)) units.set(row.id, unitOf(row));
   return [...units.values()].sort((a, b) => Number(b.inCare) - Number(a.inCare));
 }
 
 /** The types the subject can book at a unit (none: not a unit they can book at). */
-export async function bookableTypes(db: Queryable, { subjectId, unitId }: { subjectId: string; unitId: string }): Promise<BookableType[]> {
-  return (await bookableTypeRows(db, subjectId, sql`u.id = ${unitId}`)).map(typeOf);
+export async function bookableTypes(db: Queryable, { subjectId, unitId, now }: { subjectId: string; unitId: string; now: Date }): Promise<BookableType[]> {
+  return (await bookableTypeRows(db, subjectId, now, sql`u.id = ${unitId}`)).map(typeOf);
 }
 
 /** One type the subject can book, or null. */
-export async function bookableType(db: Queryable, { subjectId, typeId }: { subjectId: string; typeId: string }): Promise<BookableType | null> {
-  const [row] = await bookableTypeRows(db, subjectId, sql`t.id = ${typeId}`);
+export async function bookableType(db: Queryable, { subjectId, typeId, now }: { subjectId: string; typeId: string; now: Date }): Promise<BookableType | null> {
+  const [row] = await bookableTypeRows(db, subjectId, now, sql`t.id = ${typeId}`);
   return row ? typeOf(row) : null;
 }
 
@@ -225,7 +209,7 @@ export async function timeToBook(
   if (!slot) return { error: "slot_unknown" };
   const typeIds = [slot.service_id, ...(typeof slot.type_ids === "string" ? (JSON.parse(slot.type_ids) as string[]) : slot.type_ids)].filter((t): t is string => !!t);
   for (const typeId of new Set(typeIds)) {
-    const type = await bookableType(db, { subjectId, typeId });
+    const type = await bookableType(db, { subjectId, typeId, now });
     if (!type) continue;
     if (new Date(slot.starts_at).getTime() <= now.getTime()) return { error: "slot_past" };
     const [row] = await freeSlotRows(db, { subjectId, typeId, from: now, to: new Date(now.getTime() + 366 * 24 * 3600_000), now, slotId, moving });

@@ -109,7 +109,7 @@ export async function appointmentAction(request: Request, id: string | undefined
 export async function readUnitsPage(request: Request, now = new Date()) {
   const access = await requireAccess(request, "book", { now });
   const db = database();
-  const units = await bookingUnits(db, { subjectId: access.subjectPersonId });
+  const units = await bookingUnits(db, { subjectId: access.subjectPersonId, now });
   await logAccess(db, access, "booking");
   return { inCare: units.filter((u) => u.inCare), open: units.filter((u) => !u.inCare) };
 }
@@ -118,7 +118,7 @@ export async function readUnitsPage(request: Request, now = new Date()) {
 export async function readTypesPage(request: Request, unitId: string | undefined, now = new Date()) {
   const access = await requireAccess(request, "book", { now });
   const db = database();
-  const types = unitId ? await bookableTypes(db, { subjectId: access.subjectPersonId, unitId }) : [];
+  const types = unitId ? await bookableTypes(db, { subjectId: access.subjectPersonId, unitId, now }) : [];
   const unit = types[0]?.unit;
   if (!unit) throw notFound();
   await logAccess(db, access, "booking");
@@ -148,7 +148,7 @@ async function weekOfTimes(request: Request, access: Access, typeId: string, now
 export async function readWeekPage(request: Request, unitId: string | undefined, typeId: string | undefined, now = new Date()) {
   const access = await requireAccess(request, "book", { now });
   const db = database();
-  const type = typeId ? await bookableType(db, { subjectId: access.subjectPersonId, typeId }) : null;
+  const type = typeId ? await bookableType(db, { subjectId: access.subjectPersonId, typeId, now }) : null;
   if (!type || type.unit.id !== unitId) throw notFound();
   const { times, week } = await weekOfTimes(request, access, type.id, now);
   await logAccess(db, access, "booking", times.map((t) => slotRef(t.slotId)));
@@ -196,7 +196,7 @@ export async function bookTime(request: Request, now = new Date()) {
   const outcome = await book(db, actor(access), { slotId: slot, reasonText: reason, now });
   await logAccess(db, access, "booking", outcome.ok ? [`Booking/${outcome.id}`, slotRef(slot)] : [slotRef(slot)]);
   if (outcome.ok) throw redirect(`/appointments/${encodeURIComponent(outcome.id)}`, 303);
-  const typeId = fields.type ? (await bookableType(db, { subjectId: access.subjectPersonId, typeId: fields.type }))?.id : undefined;
+  const typeId = fields.type ? (await bookableType(db, { subjectId: access.subjectPersonId, typeId: fields.type, now }))?.id : undefined;
   const otherTimes = typeId && TIME_ERRORS.includes(outcome.error) ? await nextFreeTimes(db, { subjectId: access.subjectPersonId, typeId, now, limit: OTHER_TIMES }) : [];
   return data({ errors: { slot: bookingError(outcome.error) } as Record<string, FormError>, otherTimes, reason: reason ?? "" }, { status: 409 });
 }

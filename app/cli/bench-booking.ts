@@ -26,8 +26,8 @@ export async function prepareBookingBench(
   const eligible = new Map<string, Citizen[]>();
   const bench = await prepareCitizenBench(serverUrl, { ...options, name: "booking" }, async (db, citizens) => {
     await eachLimited(citizens, 8, async (citizen) => {
-      for (const unit of await bookingUnits(db, { subjectId: citizen.personId })) {
-        for (const type of await bookableTypes(db, { subjectId: citizen.personId, unitId: unit.id })) {
+      for (const unit of await bookingUnits(db, { subjectId: citizen.personId, now: new Date() })) {
+        for (const type of await bookableTypes(db, { subjectId: citizen.personId, unitId: unit.id, now: new Date() })) {
           const list = eligible.get(type.id) ?? [];
           list.push(citizen);
           eligible.set(type.id, list);

@@ -3,6 +3,7 @@ import type { Queryable } from "../../db/connection";
 import { messageAttachments, outgoingMessages, providerKindOf, type ProviderKind } from "../../db/schema";
 import { jsonValue, runNamed } from "../../db/statements";
 import { recordRules } from "~/disclosure/exclusions.server";
+import { unitsInCareOf } from "~/record/care-relationship.server";
 import { enqueue } from "~/clinical/outbox/outbox.server";
 import { sendMessageRow } from "~/clinical/writes/messages.server";
 import type { FieldError } from "~/utils/query-fields";
@@ -15,9 +16,6 @@ import { characterCount, MESSAGE_MAX_CHARACTERS } from "./limits";
  * guardian); what is written is kept exactly as typed, and its delivery is promised to the outbox in the same
  * transaction (app/clinical/writes/messages.server.ts).
  */
-
-/** A care relationship counts for this long after its last sign (a record entry, an appointment, a message). */
-export const CARE_RELATIONSHIP_MONTHS = 24;
 
 /** The region's topics, for a unit that states none (the text is the clinical system's; the pages translate the code). */
 export const REGION_TOPICS: readonly MessageTopic[] = [
@@ -56,12 +54,6 @@ export type WriteOutcome = { ok: true; conversationId: string } | { ok: false; e
 const error = (key: string, values?: FieldError["values"]): FieldError => ({ key: `messages:errors.${key}`, ...(values ? { values } : {}) });
 const notFound = (): WriteOutcome => ({ ok: false, errors: { form: error("not_found") }, notFound: true });
 
-function monthsBefore(now: Date, months: number): string {
-  const since = new Date(now);
-  since.setUTCMonth(since.getUTCMonth() - months);
-  return since.toISOString();
-}
-
 interface UnitRow {
   id: string;
   name: string;
@@ -77,13 +69,12 @@ function topicsOf(stated: UnitRow["message_topics"]): MessageTopic[] {
 }
 
 /**
- * The units the subject may write to: those whose care they are in (listed there, or a record entry, an appointment
- * or a message there within the last 24 months) and those open to anyone's messages; a unit never shown online
- * (app/disclosure), never. Sorted by name.
+ * The units the subject may write to: those whose care they are in (app/record/care-relationship) and those open to
+ * anyone's messages; a unit never shown online (app/disclosure), never. Sorted by name.
  */
 export async function messageUnits(db: Queryable, { subjectId, now, unitId }: { subjectId: string; now: Date; unitId?: string }): Promise<MessageUnit[]> {
   const rules = await recordRules(db);
-  const since = monthsBefore(now, CARE_RELATIONSHIP_MONTHS);
+  const inCare = await unitsInCareOf(db, subjectId, now);
   const rows = await runNamed<UnitRow>(
     db,
     sql`
@@ -92,18 +83,7 @@ export async function messageUnits(db: Queryable, { subjectId, now, unitId }: { 
      where u.deleted_at is null
        and u.id <> all(${sql.param(rules.excludedUnitIds)}::text[])
        and ${unitId === undefined ? sql`true` : sql`u.id = ${unitId}`}
-       and (u.open_messaging or u.id in (
-             select p.managing_care_unit_id from people p where p.id = ${subjectId} and p.managing_care_unit_id is not null
-             union select e.care_unit_id from record_entries e
-              where e.person_id = ${subjectId} and e.deleted_at is null and e.care_unit_id is not null
-                and coalesce(e.occurred_at, e.recorded_at) >= ${since}::timestamptz
-             union select coalesce(ap.care_unit_id, ty.care_unit_id) from appointments ap
-               left join appointment_types ty on ty.id = ap.appointment_type_id
-              where ap.person_id = ${subjectId} and ap.deleted_at is null and ap.starts_at >= ${since}::timestamptz
-                and coalesce(ap.care_unit_id, ty.care_unit_id) is not null
-             union select m.care_unit_id from messages m
-              where m.person_id = ${subjectId} and m.deleted_at is null and m.care_unit_id is not null
-                and m.sent_at >= ${since}::timestamptz))
+       and (u.open_messaging or u.id in ${inCare})
      order by u.name, u.id`,
   );
   return rows.map((r) => ({ id: r.id, name: r.name, providerKind: providerKindOf(r.provider_kind), answerWorkingDays: r.answer_working_days, topics: topicsOf(r.message_topics) }));
