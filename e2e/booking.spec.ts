@@ -206,8 +206,10 @@ for (const javaScriptEnabled of [true, false]) {
       await expect(page.getByRole("heading", { level: 1 })).toHaveText(t("booking:list.title"));
       await scan();
       await page.getByRole("link", { name: t("booking:nav.book") }).first().click();
+      await expect(page).toHaveURL(/\/appointments\/book$/);
       await scan();
       await page.getByRole("link", { name: type.unitName, exact: true }).click();
+      await expect(page).toHaveURL(new RegExp(`/appointments/book/${type.unitId}$`));
       await scan();
       await page.getByRole("link", { name: type.typeName, exact: true }).click();
       await expect(page).toHaveURL(new RegExp(`/appointments/book/${type.unitId}/${type.typeId}$`));

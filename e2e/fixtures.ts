@@ -125,21 +125,28 @@ export const test = base.extend<Fixtures>({
     // One scratch page per journey for the documents shown with JavaScript off, made when the first is scanned.
     let scratch: Page | undefined;
     await use(async () => {
-      await page.waitForLoadState("load");
-      const key = documentKey(page.url());
-      const document = await sameDocumentKey(page, javaScriptEnabled);
-      const pathname = new URL(key).pathname;
-      (page as Page & { __scanned?: Set<string> }).__scanned?.add(key);
-      if (scannedDocuments.has(document)) await base.step(`axe scan of ${pathname}: the same document as scanned before`, async () => {}, { box: true });
-      else {
-        await base.step(`axe scan of ${pathname}`, async () => {
-          if (javaScriptEnabled) await expectAccessible(page);
-          else {
-            scratch ??= await (await browser.newContext({ javaScriptEnabled: true })).newPage();
-            await expectAccessibleWithoutScripts(page, scratch);
-          }
-        }, { box: true });
-        scannedDocuments.add(document);
+      // The page the journey is on once it has settled: a click may have started a client-side navigation (or a
+      // form's submission) that is still under way. A navigation to another page while one is scanned scans that too.
+      for (;;) {
+        await settled(page, javaScriptEnabled);
+        const key = documentKey(page.url());
+        const document = await sameDocumentKey(page, javaScriptEnabled);
+        const pathname = new URL(key).pathname;
+        // Scanned, whatever the scan finds (a violation fails the journey on its own).
+        (page as Page & { __scanned?: Set<string> }).__scanned?.add(key);
+        if (scannedDocuments.has(document)) await base.step(`axe scan of ${pathname}: the same document as scanned before`, async () => {}, { box: true });
+        else {
+          await base.step(`axe scan of ${pathname}`, async () => {
+            if (javaScriptEnabled) await expectAccessible(page);
+            else {
+              scratch ??= await (await browser.newContext({ javaScriptEnabled: true })).newPage();
+              await expectAccessibleWithoutScripts(page, scratch);
+            }
+          }, { box: true });
+          scannedDocuments.add(document);
+        }
+        await settled(page, javaScriptEnabled);
+        if (documentKey(page.url()) === key) break;
       }
     });
     await scratch?.context().close();
@@ -159,6 +166,16 @@ export const test = base.extend<Fixtures>({
  * and the domains' integration tests run on both.
  */
 export const onEmbeddedDatabaseToo = (javaScriptEnabled: boolean) => ({ tag: javaScriptEnabled ? ["@pglite"] : [] });
+
+/** Waits for the document to load and, with JavaScript on, for the portal's router to finish any navigation. */
+async function settled(page: Page, javaScriptEnabled: boolean): Promise<void> {
+  await page.waitForLoadState("load");
+  if (!javaScriptEnabled) return;
+  await page.waitForFunction(() => {
+    const router = (window as { __remixRouter?: { state: { navigation: { state: string }; revalidation: string } } }).__remixRouter;
+    return !router || (router.state.navigation.state === "idle" && router.state.revalidation === "idle");
+  });
+}
 
 /**
  * The documents this worker has scanned and found without violations. axe's answer depends on the document, its
