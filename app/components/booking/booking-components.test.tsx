@@ -175,6 +175,8 @@ describe("a week of free times", () => {
     expect(out.match(/<h3 /g)).toHaveLength(2);
     expect(out).toContain(`<a rel="next" href="/appointments/book/u-1/t-1?week=1">Nästa vecka</a>`);
     expect(out).not.toContain(`rel="prev"`);
+    // Before and after the times, each way between the weeks a landmark of its own name.
+    expect([...out.matchAll(/<nav class="week-pager" aria-label="([^"]+)"/g)].map((m) => m[1])).toEqual(["Veckor", "Fler veckor, efter tiderna"]);
     expectIdsSound(out);
     const en = await renderStatic(<WeekOfTimes week={{ ...WEEK, index: 7, previous: 6, next: null, days: [] }} path="/x" choose={bookLink} />, { lng: "en" });
     expect(en).toContain("There are no free times this week.");

@@ -70,7 +70,7 @@ export function WeekOfTimes({ week, path, choose }: { week: WeekView; path: stri
   return (
     <section className="week" aria-labelledby={headingId}>
       <h2 id={headingId}>{t("book.weekHeading", { from: formatCalendarDate(week.firstDay, lng), to: formatCalendarDate(week.lastDay, lng) })}</h2>
-      <WeekPager week={week} path={path} />
+      <WeekPager week={week} path={path} label="book.weeks" />
       {week.days.length === 0 ? <p className="notice">{t("book.noTimes")}</p> : null}
       {week.days.map(({ day, times }) => (
         <section key={day} className="day" aria-labelledby={`${headingId}-${day}`}>
@@ -84,16 +84,17 @@ export function WeekOfTimes({ week, path, choose }: { week: WeekView; path: stri
           </ul>
         </section>
       ))}
-      {week.days.length > 0 ? <WeekPager week={week} path={path} /> : null}
+      {/* A second way between the weeks after the times, named apart from the first (landmarks need unique names). */}
+      {week.days.length > 0 ? <WeekPager week={week} path={path} label="book.weeksAfterTimes" /> : null}
     </section>
   );
 }
 
-function WeekPager({ week, path }: { week: WeekView; path: string }) {
+function WeekPager({ week, path, label }: { week: WeekView; path: string; label: "book.weeks" | "book.weeksAfterTimes" }) {
   const { t } = useBookingTexts();
   if (week.previous === null && week.next === null) return null;
   return (
-    <nav className="week-pager" aria-label={t("book.weeks")}>
+    <nav className="week-pager" aria-label={t(label)}>
       <ul className="inline-list">
         {week.previous !== null ? (
           <li>
