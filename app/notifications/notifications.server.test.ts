@@ -162,6 +162,17 @@ describe("a care team's message arriving", () => {
     expect(await pass()).toMatchObject({ messages: 1, enqueued: 1 });
   });
 
+  it("is not told of a message that arrived before the settings were saved (whoever saves them is logged in)", async () => {
+    const anna = await createPerson(db, { birthDate: yearsAgo(40) });
+    await insertCareMessage(db, { personId: anna.id });
+    await setContactSettings(db, anna.id, { email: "anna@example.se" });
+    expect(await pass()).toMatchObject({ messages: 1, enqueued: 0 });
+    // The next one is told of (the pass sees the first again within its overlap, and still not for her).
+    await insertCareMessage(db, { personId: anna.id });
+    expect(await pass()).toMatchObject({ enqueued: 1 });
+    expect(await outbox()).toHaveLength(1);
+  });
+
   it("counts a message received within the pass's own millisecond (the database keeps microseconds)", async () => {
     const anna = await createPerson(db, { birthDate: yearsAgo(40) });
     await setContactSettings(db, anna.id, { email: "anna@example.se" });

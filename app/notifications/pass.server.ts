@@ -77,7 +77,7 @@ export async function notificationPass(db: Database, options: { now: Date; chann
   );
   for (const message of found) {
     result.messages += 1;
-    for (const recipient of await recipientsOf(db, message.person_id, now)) {
+    for (const recipient of await recipientsOf(db, message, now)) {
       const told = await tell(db, message, recipient, channels, now);
       if (told === null) continue;
       if (told === 0) result.quiet += 1;
@@ -95,15 +95,19 @@ export async function notificationPass(db: Database, options: { now: Date; chann
 
 /**
  * Who is to be told of a new message of the subject: the people with settings for the event among the subject and
- * those recorded as the subject's guardian, kept when identity says they may message for the subject today.
+ * those recorded as the subject's guardian, kept when identity says they may message for the subject today. Settings
+ * tell of the messages that arrive after they were saved: someone saving them, logged in, is not told by e-mail of a
+ * message already in their inbox.
  */
-async function recipientsOf(db: Database, subjectPersonId: string, now: Date): Promise<Recipient[]> {
+async function recipientsOf(db: Database, message: CareMessage, now: Date): Promise<Recipient[]> {
+  const subjectPersonId = message.person_id;
   const candidates = rowsOf<Recipient>(
     await db.execute(sql`
       select cs.person_id, cs.email, cs.mobile, cs.by_email, cs.by_sms, cs.language
       from contact_settings cs
       where cs.on_new_message and (cs.by_email or cs.by_sms)
         and (cs.person_id = ${subjectPersonId} or ${recordedGuardianOf(sql`cs.person_id`, subjectPersonId)})
+        and cs.updated_at <= (select m.received_at from messages m where m.id = ${message.id})
       order by cs.person_id`),
   );
   const allowed: Recipient[] = [];
