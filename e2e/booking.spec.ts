@@ -160,8 +160,17 @@ for (const javaScriptEnabled of [true, false]) {
         await scan();
         await page.getByRole("button", { name: t("booking:earlier.take") }).click();
         await refreshUntil(page, t, scan, t("booking:status.booked"));
-        const now = (await page.locator("main dl.appointment-facts time").first().getAttribute("datetime"))!;
-        expect(Date.parse(now)).toBeLessThan(Date.parse(late));
+        // Booked at the earlier time. A poll of the clinical system fetched just before the move and written just after
+        // it can show the old time for one polling interval (noted in app/booking/README.md): look again until the
+        // next poll has spoken.
+        const shownTime = page.locator("main dl.appointment-facts time").first();
+        await expect(async () => {
+          const shown = (await shownTime.getAttribute("datetime"))!;
+          if (Date.parse(shown) >= Date.parse(late)) await page.reload();
+          expect(Date.parse((await shownTime.getAttribute("datetime"))!)).toBeLessThan(Date.parse(late));
+        }).toPass({ timeout: 20_000, intervals: [1_000, 2_000] });
+        await expect(statusOf(page)).toHaveText(t("booking:status.booked"));
+        const now = (await shownTime.getAttribute("datetime"))!;
         await expect(page.locator("main dl.appointment-facts time").first()).toHaveText(formatAppointmentTime(now, lng));
       } finally {
         // Give the time back: the next run's offers come from the same free times.
