@@ -31,7 +31,7 @@ export async function expectAccessible(page: Page): Promise<void> {
  */
 async function expectAccessibleWithoutScripts(page: Page, scratch: Page): Promise<void> {
   const url = page.url();
-  const html = (await page.content()).replace(/<script\b[\s\S]*?<\/script>/gi, "");
+  const html = withoutScripts(await page.content());
   const viewport = page.viewportSize();
   if (viewport) await scratch.setViewportSize(viewport);
   await scratch.route(url, (route) => route.fulfill({ status: 200, contentType: "text/html; charset=utf-8", body: html }));
@@ -186,9 +186,10 @@ async function settled(page: Page, javaScriptEnabled: boolean): Promise<void> {
  */
 const scannedDocuments = new Set<string>();
 
+const withoutScripts = (html: string) => html.replace(/<script\b[\s\S]*?<\/script>/gi, "");
+
 async function sameDocumentKey(page: Page, javaScriptEnabled: boolean): Promise<string> {
-  const markup = (await page.content())
-    .replace(/<script\b[\s\S]*?<\/script>/gi, "")
+  const markup = withoutScripts(await page.content())
     .replace(/\snonce="[^"]*"/g, "")
     .replace(/(<input\b[^>]*\btype="hidden"[^>]*\bvalue=")[^"]*"/g, '$1"');
   const viewport = page.viewportSize();

@@ -25,9 +25,10 @@ export async function prepareBookingBench(
 ): Promise<BookingBench> {
   const eligible = new Map<string, Citizen[]>();
   const bench = await prepareCitizenBench(serverUrl, { ...options, name: "booking" }, async (db, citizens) => {
+    const now = new Date();
     await eachLimited(citizens, 8, async (citizen) => {
-      for (const unit of await bookingUnits(db, { subjectId: citizen.personId, now: new Date() })) {
-        for (const type of await bookableTypes(db, { subjectId: citizen.personId, unitId: unit.id, now: new Date() })) {
+      for (const unit of await bookingUnits(db, { subjectId: citizen.personId, now })) {
+        for (const type of await bookableTypes(db, { subjectId: citizen.personId, unitId: unit.id, now })) {
           const list = eligible.get(type.id) ?? [];
           list.push(citizen);
           eligible.set(type.id, list);

@@ -393,8 +393,9 @@ async function benchSize(patients: number): Promise<SizeRun> {
     if (users.length === userCount) break;
     // The first type of the first unit the booking page offers them (the unit whose care they are in comes first);
     // a patient who may book none is not a virtual user (the booking pages are measured for every one).
-    const [unit] = await bookingUnits(handle.db, { subjectId: s.person_id, now: new Date() });
-    const [type] = unit ? await bookableTypes(handle.db, { subjectId: s.person_id, unitId: unit.id, now: new Date() }) : [];
+    const now = new Date();
+    const [unit] = await bookingUnits(handle.db, { subjectId: s.person_id, now });
+    const [type] = unit ? await bookableTypes(handle.db, { subjectId: s.person_id, unitId: unit.id, now }) : [];
     if (!unit || !type) continue;
     // The newest conversation their inbox shows (as the messages domain lists it); a patient without one is not a
     // virtual user either (about 4 adults in 10 have written to their care centre in the generated data).

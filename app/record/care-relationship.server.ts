@@ -2,7 +2,7 @@ import { sql, type SQL } from "drizzle-orm";
 import type { Queryable } from "../../db/connection";
 import { recordRules } from "~/disclosure/exclusions.server";
 
-/** How recent care at a unit must be for the subject to be in its care (DOMAIN.md leaves it to the region: 24 months). */
+/** How recent care at a unit must be for the subject to be in its care (the messaging issue, #28, says 24 months). */
 export const CARE_RELATIONSHIP_MONTHS = 24;
 
 /** The instant `months` calendar months before `now`. */
