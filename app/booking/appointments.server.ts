@@ -10,8 +10,8 @@ import { changeOptions, type ChangeRefusal } from "./rules";
 /**
  * The subject's appointments as the citizen sees them: what the clinical system has (the read model, fed by the feed
  * and the poller) with the citizen's own actions on top (bookings, moves and cancellations on their way to the
- * clinical system, or refused by it). The clinical system wins: an action shows only until the read model holds a
- * version of the appointment received after the action was answered.
+ * clinical system, or refused by it). The clinical system wins: an accepted action shows only until the read model
+ * holds the version the clinical system answered it with (`answerSeen`); a refusal, until a newer version arrives.
  */
 
 /** What the overview lists: the next appointments, as the appointments page shows them. */
@@ -147,6 +147,11 @@ interface BookingRow extends Described {
   ends_at: Date | string | null;
   state: BookingState;
   refusal: string | null;
+  version_id: number | string | null;
+  /** The read model has the appointment (or its tombstone): it, not the booking, tells it. */
+  in_read_model: boolean;
+  /** The read model holds the version the action's answer made (`answerSeen`). */
+  answer_seen: boolean;
   created_at: Date | string;
   updated_at: Date | string;
 }
@@ -178,14 +183,24 @@ function appointmentRows(db: Queryable, subjectId: string, where: ReturnType<typ
   );
 }
 
+/**
+ * Whether the read model has caught up with an accepted action of the clinical system (joined as `b`, bookings, and
+ * `a`, appointments): it holds the version the clinical system answered with, or a later one. Versions, not arrival:
+ * a poll fetched just before a move and stored just after its answer is older, and does not undo the move. Without a
+ * version on either side, nothing says the action is newer, and the read model wins.
+ */
+export const answerSeen = sql`(a.version_id is null or b.version_id is null or a.version_id >= b.version_id)`;
+
 function bookingRows(db: Queryable, subjectId: string, where: ReturnType<typeof sql>) {
   return runNamed<BookingRow>(
     db,
     sql`
-    select b.id, b.action, b.appointment_id, b.slot_id, b.starts_at, b.ends_at, b.state, b.refusal, b.created_at, b.updated_at,
+    select b.id, b.action, b.appointment_id, b.slot_id, b.starts_at, b.ends_at, b.state, b.refusal, b.version_id,
+           a.id is not null as in_read_model, coalesce(a.id is not null and ${answerSeen}, false) as answer_seen, b.created_at, b.updated_at,
            t.id as type_id, t.name as type_name, t.preparation, t.cancellation_deadline_hours as deadline_hours,
            ${unitColumns}, spr.name as practitioner_name
       from bookings b
+      left join appointments a on a.id = b.appointment_id
       left join slots sl on sl.id = b.slot_id
       left join schedules sch on sch.id = sl.schedule_id and sch.deleted_at is null
       left join appointment_types t on t.id = b.appointment_type_id
@@ -218,8 +233,8 @@ const FHIR_STATUS: Record<string, AppointmentStatus> = {
 /** What the clinical system last said of an appointment (or, until the read model has it, the booking made). */
 interface Known {
   view: AppointmentView;
-  /** When it was said: the citizen's actions answered after it are newer. */
-  since: number;
+  /** When it arrived: a refusal answered after it is told. */
+  receivedAt: number;
   deadlineHours: number | null;
   flags: { cancelable: boolean; reschedulable: boolean };
 }
@@ -254,39 +269,40 @@ function fromReadModel(row: AppointmentRow): Known | null {
     typeName: row.type_name ?? row.description,
     version: Number(row.version_id ?? 0),
   });
-  return { view, since: ms(row.received_at), deadlineHours: row.deadline_hours, flags: { cancelable: row.cancelable !== false, reschedulable: row.reschedulable !== false } };
+  return { view, receivedAt: ms(row.received_at), deadlineHours: row.deadline_hours, flags: { cancelable: row.cancelable !== false, reschedulable: row.reschedulable !== false } };
 }
 
 /** A booking the read model does not have yet: on its way, made (then moves and cancellations apply), or refused. */
 function fromBooking(b: BookingRow): Known {
   // Released: moved away from its first time, or cancelled; the moves and cancellations themselves tell which.
   const status: AppointmentStatus = b.state === "confirming" ? "confirming" : b.state === "refused" ? "not_booked" : "booked";
-  const view = baseView(b, { id: b.appointment_id ?? b.id, appointmentId: b.appointment_id, startsAt: instant(b.starts_at) as string, endsAt: instant(b.ends_at), status, typeName: b.type_name, version: 0 });
+  const view = baseView(b, { id: b.appointment_id ?? b.id, appointmentId: b.appointment_id, startsAt: instant(b.starts_at) as string, endsAt: instant(b.ends_at), status, typeName: b.type_name, version: Number(b.version_id ?? 0) });
   if (b.state === "refused") view.refusal = b.refusal === "taken" ? "taken" : "refused";
   // Made but not yet read back: the clinical system's is-cancelable flags are not known yet.
-  return { view, since: ms(b.created_at), deadlineHours: b.deadline_hours, flags: { cancelable: true, reschedulable: true } };
+  return { view, receivedAt: -Infinity, deadlineHours: b.deadline_hours, flags: { cancelable: true, reschedulable: true } };
 }
 
 /**
  * The appointment as the citizen sees it: what the clinical system said, with the citizen's moves and cancellations
- * answered since (the clinical system speaks again once a newer version arrives), and the one under way, if any.
+ * it accepted that the read model has not caught up with, the last refusal since the read model last changed, and the
+ * change under way, if any.
  */
-function withActions({ view, since, deadlineHours, flags }: Known, actions: readonly BookingRow[], now: Date): AppointmentView {
-  const changes = actions.filter((b) => b.action !== "book");
+function withActions({ view, receivedAt, deadlineHours, flags }: Known, actions: readonly BookingRow[], now: Date): AppointmentView {
+  const changes = actions.filter((b) => b.action === "move" || b.action === "cancel");
   const underWay = changes.find((b) => b.state === "confirming");
   // A move accepted stays the appointment's time until another is (its hold is released by a later move or a cancel).
-  const answered = changes.filter((b) => b.state !== "confirming" && b.state !== "offered" && ms(b.updated_at) > since);
-  const moved = answered.filter((b) => b.action === "move" && b.state !== "refused").at(-1);
-  const last = answered.at(-1);
+  const accepted = changes.filter((b) => (b.state === "confirmed" || b.state === "released") && !b.answer_seen);
+  const moved = accepted.filter((b) => b.action === "move").at(-1);
+  const last = changes.filter((b) => b.state !== "confirming").at(-1);
   const shown = { ...view };
   if (moved) {
     shown.startsAt = instant(moved.starts_at) as string;
     shown.endsAt = instant(moved.ends_at);
   }
-  if (answered.some((b) => b.action === "cancel" && b.state === "confirmed")) shown.status = "cancelled";
-  // The clinical system has changed it (its next version is on its way): the calendar file's SEQUENCE rises now.
-  if (answered.some((b) => b.state !== "refused")) shown.version += 1;
-  if (last?.state === "refused") shown.changeRefused = last.action as "move" | "cancel";
+  if (accepted.some((b) => b.action === "cancel")) shown.status = "cancelled";
+  // The calendar file's SEQUENCE: the newest version the clinical system has spoken of.
+  shown.version = Math.max(shown.version, ...accepted.map((b) => Number(b.version_id ?? 0)));
+  if (last?.state === "refused" && ms(last.updated_at) > receivedAt) shown.changeRefused = last.action as "move" | "cancel";
   if (underWay) {
     shown.status = underWay.action === "move" ? "moving" : "cancelling";
     if (underWay.action === "move") shown.movingTo = { startsAt: instant(underWay.starts_at) as string, endsAt: instant(underWay.ends_at) as string };
@@ -299,13 +315,12 @@ function withActions({ view, since, deadlineHours, flags }: Known, actions: read
 function merge(rows: readonly AppointmentRow[], actions: readonly BookingRow[], now: Date): AppointmentView[] {
   const byAppointment = new Map<string, BookingRow[]>();
   for (const b of actions) if (b.appointment_id) byAppointment.set(b.appointment_id, [...(byAppointment.get(b.appointment_id) ?? []), b]);
-  const known = new Set(rows.map((r) => r.id));
   const fromClinicalSystem = rows.flatMap((r) => {
     const k = fromReadModel(r);
     return k ? [withActions(k, byAppointment.get(r.id) ?? [], now)] : [];
   });
   const bookingsOnly = actions
-    .filter((b) => b.action === "book" && !(b.appointment_id && known.has(b.appointment_id)))
+    .filter((b) => b.action === "book" && !b.in_read_model)
     .map((b) => withActions(fromBooking(b), b.appointment_id ? (byAppointment.get(b.appointment_id) ?? []) : [], now));
   return [...fromClinicalSystem, ...bookingsOnly];
 }

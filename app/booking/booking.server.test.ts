@@ -8,6 +8,7 @@ import { service, unit } from "~/feed/demo/catalogue";
 import { loadDemoData } from "~/feed/demo/load.server";
 import { ingestBatch } from "~/feed/ingest.server";
 import { findAppointment, listAppointments } from "./appointments.server";
+import { bookingPass } from "./earlier-times.server";
 import { book, bookableType, bookableTypes, bookingUnits, cancel, freeTimes, move, nextFreeTimes, timeToBook, type Actor, type FreeTime } from "./booking.server";
 import { answerBooking, appointmentArrives as arrives, bookingOutboxRow, refusedAsTaken } from "./test-booking";
 
@@ -229,6 +230,34 @@ describe("moving and cancelling", () => {
     const [cancelRow] = rowsOf<{ id: string }>(await db.execute(sql`select id from bookings where action = 'cancel'`));
     await answer(cancelRow!.id, { state: "delivered", result: { appointmentId: "A-then", versionId: "2" } });
     expect(await findAppointment(db, { subjectId: ELSA, id: "A-then", now: NOW })).toMatchObject({ status: "cancelled", startsAt: next!.startsAt });
+  });
+
+  it("keeps a move the clinical system accepted when an older version arrives after its answer", async () => {
+    const [old, , next] = await firstFree(bvcVisit.id);
+    const outcome = await book(db, forElsa, { slotId: old!.slotId, now: NOW });
+    if (!outcome.ok) throw new Error("not booked");
+    await answer(outcome.id, { state: "delivered", result: { appointmentId: "A-late", versionId: "0" } });
+    expect((await move(db, forElsa, { appointmentId: "A-late", slotId: next!.slotId, now: NOW })).ok).toBe(true);
+    const [moveRow] = rowsOf<{ id: string }>(await db.execute(sql`select id from bookings where action = 'move'`));
+    await answer(moveRow!.id, { state: "delivered", result: { appointmentId: "A-late", versionId: "1" } });
+    const free = async () => (await freeTimes(db, { subjectId: ELSA, typeId: bvcVisit.id, ...inAWeek })).map((t) => t.slotId);
+
+    // A poll fetched before the move is stored after its answer: version 0, at the old time. It is older.
+    await appointmentArrives({ id: "A-late", patient: ELSA, slot: old!, version: 0 });
+    expect(await findAppointment(db, { subjectId: ELSA, id: "A-late", now: NOW })).toMatchObject({ status: "booked", startsAt: next!.startsAt, version: 1 });
+    expect(await bookingPass(db, { now: NOW })).toMatchObject({ released: 0 });
+    expect(await free()).not.toContain(next!.slotId);
+
+    // The next poll brings version 1: the same time, now told by the read model.
+    await appointmentArrives({ id: "A-late", patient: ELSA, slot: next!, version: 1 });
+    expect(await findAppointment(db, { subjectId: ELSA, id: "A-late", now: NOW })).toMatchObject({ startsAt: next!.startsAt, version: 1 });
+    expect(await bookingPass(db, { now: NOW })).toMatchObject({ released: 0 });
+
+    // The unit moves it back (version 2): the clinical system wins, and the time moved to is no longer held.
+    await appointmentArrives({ id: "A-late", patient: ELSA, slot: old!, version: 2 });
+    expect(await findAppointment(db, { subjectId: ELSA, id: "A-late", now: NOW })).toMatchObject({ startsAt: old!.startsAt, version: 2 });
+    expect(await bookingPass(db, { now: NOW })).toMatchObject({ released: 1 });
+    expect(await free()).toContain(next!.slotId);
   });
 
   it("keeps the old time when the move is refused", async () => {

@@ -5,6 +5,7 @@ import { createTestDatabase, type TestDatabase } from "../../db/testing";
 import { RESCHEDULE } from "~/clinical/writes/appointments.server";
 import { service } from "~/feed/demo/catalogue";
 import { loadDemoData } from "~/feed/demo/load.server";
+import { findAppointment } from "./appointments.server";
 import { freeTimes, type Actor, type FreeTime } from "./booking.server";
 import { askForEarlierTime, bookingPass, declineOffer, earlierTimeOffers, earlierTimeStatus, OFFER_MINUTES, stopAskingForEarlierTime, takeOffer } from "./earlier-times.server";
 import { appointmentArrives, slotArrives } from "./test-booking";
@@ -76,6 +77,8 @@ describe("earlier times", () => {
     const later = new Date(NOW.getTime() + OFFER_MINUTES * 60_000);
     expect(await earlierTimeOffers(db, { subjectId: THEO, now: later })).toEqual([]);
     await declineOffer(db, forElsa, { appointmentId: "E-elsa" });
+    // An offer let go changed nothing in the clinical system: the calendar file's SEQUENCE stays.
+    expect(await findAppointment(db, { subjectId: ELSA, id: "E-elsa", now: later })).toMatchObject({ status: "booked", version: 0, changeRefused: null });
     expect(await bookingPass(db, { now: later })).toMatchObject({ expired: 1, offered: 2 });
     const [theoAgain] = await earlierTimeOffers(db, { subjectId: THEO, now: later });
     const [elsaAgain] = await earlierTimeOffers(db, { subjectId: ELSA, now: later });

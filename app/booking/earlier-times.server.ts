@@ -4,7 +4,7 @@ import { runNamed } from "../../db/statements";
 import { enqueue } from "~/clinical/outbox/outbox.server";
 import { appointmentRows } from "~/clinical/writes/appointments.server";
 import { toIso } from "~/i18n/dates";
-import { findAppointment } from "./appointments.server";
+import { answerSeen, findAppointment } from "./appointments.server";
 import { nextFreeTimes, type Actor, type BookingOutcome, type FreeTime } from "./booking.server";
 
 /**
@@ -122,7 +122,8 @@ export async function takeOffer(db: Queryable, actor: Actor, { appointmentId, no
  * One pass over bookings, safe to run from any number of processes at once (each statement stands alone, and a hold
  * is an insert the database may refuse):
  * 1. offers that ran out are let go;
- * 2. times the clinical system has since cancelled, moved or removed are no longer held (what it says wins);
+ * 2. times the clinical system has since cancelled, moved or removed are no longer held (what it says wins, once the
+ *    read model holds the version that gave the hold or a later one: an older version polled late releases nothing);
  * 3. each wish, oldest first, whose appointment has no offer open, is offered the earliest free time of its type
  *    that starts before the appointment (and not sooner than OFFER_LEAD_MS), that it was not offered before.
  */
@@ -133,11 +134,11 @@ export async function bookingPass(db: Queryable, { now, offerMinutes = OFFER_MIN
   ).length;
   const released = rowsOf(
     await db.execute(sql`
-      update bookings h set state = 'released', updated_at = now()
+      update bookings b set state = 'released', updated_at = now()
         from appointments a
-       where a.id = h.appointment_id and h.state = 'confirmed' and h.slot_id is not null and a.received_at > h.updated_at
-         and (a.deleted_at is not null or a.status in ('cancelled', 'noshow', 'entered-in-error') or not a.slot_ids @> jsonb_build_array(h.slot_id))
-      returning h.id`),
+       where a.id = b.appointment_id and b.state = 'confirmed' and b.slot_id is not null and ${answerSeen}
+         and (a.deleted_at is not null or a.status in ('cancelled', 'noshow', 'entered-in-error') or not a.slot_ids @> jsonb_build_array(b.slot_id))
+      returning b.id`),
   ).length;
   const line = rowsOf<{ person_id: string; actor_person_id: string; appointment_id: string; appointment_type_id: string }>(
     await db.execute(sql`

@@ -6,13 +6,19 @@ import { appointmentKinds, BOOK, CANCEL, RESCHEDULE } from "~/clinical/writes/ap
 
 /**
  * The clinical system's answer to a booking action, recorded on its `bookings` row in the relay's transaction.
- * - A booking accepted holds its slot as `confirmed`, now naming the Appointment made; refused, it lets the slot go.
+ * - A booking accepted holds its slot as `confirmed`, now naming the Appointment made and the version the clinical
+ *   system answered with (see `answerSeen` in appointments.server.ts); refused, it lets the slot go.
  * - A move accepted releases the appointment's earlier time; a cancellation accepted releases its time.
  */
 
 /** Why the citizen's action was refused, in their words: the time was taken (422 on a booking or move), or otherwise. */
 function refusalOf(kind: string, error: OutboxError): "taken" | "refused" {
   return kind !== CANCEL && error.status === 422 ? "taken" : "refused";
+}
+
+/** The Appointment's version as the answer gave it (Millennium's are whole numbers), or null when it gave none. */
+function versionOf(value: unknown): number | null {
+  return typeof value === "string" && /^\d+$/.test(value) ? Number(value) : null;
 }
 
 async function settle(tx: Queryable, row: OutboxRow, answer: OutboxAnswer): Promise<void> {
@@ -23,9 +29,10 @@ async function settle(tx: Queryable, row: OutboxRow, answer: OutboxAnswer): Prom
     return;
   }
   const appointmentId = typeof answer.result.appointmentId === "string" ? answer.result.appointmentId : null;
+  const version = versionOf(answer.result.versionId);
   const [confirmed] = rowsOf<{ id: string; appointment_id: string | null }>(
     await tx.execute(sql`
-      update bookings set state = 'confirmed', appointment_id = coalesce(${appointmentId}, appointment_id), updated_at = now()
+      update bookings set state = 'confirmed', appointment_id = coalesce(${appointmentId}, appointment_id), version_id = ${version}, updated_at = now()
        where outbox_id = ${row.id} and state = 'confirming'
        returning id, appointment_id`),
   );

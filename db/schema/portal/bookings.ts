@@ -51,6 +51,11 @@ export const bookings = pgTable(
     /** Until when an offered time is kept. */
     expiresAt: timestamp("expires_at", { withTimezone: true }),
     outboxId: bigint("outbox_id", { mode: "number" }),
+    /**
+     * The Appointment's version the clinical system answered an accepted action with (`meta.versionId`, numeric): the
+     * action shows on top of the read model until the read model holds that version or a later one.
+     */
+    versionId: bigint("version_id", { mode: "number" }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
