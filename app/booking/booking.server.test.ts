@@ -260,6 +260,15 @@ describe("moving and cancelling", () => {
     expect(await free()).toContain(next!.slotId);
   });
 
+  it("shows no more an appointment the clinical system entered in error", async () => {
+    const [time] = await firstFree(bvcVisit.id);
+    await booked(time!, "A-error");
+    await appointmentArrives({ id: "A-error", patient: ELSA, slot: time!, version: 1, status: "entered-in-error" });
+    const { upcoming, past } = await listAppointments(db, { subjectId: ELSA, now: NOW });
+    expect([...upcoming, ...past].map((a) => a.id)).not.toContain("A-error");
+    expect(await findAppointment(db, { subjectId: ELSA, id: "A-error", now: NOW })).toBeNull();
+  });
+
   it("keeps the old time when the move is refused", async () => {
     const [old, , next] = await firstFree(bvcVisit.id);
     const bookingId = await booked(old!, "A-keep");
