@@ -200,7 +200,7 @@ function bookingRows(db: Queryable, subjectId: string, where: ReturnType<typeof 
            t.id as type_id, t.name as type_name, t.preparation, t.cancellation_deadline_hours as deadline_hours,
            ${unitColumns}, spr.name as practitioner_name
       from bookings b
-      left join appointments a on a.id = b.appointment_id
+      left join appointments a on a.id = b.appointment_id and a.person_id = b.person_id
       left join slots sl on sl.id = b.slot_id
       left join schedules sch on sch.id = sl.schedule_id and sch.deleted_at is null
       left join appointment_types t on t.id = b.appointment_type_id

@@ -136,7 +136,7 @@ export async function bookingPass(db: Queryable, { now, offerMinutes = OFFER_MIN
     await db.execute(sql`
       update bookings b set state = 'released', updated_at = now()
         from appointments a
-       where a.id = b.appointment_id and b.state = 'confirmed' and b.slot_id is not null and ${answerSeen}
+       where a.id = b.appointment_id and a.person_id = b.person_id and b.state = 'confirmed' and b.slot_id is not null and ${answerSeen}
          and (a.deleted_at is not null or a.status in ('cancelled', 'noshow', 'entered-in-error') or not a.slot_ids @> jsonb_build_array(b.slot_id))
       returning b.id`),
   ).length;
