@@ -40,9 +40,10 @@ export function careTeamSends(patientKey: "main", { subject, content, fromUnit }
   return careTeam("send", { patientId: castPatientId(patientKey), subject, content, fromUnit });
 }
 
-/** A member of staff (a Practitioner id) answers a message. */
-export function careTeamReplies(messageId: string, { content, from }: { content: string; from?: string }) {
-  return careTeam("reply", { messageId, content, ...(from ? { from } : {}) });
+/** A member of staff (a Practitioner id) answers a message, with a file or without. */
+export function careTeamReplies(messageId: string, { content, from, file }: { content: string; from?: string; file?: { fileName: string; contentType: string; bytes: Uint8Array } }) {
+  const attachment = file ? { attachment: { fileName: file.fileName, contentType: file.contentType, content: Buffer.from(file.bytes).toString("base64") } } : {};
+  return careTeam("reply", { messageId, content, ...(from ? { from } : {}), ...attachment });
 }
 
 /** The stand-in's id of the patient's message whose text holds `text` (once the relay delivered it). */

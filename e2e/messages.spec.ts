@@ -2,6 +2,7 @@ import type { Locator, Page } from "@playwright/test";
 import type { TFunction } from "i18next";
 import { castEntry, type CastKey } from "../app/feed/demo/cast";
 import { formatNumber } from "../app/i18n/format";
+import { PDF } from "../app/messages/test-files";
 import { actFor } from "./booking-helpers";
 import { expect, onEmbeddedDatabaseToo, test } from "./fixtures";
 import {
@@ -91,7 +92,7 @@ for (const javaScriptEnabled of [true, false]) {
   test.describe(`messages with JavaScript ${javaScriptEnabled ? "on" : "off"}`, () => {
     test.use({ javaScriptEnabled });
 
-    test("reading a conversation: unread in the inbox and the header, the messages in order with their authors, then read", async ({ page, scan, t, lng }) => {
+    test("reading a conversation: unread in the inbox and the header, the messages in order with their authors and files, then read", async ({ page, scan, t, lng }) => {
       await loginAs(page, { t, scan, key: "main", returnTo: "/messages" });
       await scan();
       // The care team writes from the health centre, and a named nurse follows up in the same conversation.
@@ -100,7 +101,8 @@ for (const javaScriptEnabled of [true, false]) {
       const first = `Hej Anna! Det är dags för din årliga kontroll (${mk}).`;
       const second = `Hej igen! Ring oss gärna om tiden inte passar (${mk}).`;
       const sent = await careTeamSends("main", { subject: topic, content: first, fromUnit: HEALTH_CENTRE.id });
-      await careTeamReplies(sent.id, { content: second, from: HEALTH_CENTRE.staff.id });
+      const fileName = `provsvar-${mk}.pdf`;
+      await careTeamReplies(sent.id, { content: second, from: HEALTH_CENTRE.staff.id, file: { fileName, contentType: "application/pdf", bytes: PDF } });
 
       const entry = inboxEntry(page, topic);
       await reloadUntil(page, () => expect(entry).toHaveCount(1, { timeout: 1_000 }));
@@ -125,6 +127,14 @@ for (const javaScriptEnabled of [true, false]) {
       const times = await messages.locator(".message__when time").evaluateAll((ts) => ts.map((el) => el.getAttribute("datetime") ?? ""));
       expect(times).toHaveLength(2);
       expect(Date.parse(times[0]!)).toBeLessThanOrEqual(Date.parse(times[1]!));
+      // The nurse's file, kept by the portal (fetched once the message has come): a download of the same bytes.
+      const file = messages.nth(1).locator(".message-attachments").getByRole("link", { name: fileName });
+      await reloadUntil(page, () => expect(file).toBeVisible({ timeout: 1_000 }));
+      const download = await page.request.get((await file.getAttribute("href"))!);
+      expect(download.status()).toBe(200);
+      expect(download.headers()["content-type"]).toBe("application/pdf");
+      expect(download.headers()["content-disposition"]).toMatch(/^attachment;/);
+      expect(Buffer.from(await download.body()).equals(Buffer.from(PDF))).toBe(true);
       // The clinic's stated answer time.
       await expect(page.locator("main .conversation-unit")).toContainText(t("messages:conversation.answerTime", { count: ANSWER_DAYS, n: formatNumber(ANSWER_DAYS, lng) }));
       await scan();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { checkAttachments, cleanFileName, contentDisposition, downloadName, sniffType } from "./attachments.server";
+import { cleanFileName, sniffType } from "~/utils/files";
+import { checkAttachments, contentDisposition, downloadName } from "./attachments.server";
 import { ATTACHMENT_MAX_BYTES } from "./limits";
 import { EXE, GIF, HTML, JPEG, PDF, PNG, SVG } from "./test-files";
 

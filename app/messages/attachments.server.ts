@@ -1,8 +1,12 @@
 import { createHash } from "node:crypto";
-import { and, eq } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { Queryable } from "../../db/connection";
+import { runNamed } from "../../db/statements";
 import { messageAttachments } from "../../db/schema";
+import type { RecordRules } from "~/disclosure/exclusions.server";
+import { fromExcludedUnitId } from "~/disclosure/visibility.server";
 import type { FieldError } from "~/utils/query-fields";
+import { cleanFileName, sniffType } from "~/utils/files";
 import { ATTACHMENT_MAX_BYTES, ATTACHMENTS_MAX_COUNT, type AttachmentType } from "./limits";
 
 /**
@@ -24,46 +28,18 @@ export interface CheckedAttachment {
   bytes: Uint8Array;
 }
 
-const startsWith = (bytes: Uint8Array, signature: readonly number[], offset = 0) =>
-  bytes.length >= offset + signature.length && signature.every((b, i) => bytes[offset + i] === b);
-
-/**
- * The type the content's magic bytes say, among the four allowed; null for anything else (an executable, HTML, SVG,
- * a header cut short).
- */
-export function sniffType(bytes: Uint8Array): AttachmentType | null {
-  // %PDF- (a PDF may have up to 1,024 bytes before its header; the portal asks for it at the start, as readers do)
-  if (startsWith(bytes, [0x25, 0x50, 0x44, 0x46, 0x2d])) return "application/pdf";
-  // SOI then the next marker's 0xFF
-  if (startsWith(bytes, [0xff, 0xd8, 0xff])) return "image/jpeg";
-  // The PNG signature and the IHDR chunk's length and type
-  if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52])) return "image/png";
-  // GIF87a or GIF89a, and the logical screen descriptor after it
-  if (bytes.length >= 13 && (startsWith(bytes, [0x47, 0x49, 0x46, 0x38, 0x37, 0x61]) || startsWith(bytes, [0x47, 0x49, 0x46, 0x38, 0x39, 0x61]))) return "image/gif";
-  return null;
-}
-
-// eslint-disable-next-line no-control-regex -- control characters are what it removes
-const UNSAFE_IN_NAME = /[\u0000-\u001F\u007F-\u009F/\\]/g;
-
-/** The name to keep: the last path segment, without control characters, at most 200 characters; never empty. */
-export function cleanFileName(name: string): string {
-  const base = name.split(/[/\\]/).pop() ?? "";
-  const cleaned = [...base.replace(UNSAFE_IN_NAME, "").trim()].slice(0, 200).join("");
-  return cleaned || "attachment";
-}
-
-const ENDINGS: Record<AttachmentType, readonly string[]> = {
+const ENDINGS: Record<StoredAttachment["contentType"], readonly string[]> = {
   "application/pdf": [".pdf"],
   "image/jpeg": [".jpg", ".jpeg"],
   "image/png": [".png"],
   "image/gif": [".gif"],
+  "application/octet-stream": [],
 };
 
 /** A name for the download whose ending agrees with the content (a PNG named "x.pdf" is offered as "x.pdf.png"). */
-export function downloadName(fileName: string, type: AttachmentType): string {
+export function downloadName(fileName: string, type: StoredAttachment["contentType"]): string {
   const endings = ENDINGS[type];
-  return endings.some((e) => fileName.toLowerCase().endsWith(e)) ? fileName : `${fileName}${endings[0]}`;
+  return endings.length === 0 || endings.some((e) => fileName.toLowerCase().endsWith(e)) ? fileName : `${fileName}${endings[0]}`;
 }
 
 /**
@@ -124,19 +100,30 @@ export const isUuid = (value: string) => UUID.test(value);
 export interface StoredAttachment {
   id: string;
   fileName: string;
-  contentType: AttachmentType;
+  /** Sniffed; a care team's file of none of the four types is application/octet-stream. */
+  contentType: AttachmentType | "application/octet-stream";
   size: number;
   content: Buffer;
 }
 
-/** One attachment of the subject's messages, or null (none with that id, or another person's). */
-export async function readAttachment(db: Queryable, { subjectId, id }: { subjectId: string; id: string }): Promise<StoredAttachment | null> {
+/**
+ * One attachment of the subject's messages, or null: none with that id, another person's, or the care team's file of a
+ * message no longer shown (deleted, or from a unit whose messages are not shown online).
+ */
+export async function readAttachment(db: Queryable, { subjectId, rules, id }: { subjectId: string; rules: RecordRules; id: string }): Promise<StoredAttachment | null> {
   if (!isUuid(id)) return null;
-  const [row] = await db
-    .select({ id: messageAttachments.id, fileName: messageAttachments.fileName, contentType: messageAttachments.contentType, size: messageAttachments.size, content: messageAttachments.content })
-    .from(messageAttachments)
-    .where(and(eq(messageAttachments.id, id), eq(messageAttachments.personId, subjectId)));
-  return row ? { ...row, contentType: row.contentType as AttachmentType } : null;
+  const [row] = await runNamed<{ id: string; file_name: string; content_type: string; size: number; content: Buffer | Uint8Array }>(
+    db,
+    sql`select a.id::text, a.file_name, a.content_type, a.size, a.content
+          from message_attachments a
+          left join messages m on m.id = a.message_id
+         where a.id = ${id}::uuid and a.person_id = ${subjectId}
+           and (a.message_id is null
+                or (m.person_id = ${subjectId} and m.deleted_at is null
+                    and not ${fromExcludedUnitId(rules, sql`coalesce(m.care_unit_id, '')`, sql`coalesce(m.care_unit_reference, '')`)}))`,
+  );
+  if (!row) return null;
+  return { id: row.id, fileName: row.file_name, contentType: row.content_type as StoredAttachment["contentType"], size: Number(row.size), content: Buffer.from(row.content) };
 }
 
 /** The download's answer: the content as its sniffed type, never shown in the page nor kept by a cache. */

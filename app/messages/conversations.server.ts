@@ -213,7 +213,8 @@ interface MessageRow {
 }
 
 interface AttachmentRow {
-  outgoing_message_id: string;
+  outgoing_message_id: string | null;
+  message_id: string | null;
   id: string;
   file_name: string;
   content_type: string;
@@ -287,17 +288,17 @@ export async function findConversation(db: Queryable, { subjectId, rules, id }: 
      order by at nulls first, id`,
   );
   if (rows.length === 0) return null;
+  // The citizen's files by their outgoing message; the care team's by the message they came with.
   const outgoingIds = rows.map((r) => r.outgoing_id).filter((x): x is string => x !== null);
-  const attachmentRows =
-    outgoingIds.length === 0
-      ? []
-      : await runNamed<AttachmentRow>(
-          db,
-          sql`select a.outgoing_message_id::text, a.id::text, a.file_name, a.content_type, a.size
-                from message_attachments a
-               where a.person_id = ${subjectId} and a.outgoing_message_id::text = any(${sql.param(outgoingIds)}::text[])
-               order by a.created_at, a.id`,
-        );
+  const careIds = rows.filter((r) => r.source === "read_model" && r.direction === "care").map((r) => r.id);
+  const attachmentRows = await runNamed<AttachmentRow>(
+    db,
+    sql`select a.outgoing_message_id::text, a.message_id, a.id::text, a.file_name, a.content_type, a.size
+          from message_attachments a
+         where a.person_id = ${subjectId}
+           and (a.outgoing_message_id::text = any(${sql.param(outgoingIds)}::text[]) or a.message_id = any(${sql.param(careIds)}::text[]))
+         order by a.created_at, a.id`,
+  );
   const unitId = rows.find((r) => r.care_unit_id)?.care_unit_id ?? null;
   const [unit] = unitId
     ? await runNamed<UnitRow>(db, sql`select id, name, provider_kind, phone, answer_working_days from care_units where id = ${unitId} and deleted_at is null`)
@@ -316,7 +317,7 @@ export async function findConversation(db: Queryable, { subjectId, rules, id }: 
       status: own ? statusOf(r, answered) : null,
       failure: r.state === "failed" && r.source === "outgoing" ? failureOf(r.failure) : null,
       attachments: attachmentRows
-        .filter((a) => a.outgoing_message_id === r.outgoing_id)
+        .filter((a) => (r.outgoing_id !== null && a.outgoing_message_id === r.outgoing_id) || (r.direction === "care" && a.message_id === r.id))
         .map((a) => ({ id: a.id, fileName: a.file_name, contentType: a.content_type, size: Number(a.size) })),
     };
   });

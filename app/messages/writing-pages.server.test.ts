@@ -7,8 +7,10 @@ import { requireAccess } from "~/identity/access.server";
 import { createSession, setActingFor } from "~/identity/session.server";
 import { createGuardianship, createPerson } from "~/identity/test-factories";
 import { createCareUnit, createMessage } from "~/record/test-factories";
+import { DEFAULT_EXCLUDED_UNITS, recordRules } from "~/disclosure/exclusions.server";
+import { findConversation } from "./conversations.server";
 import { ATTACHMENT_MAX_BYTES } from "./limits";
-import { PNG } from "./test-files";
+import { PDF, PNG } from "./test-files";
 import { conversationAction, downloadAttachment, newMessageAction, readNewMessagePage, replyFormState } from "./writing-pages.server";
 
 /**
@@ -21,6 +23,8 @@ let db: TestDatabase;
 const people = {} as Record<"anna" | "bo" | "child", { id: string }>;
 let unitId: string;
 let closedUnit: string;
+/** A unit whose messages are not shown online (the default exclusions). */
+let hiddenUnit: string;
 
 /** A session's cookie pair ("name=value"), and requests carrying it (and any other cookies). */
 async function sessionFor(personId: string, now = new Date()) {
@@ -69,6 +73,7 @@ beforeAll(async () => {
   await createGuardianship(d, { childPersonId: people.child.id, guardianPersonId: people.anna.id });
   unitId = await createCareUnit(d, { name: "Vårdcentralen Öppen", providerKind: "region" });
   closedUnit = await createCareUnit(d, { name: "Stängda kliniken", providerKind: "private" });
+  hiddenUnit = await createCareUnit(d, { id: DEFAULT_EXCLUDED_UNITS[0], name: "Barnahus", providerKind: "region" });
   await d.update(careUnits).set({ openMessaging: true, answerWorkingDays: 3 }).where(eq(careUnits.id, unitId));
 });
 
@@ -288,5 +293,34 @@ describe("an attachment's download", () => {
     const bo = await sessionFor(people.bo.id);
     expect((await outcome(downloadAttachment(request(`/messages/attachments/${file!.id}`, [bo.cookie]), file!.id))).status).toBe(404);
     expect((await outcome(downloadAttachment(request("/messages/attachments/x", [anna.cookie]), "x"))).status).toBe(404);
+  });
+
+  it("serves the care team's file with its message; not once the message is deleted, nor from a unit not shown online", async () => {
+    const anna = await sessionFor(people.anna.id);
+    const careMessage = async (careUnitId: string) =>
+      (await createMessage(db.db, { personId: people.anna.id, sentAt: new Date(), topic: "Provsvar", direction: "care", careUnitId })).slice("Communication/".length);
+    const keptWith = async (messageId: string) => {
+      const [file] = await db.db
+        .insert(messageAttachments)
+        .values({ messageId, clinicalAttachmentId: "1", personId: people.anna.id, fileName: "provsvar", contentType: "application/pdf", size: PDF.length, sha256: "-", content: Buffer.from(PDF) })
+        .returning({ id: messageAttachments.id });
+      return file!.id;
+    };
+    const download = async (id: string) => outcome(downloadAttachment(request(`/messages/attachments/${id}`, [anna.cookie]), id));
+
+    const shown = await careMessage(unitId);
+    const file = await keptWith(shown);
+    const conversation = await findConversation(db.db, { subjectId: people.anna.id, rules: await recordRules(db.db), id: shown });
+    expect(conversation?.messages[0]?.attachments).toEqual([{ id: file, fileName: "provsvar", contentType: "application/pdf", size: PDF.length }]);
+    const got = await download(file);
+    expect(got.status).toBe(200);
+    expect(got.response!.headers.get("Content-Type")).toBe("application/pdf");
+    // Offered with the ending its content has.
+    expect(got.response!.headers.get("Content-Disposition")).toContain('filename="provsvar.pdf"');
+
+    await db.db.update(messages).set({ deletedAt: new Date() }).where(eq(messages.id, shown));
+    expect((await download(file)).status).toBe(404);
+
+    expect((await download(await keptWith(await careMessage(hiddenUnit)))).status).toBe(404);
   });
 });

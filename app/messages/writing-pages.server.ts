@@ -4,6 +4,7 @@ import { and, eq, gt, lt } from "drizzle-orm";
 import { database, type Queryable } from "../../db/connection";
 import { messageDrafts, sessions } from "../../db/schema";
 import { logAccess } from "~/audit/access-log.server";
+import { recordRules } from "~/disclosure/exclusions.server";
 import { readCookie, serializeCookie } from "~/identity/cookies.server";
 import { notFound, requireAccess, type Access } from "~/identity/access.server";
 import { hashToken, sessionSettings, sessionToken } from "~/identity/session.server";
@@ -303,7 +304,7 @@ export async function replyFormState(request: Request, access: Access, conversat
 export async function downloadAttachment(request: Request, attachmentId: string | undefined, now = new Date()): Promise<Response> {
   const access = await requireAccess(request, "message", { now });
   const db = database();
-  const attachment = attachmentId ? await readAttachment(db, { subjectId: access.subjectPersonId, id: attachmentId }) : null;
+  const attachment = attachmentId ? await readAttachment(db, { subjectId: access.subjectPersonId, rules: await recordRules(db), id: attachmentId }) : null;
   if (!attachment) throw notFound();
   await logAccess(db, access, "messages", [`Attachment/${attachment.id}`]);
   return attachmentResponse(attachment);

@@ -11,6 +11,7 @@ import type { PollError } from "../../../db/schema";
 import type { ClinicalClient, SearchParams } from "../client.server";
 import { ClinicalError } from "../http.server";
 import { LAST_UPDATED_TYPES, MESSAGE_LIST_DEFAULT_DAYS, MESSAGES_PATHS, messageListSchema, type PatientMessage } from "../millennium";
+import { keepCareTeamFiles } from "./message-files.server";
 import { messageToCommunication } from "./messages";
 import { activePeople, bookableServiceTypes, guardianRelatedPersonIds } from "./people.server";
 import { acquireLease, advanceCursor, pollError, readStream, recordError, recordSuccess, releaseLease, startCursors } from "./state.server";
@@ -31,6 +32,7 @@ import { acquireLease, advanceCursor, pollError, readStream, recordError, record
  * 2. `people`: for each person who uses the portal (people.server.ts), Appointment search by patient and a date
  *    window, and the Messages API's inboxItems and sentItems, turned into Communications (messages.ts); a message of
  *    the window that neither list holds any more was deleted by the patient, and is hidden (app/feed/messages.server.ts).
+ *    The care team's attachments are fetched once per message and kept with it (message-files.server.ts).
  * 3. `slots`: for each service type citizens may book online, the free slots of the next weeks; a free slot of the
  *    read model that the answer lacks is marked taken (app/feed/slots.server.ts).
  *
@@ -226,6 +228,8 @@ export function createPoller(options: PollerOptions): Poller {
     if (messages.size > 0) {
       const guardians = await guardianRelatedPersonIds(db, personId);
       add(await ingest([...messages.values()].map((m) => messageToCommunication(m, { relatedPersonIds: guardians, polledAt: new Date(to).toISOString().replace(/\.\d{3}Z$/, "Z") }))));
+      await keepLease();
+      await keepCareTeamFiles(db, client, [...messages.values()]);
     }
     // What the lists no longer hold was deleted by the patient (DELETED items are not listed).
     if (complete) await applyMessageListAnswer(db, { personId, from: new Date(from), to: new Date(to), listedIds: [...messages.keys()], askedAt });

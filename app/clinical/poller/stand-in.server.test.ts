@@ -121,6 +121,31 @@ describe("against the stand-in", () => {
     expect(people?.lastSuccessAt).not.toBeNull();
   });
 
+  it("fetches the care team's attachments once and keeps them with their message, typed by their content", async () => {
+    const someone = t.standIn.inspect.messages().find((m) => m.sender.type === "PERSON")!;
+    await signIn(someone.patientId);
+    const png = Buffer.from("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201e2b1d0600000000049454e44ae426082", "hex");
+    // Named as a PDF: the type is the content's.
+    const answer = await t.standIn.careTeam.reply(someone.id, { content: "Här är provsvaret.", attachment: { fileName: "provsvar.pdf", contentType: "image/png", content: png } });
+    await new Promise((r) => setTimeout(r, 1100));
+    const polling = poller();
+    await polling.runOnce();
+    const kept = await rows<{ message_id: string; person_id: string; file_name: string; content_type: string; size: number; content: Uint8Array; outgoing_message_id: string | null }>(
+      db(),
+      sql`select message_id, person_id, file_name, content_type, size, content, outgoing_message_id from message_attachments where message_id = ${answer.id}`,
+    );
+    expect(kept).toHaveLength(1);
+    expect(kept[0]).toMatchObject({ person_id: someone.patientId, file_name: "provsvar.pdf", content_type: "image/png", size: png.length, outgoing_message_id: null });
+    expect(Buffer.from(kept[0]!.content).equals(png)).toBe(true);
+
+    // Kept once: the next pass does not ask for the message again (it would fail), nor keep it twice.
+    t.standIn.faults.inject({ kind: "status", status: 500 }, { method: "GET", path: `patientMessages/${answer.id}`, times: 5 });
+    const report = await polling.runOnce();
+    t.standIn.faults.clear();
+    expect(report?.streams.filter((s) => !s.ok).map((s) => s.name)).toEqual([]);
+    expect(await rows(db(), sql`select id from message_attachments where message_id = ${answer.id}`)).toHaveLength(1);
+  });
+
   it("sees the care team's new message, a cancelled appointment, a changed record entry and a slot taken and freed", async () => {
     const polling = poller();
     // A free slot, as the portal offers it.

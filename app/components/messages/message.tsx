@@ -39,7 +39,7 @@ function Attachments({ attachments, labelId }: { attachments: MessageAttachment[
       <ul aria-labelledby={labelId}>
         {attachments.map((a) => (
           <li key={a.id}>
-            <a href={attachmentPath(a.id)}>{a.fileName}</a> ({TYPE_NAMES[a.contentType] ?? a.contentType}, <SizeText size={a.size} />)
+            <a href={attachmentPath(a.id)}>{a.fileName}</a> ({TYPE_NAMES[a.contentType] ?? t("conversation.otherFileType")}, <SizeText size={a.size} />)
           </li>
         ))}
       </ul>

@@ -65,15 +65,22 @@ const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
   fromDriver: (value) => Buffer.from(value),
 });
 
-/** A file attached to a citizen's message, kept with it in the database (type decided by its content). */
+/**
+ * A file attached to a message, kept in the database: a citizen's (with the outgoing message that sends it), or the
+ * care team's (with the clinical system's message, fetched once by the poller). The type is decided by the content.
+ */
 export const messageAttachments = pgTable(
   "message_attachments",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    outgoingMessageId: uuid("outgoing_message_id").notNull(),
+    /** The citizen's message that sends it. */
+    outgoingMessageId: uuid("outgoing_message_id"),
+    /** The care team's message it came with (the read model's `messages.id`), and its id there. */
+    messageId: text("message_id"),
+    clinicalAttachmentId: text("clinical_attachment_id"),
     /** The subject: every read names it. */
     personId: text("person_id").notNull(),
-    /** The name as the citizen's file had it (shown, and offered on download; never trusted for the type). */
+    /** The name as the sender's file had it (shown, and offered on download; never trusted for the type). */
     fileName: text("file_name").notNull(),
     /** What sniffing the content found: application/pdf, image/jpeg, image/png or image/gif. */
     contentType: text("content_type").notNull(),
@@ -82,7 +89,12 @@ export const messageAttachments = pgTable(
     content: bytea("content").notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("message_attachments_message_idx").on(t.outgoingMessageId), index("message_attachments_person_idx").on(t.personId)],
+  (t) => [
+    check("message_attachments_message_check", sql`(${t.outgoingMessageId} is null) <> (${t.messageId} is null)`),
+    index("message_attachments_message_idx").on(t.outgoingMessageId),
+    uniqueIndex("message_attachments_received_idx").on(t.messageId, t.clinicalAttachmentId).where(sql`${t.messageId} is not null`),
+    index("message_attachments_person_idx").on(t.personId),
+  ],
 );
 
 /**
