@@ -148,7 +148,11 @@ interface BookingRow extends Described {
   state: BookingState;
   refusal: string | null;
   version_id: number | string | null;
-  /** The read model has the appointment (or its tombstone): it, not the booking, tells it. */
+  /**
+   * The read model has the appointment (or its tombstone), or, for a booking the clinical system's answer did not name
+   * (on its way, or failed after an answer was lost), an appointment of the person on its time: it tells it, not the
+   * booking.
+   */
   in_read_model: boolean;
   /** The read model holds the version the action's answer made (`answerSeen`). */
   answer_seen: boolean;
@@ -196,7 +200,11 @@ function bookingRows(db: Queryable, subjectId: string, where: ReturnType<typeof 
     db,
     sql`
     select b.id, b.action, b.appointment_id, b.slot_id, b.starts_at, b.ends_at, b.state, b.refusal, b.version_id,
-           a.id is not null as in_read_model, coalesce(a.id is not null and ${answerSeen}, false) as answer_seen, b.created_at, b.updated_at,
+           a.id is not null or (b.action = 'book' and b.appointment_id is null and exists (
+             select 1 from appointments s
+              where s.person_id = b.person_id and s.deleted_at is null and s.slot_ids @> jsonb_build_array(b.slot_id)
+                and s.status not in ('cancelled', 'noshow', 'entered-in-error'))) as in_read_model,
+           coalesce(a.id is not null and ${answerSeen}, false) as answer_seen, b.created_at, b.updated_at,
            t.id as type_id, t.name as type_name, t.preparation, t.cancellation_deadline_hours as deadline_hours,
            ${unitColumns}, spr.name as practitioner_name
       from bookings b

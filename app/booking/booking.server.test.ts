@@ -177,6 +177,18 @@ describe("the clinical system's answer", () => {
     expect(await findAppointment(db, { subjectId: OSKAR, id: "A-1", now: NOW })).toBeNull();
   });
 
+  it("shows the appointment the clinical system made when the answer was lost and the booking failed", async () => {
+    const [time] = await firstFree(bvcVisit.id);
+    const outcome = await book(db, forElsa, { slotId: time!.slotId, now: NOW });
+    if (!outcome.ok) throw new Error("not booked");
+    await answer(outcome.id, { state: "failed", error: { kind: "network", message: "the answer was lost", uncertain: true } });
+    expect((await listAppointments(db, { subjectId: ELSA, now: NOW })).upcoming.find((a) => a.id === outcome.id)).toMatchObject({ status: "not_booked" });
+    // It was made after all: the poller brings it. One appointment, booked; no "not booked" beside it.
+    await appointmentArrives({ id: "A-lost", patient: ELSA, slot: time!, version: 0 });
+    const shown = (await listAppointments(db, { subjectId: ELSA, now: NOW })).upcoming.filter((a) => a.startsAt === time!.startsAt);
+    expect(shown.map((a) => [a.id, a.status])).toEqual([["A-lost", "booked"]]);
+  });
+
   it("refused, lets the time go and says why, with other times", async () => {
     const [time] = await firstFree(fluVaccination.id);
     const outcome = await book(db, forElsa, { slotId: time!.slotId, now: NOW });
