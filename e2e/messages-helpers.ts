@@ -46,6 +46,11 @@ export function careTeamReplies(messageId: string, { content, from, file }: { co
   return careTeam("reply", { messageId, content, ...(from ? { from } : {}), ...attachment });
 }
 
+/** The unit closes the conversation of a message: no more replies to any of it. */
+export function careTeamCloses(messageId: string) {
+  return careTeam("close", { messageId });
+}
+
 /** The stand-in's id of the patient's message whose text holds `text` (once the relay delivered it). */
 export async function sentMessageId(patientKey: "main", text: string): Promise<string> {
   let id: string | undefined;

@@ -6,6 +6,7 @@ import { PDF } from "../app/messages/test-files";
 import { actFor } from "./booking-helpers";
 import { expect, onEmbeddedDatabaseToo, test } from "./fixtures";
 import {
+  careTeamCloses,
   careTeamReplies,
   careTeamSends,
   careUnit,
@@ -144,6 +145,28 @@ for (const javaScriptEnabled of [true, false]) {
       await expect(entry).toHaveCount(1);
       await expect(entry.locator(".unread-mark")).toHaveCount(0);
       expect(await headerUnread(page, t)).toBe(unread - 1);
+    });
+
+    test("a conversation the clinic closed is read, not answered: a note instead of the reply form", async ({ page, scan, t }) => {
+      await loginAs(page, { t, scan, key: "main", returnTo: "/messages" });
+      const mk = marker();
+      const topic = `Provsvar klart ${mk}`;
+      const text = `Hej Anna! Dina provsvar är normala, ingen åtgärd behövs (${mk}).`;
+      const sent = await careTeamSends("main", { subject: topic, content: text, fromUnit: HEALTH_CENTRE.id });
+      await careTeamCloses(sent.id);
+
+      const entry = inboxEntry(page, topic);
+      await reloadUntil(page, () => expect(entry).toHaveCount(1, { timeout: 1_000 }));
+      await scan();
+      await entry.getByRole("link").click();
+      await expect(page).toHaveURL(/\/messages\/[^/]+$/);
+      await expect(messagesOf(page).locator(".message__body")).toHaveText([text]);
+      // The poller brings the closing with the message, or at its next pass.
+      const note = page.getByRole("note").filter({ hasText: t("messages:conversation.cannotReply") });
+      await reloadUntil(page, () => expect(note).toBeVisible({ timeout: 1_000 }));
+      await expect(page.getByLabel(t("messages:write.replyLabel"))).toHaveCount(0);
+      await expect(page.getByRole("button", { name: t("messages:write.sendReply") })).toHaveCount(0);
+      await scan();
     });
 
     test("writing a new message with a photo: sending, then delivered; the photo downloads as it was sent", onEmbeddedDatabaseToo(javaScriptEnabled), async ({ page, scan, t }) => {
