@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { rowsOf, type Queryable } from "../../db/connection";
 import type { OutboxError } from "../../db/schema";
 import type { OutboxAnswer, OutboxKind, OutboxRow } from "~/clinical/outbox/outbox.server";
+import { parseVersionId } from "~/feed/versions";
 import { appointmentKinds, BOOK, CANCEL, RESCHEDULE } from "~/clinical/writes/appointments.server";
 
 /**
@@ -16,11 +17,6 @@ function refusalOf(kind: string, error: OutboxError): "taken" | "refused" {
   return kind !== CANCEL && error.status === 422 ? "taken" : "refused";
 }
 
-/** The Appointment's version as the answer gave it (Millennium's are whole numbers), or null when it gave none. */
-function versionOf(value: unknown): number | null {
-  return typeof value === "string" && /^\d+$/.test(value) ? Number(value) : null;
-}
-
 async function settle(tx: Queryable, row: OutboxRow, answer: OutboxAnswer): Promise<void> {
   if (answer.state === "failed") {
     await tx.execute(sql`
@@ -29,7 +25,7 @@ async function settle(tx: Queryable, row: OutboxRow, answer: OutboxAnswer): Prom
     return;
   }
   const appointmentId = typeof answer.result.appointmentId === "string" ? answer.result.appointmentId : null;
-  const version = versionOf(answer.result.versionId);
+  const version = parseVersionId(answer.result.versionId);
   const [confirmed] = rowsOf<{ id: string; appointment_id: string | null }>(
     await tx.execute(sql`
       update bookings set state = 'confirmed', appointment_id = coalesce(${appointmentId}, appointment_id), version_id = ${version}, updated_at = now()
